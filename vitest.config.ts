@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two tiers. `unit` runs everywhere. The database suite runs on embedded PGlite
+ * always, and a second time on the real server named by DATABASE_URL when it is
+ * set (CI sets it); the concurrency suite needs many real connections, so it only
+ * runs there.
+ */
+const realServer = Boolean(process.env.DATABASE_URL);
+
+const dbProject = (name: string, target: 'pglite' | 'postgres', include: string[]) => ({
+  extends: true as const,
+  test: {
+    name,
+    include,
+    env: { TEST_DB_TARGET: target },
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+});
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/domain/**/*.test.ts', 'test/unit/**/*.test.ts'] } },
+      dbProject('pglite', 'pglite', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts']),
+      ...(realServer
+        ? [
+            dbProject('postgres', 'postgres', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts']),
+            dbProject('concurrency', 'postgres', ['test/concurrency/**/*.test.ts']),
+          ]
+        : []),
+    ],
+  },
+});
