@@ -1,0 +1,93 @@
+import { SchedulingError, type SchedulingErrorCode, isSchedulingError } from '../errors';
+
+/** The driver error fields we read; names differ between drivers. */
+interface DriverErrorFields {
+  code: string;
+  message?: string;
+  detail?: string;
+  constraint?: string;
+  constraint_name?: string;
+}
+
+/** SQLSTATEs raised by our own triggers (see drizzle/0001_triggers.sql). */
+const TRIGGER_CODES: Record<string, SchedulingErrorCode> = {
+  SC001: 'CAPACITY_EXCEEDED',
+  SC002: 'CAPACITY_POLICY_VIOLATION',
+  SC003: 'INSTRUCTOR_DOUBLE_BOOKED',
+  SC004: 'FACILITY_OVERLAP',
+  SC005: 'STUDENT_CONFLICT',
+  SC006: 'AVAILABILITY_OVERLAP',
+  SC007: 'NOT_BOOKABLE',
+  SC010: 'INVALID_INPUT',
+};
+
+/** Constraints whose violation means something more specific than bad input. */
+const CONSTRAINT_CODES: Record<string, SchedulingErrorCode> = {
+  uk_session_booking: 'ALREADY_BOOKED',
+  uk_session_waitlist: 'ALREADY_BOOKED',
+  chk_session_bookings: 'CAPACITY_EXCEEDED',
+};
+
+/** SQLSTATEs after which the whole transaction may simply be run again. */
+export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+/**
+ * Finds the driver error inside whatever was thrown: Drizzle wraps driver errors
+ * (as `cause`), and drivers differ in field names (postgres.js `constraint_name`,
+ * pg and PGlite `constraint`).
+ */
+export function findDriverError(error: unknown): DriverErrorFields | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
+    const candidate = current as Partial<DriverErrorFields> & { cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
+      return candidate as DriverErrorFields;
+    }
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+/** The SQLSTATE of a database error, if there is one anywhere in the cause chain. */
+export function sqlStateOf(error: unknown): string | undefined {
+  return findDriverError(error)?.code;
+}
+
+function parseDetail(detail: string | undefined): Record<string, unknown> {
+  if (!detail || !detail.startsWith('{')) return detail ? { detail } : {};
+  try {
+    return JSON.parse(detail) as Record<string, unknown>;
+  } catch {
+    return { detail };
+  }
+}
+
+function codeFor(sqlstate: string, constraint: string | undefined): SchedulingErrorCode {
+  const fromTrigger = TRIGGER_CODES[sqlstate];
+  if (fromTrigger) return fromTrigger;
+  if (constraint && CONSTRAINT_CODES[constraint]) return CONSTRAINT_CODES[constraint];
+  if (sqlstate === '23503') return 'NOT_FOUND';
+  if (sqlstate.startsWith('23') || sqlstate.startsWith('22')) return 'INVALID_INPUT';
+  return 'DATABASE_ERROR';
+}
+
+/**
+ * Turns anything a database call threw into a `SchedulingError`, keeping the original
+ * as `cause`. A `SchedulingError` passes through unchanged.
+ */
+export function toSchedulingError(error: unknown): SchedulingError {
+  if (isSchedulingError(error)) return error;
+  const driver = findDriverError(error);
+  if (!driver) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new SchedulingError('DATABASE_ERROR', message, {}, { cause: error });
+  }
+  const constraint = driver.constraint ?? driver.constraint_name;
+  const code = codeFor(driver.code, constraint);
+  return new SchedulingError(
+    code,
+    driver.message ?? `Database error ${driver.code}`,
+    { sqlstate: driver.code, ...(constraint ? { constraint } : {}), ...parseDetail(driver.detail) },
+    { cause: error },
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Runs once per test project, before any test file. Prepares a migrated database that
+ * every test file clones, so no file pays for migrating:
+ * - pglite: a dumpDataDir snapshot written to .tmp/, loaded by each file;
+ * - postgres: a template database on DATABASE_URL, copied with CREATE DATABASE … TEMPLATE.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { createMigratedSnapshot } from '../../src/testing';
+import { migrate } from '../../src/migrate';
+import { databaseUrlFor, dropDatabase, RUN_PREFIX } from './server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteSnapshotPath: string;
+    templateDatabase: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const target = project.config.env?.TEST_DB_TARGET;
+  if (target === 'postgres') {
+    const template = `${RUN_PREFIX}_tpl_${project.name}`;
+    const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE "${template}"`);
+    const client = postgres(databaseUrlFor(template), { max: 1, onnotice: () => {} });
+    await migrate(drizzle(client));
+    await client.end();
+    await admin.end();
+    project.provide('templateDatabase', template);
+    project.provide('pgliteSnapshotPath', '');
+    return async () => {
+      await dropDatabase(template);
+    };
+  }
+  const dir = join(process.cwd(), '.tmp');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `pglite-snapshot-${process.pid}-${project.name}.tgz`);
+  const snapshot = await createMigratedSnapshot();
+  writeFileSync(path, Buffer.from(await snapshot.arrayBuffer()));
+  project.provide('pgliteSnapshotPath', path);
+  project.provide('templateDatabase', '');
+  return () => rmSync(path, { force: true });
+}
