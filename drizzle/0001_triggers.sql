@@ -17,7 +17,9 @@
 -- Concurrency: a check that reads "how many other rows overlap" first updates the
 -- row it is about (instructor, facility, student, session) in place. Under READ
 -- COMMITTED the second transaction waits, then re-reads with a fresh snapshot;
--- under REPEATABLE READ it fails with 40001 and is retried. Lock order is always
+-- under REPEATABLE READ it fails with 40001 and is retried. Row locks are NO KEY
+-- UPDATE, which does not conflict with the KEY SHARE locks foreign-key checks take:
+-- FOR UPDATE would deadlock every pair of concurrent bookings. Lock order is always
 -- session -> instructor -> facility -> students (by id), which keeps deadlocks rare.
 
 INSERT INTO scheduling.capacity_policies (session_type, min_capacity, max_capacity)
@@ -87,11 +89,12 @@ BEGIN
   IF TG_OP = 'UPDATE' AND NEW.capacity = OLD.capacity AND NEW.session_type = OLD.session_type THEN
     RETURN NEW;
   END IF;
+  -- FOR SHARE: a policy change waits for this transaction, and vice versa.
   SELECT min_capacity, max_capacity INTO v_policy
-  FROM scheduling.capacity_policies WHERE session_type = NEW.session_type;
+  FROM scheduling.capacity_policies WHERE session_type = NEW.session_type FOR SHARE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'SC002',
-      MESSAGE = format('No capacity policy for session type %L', NEW.session_type);
+    -- An unknown type: chk_session_type refuses it right after this trigger.
+    RETURN NEW;
   END IF;
   IF NEW.capacity < v_policy.min_capacity OR NEW.capacity > v_policy.max_capacity THEN
     RAISE EXCEPTION USING ERRCODE = 'SC002',
@@ -115,6 +118,35 @@ $$;
 CREATE TRIGGER trigger_validate_session_capacity
   BEFORE INSERT OR UPDATE ON scheduling.sessions
   FOR EACH ROW EXECUTE FUNCTION scheduling.validate_session_capacity();
+--> statement-breakpoint
+
+-- A policy change may not strand sessions outside it: refused while any session that
+-- is not cancelled or completed has a capacity outside the new range.
+CREATE FUNCTION scheduling.validate_capacity_policy_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+DECLARE
+  v_ids uuid[];
+BEGIN
+  SELECT array_agg(id ORDER BY start_time) INTO v_ids
+  FROM (SELECT id, start_time FROM scheduling.sessions
+        WHERE session_type = NEW.session_type AND status IN ('scheduled', 'in_progress', 'postponed')
+          AND (capacity < NEW.min_capacity OR capacity > NEW.max_capacity)
+        LIMIT 100) AS outside;
+  IF v_ids IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'SC002',
+      MESSAGE = format('%s sessions exist with a capacity outside %s-%s; change them first',
+                       cardinality(v_ids), NEW.min_capacity, NEW.max_capacity),
+      DETAIL = json_build_object('session_type', NEW.session_type, 'min', NEW.min_capacity,
+                                 'max', NEW.max_capacity, 'conflicting_session_ids', v_ids)::text;
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+
+CREATE TRIGGER trigger_validate_capacity_policy_change
+  BEFORE UPDATE ON scheduling.capacity_policies
+  FOR EACH ROW EXECUTE FUNCTION scheduling.validate_capacity_policy_change();
 --> statement-breakpoint
 
 -- Reference trigger 2, corrected: half-open times, and two slots overlap only when
@@ -527,7 +559,7 @@ BEGIN
 
   -- Both rows of a move are locked in id order, so opposite moves cannot deadlock.
   IF v_old_counts AND v_new_counts THEN
-    PERFORM 1 FROM scheduling.sessions WHERE id IN (v_old_session, v_new_session) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM scheduling.sessions WHERE id IN (v_old_session, v_new_session) ORDER BY id FOR NO KEY UPDATE;
   END IF;
 
   IF v_old_counts THEN
@@ -536,7 +568,7 @@ BEGIN
 
   IF v_new_counts THEN
     SELECT id, session_id, status, capacity, current_bookings INTO v_target
-    FROM scheduling.sessions WHERE id = v_new_session FOR UPDATE;
+    FROM scheduling.sessions WHERE id = v_new_session FOR NO KEY UPDATE;
     IF NOT scheduling.is_active_status(v_target.status) THEN
       RAISE EXCEPTION USING ERRCODE = 'SC007',
         MESSAGE = format('Session %s is %s and cannot take bookings', v_target.session_id, v_target.status),

@@ -42,6 +42,11 @@ describe('capacity policy trigger (validate_session_capacity)', () => {
     const tooMuch = await codeOf(() => db.update(s.capacityPolicies).set({ maxCapacity: 51 }).where(eq(s.capacityPolicies.sessionType, 'school')));
     expect(tooMuch.code).toBe('INVALID_INPUT');
     expect(tooMuch.details.constraint).toBe('chk_capacity_policy_range');
+    // Tightening the policy is refused while a session would be left outside it.
+    const stranded = await codeOf(() => db.update(s.capacityPolicies).set({ maxCapacity: 30 }).where(eq(s.capacityPolicies.sessionType, 'school')));
+    expect(stranded.code).toBe('CAPACITY_POLICY_VIOLATION');
+    expect(stranded.details.conflicting_session_ids).toEqual([school.id]);
+    await db.update(s.sessions).set({ status: 'cancelled' }).where(eq(s.sessions.id, school.id));
     await db.update(s.capacityPolicies).set({ maxCapacity: 30 }).where(eq(s.capacityPolicies.sessionType, 'school'));
   });
 
@@ -304,5 +309,53 @@ describe('human-readable ids', () => {
     await database.query(`SELECT setval('scheduling.booking_code_seq', 123456)`);
     const [booking] = await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: academy.studentIds[0]! }).returning();
     expect(booking!.bookingId).toMatch(/^BKG-\d{4}-123457$/);
+  });
+});
+
+describe('search_path independence', () => {
+  it('triggers behave the same on a connection whose search_path does not include scheduling', async () => {
+    const academy = await seedAcademy(database.db);
+    const { db } = database;
+    const error = await errorOf(() =>
+      db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT set_config('search_path', 'pg_catalog', true)`);
+        const [first] = await tx.insert(s.sessions).values((await import('../support/fixtures')).sessionValues(academy, { startTime: at('2032-01-01T10:00:00Z'), endTime: at('2032-01-01T11:00:00Z') })).returning();
+        await tx.insert(s.sessionBookings).values({ sessionId: first!.id, studentId: academy.studentIds[0]! });
+        const [counted] = await tx.select().from(s.sessions).where(eq(s.sessions.id, first!.id));
+        expect(counted!.currentBookings).toBe(1);
+        await tx.insert(s.sessions).values((await import('../support/fixtures')).sessionValues(academy, { facilityId: academy.lanesId, startTime: at('2032-01-01T10:30:00Z'), endTime: at('2032-01-01T11:30:00Z') }));
+      }),
+    );
+    expect(toSchedulingError(error).code).toBe('INSTRUCTOR_DOUBLE_BOOKED');
+  });
+});
+
+describe('bad input at the database edge gives a clear error and writes nothing', () => {
+  it.each([
+    ['an unknown session type', { sessionType: 'yoga' as 'group' }, 'INVALID_INPUT', 'chk_session_type'],
+    ['end before start', { startTime: at('2033-01-01T11:00:00Z'), endTime: at('2033-01-01T10:00:00Z') }, 'INVALID_INPUT', 'chk_session_times'],
+    ['zero capacity', { capacity: 0 }, 'CAPACITY_POLICY_VIOLATION', undefined],
+    ['a session longer than 24 hours', { startTime: at('2033-01-01T10:00:00Z'), endTime: at('2033-01-03T10:00:00Z') }, 'INVALID_INPUT', 'chk_session_max_duration'],
+    ['min participants above capacity', { capacity: 3, minParticipants: 4 }, 'INVALID_INPUT', 'chk_session_participants'],
+    ['an unknown instructor', { instructorId: '00000000-0000-0000-0000-000000000001' }, 'NOT_FOUND', undefined],
+  ])('%s', async (_, overrides, code, constraint) => {
+    const academy = await seedAcademy(database.db);
+    const before = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM scheduling.sessions`);
+    const error = toSchedulingError(await errorOf(() => insertSession(database.db, academy, overrides)));
+    expect(error.code).toBe(code);
+    if (constraint) expect(error.details.constraint).toBe(constraint);
+    expect(await database.query(`SELECT count(*)::int AS n FROM scheduling.sessions`)).toEqual(before);
+  });
+
+  it('a rating of 6, an unknown time zone and an unknown booking status are refused', async () => {
+    const academy = await seedAcademy(database.db);
+    const session = await insertSession(database.db, academy, { startTime: at('2033-02-01T10:00:00Z'), endTime: at('2033-02-01T11:00:00Z') });
+    const rating = toSchedulingError(await errorOf(() => database.db.insert(s.sessionFeedback).values({ sessionId: session.id, feedbackSource: 'admin', overallRating: 6 })));
+    expect(rating).toMatchObject({ code: 'INVALID_INPUT', details: { constraint: 'chk_feedback_overall_rating' } });
+    const zone = toSchedulingError(await errorOf(() => database.db.insert(s.locations).values({ code: 'MARS', name: 'Mars', timezone: 'Mars/Olympus_Mons' })));
+    expect(zone).toMatchObject({ code: 'INVALID_INPUT', details: { sqlstate: 'SC010', timezone: 'Mars/Olympus_Mons' } });
+    const status = toSchedulingError(await errorOf(() => database.db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: academy.studentIds[0]!, bookingStatus: 'maybe' as 'confirmed' })));
+    expect(status).toMatchObject({ code: 'INVALID_INPUT', details: { constraint: 'chk_booking_status' } });
+    expect(await database.query(`SELECT count(*)::int AS n FROM scheduling.session_feedback`)).toEqual([{ n: 0 }]);
   });
 });

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { isSchedulingError } from '../../src/errors';
+import { MIGRATIONS, migrate, migrationStatements, migrationStatus } from '../../src/migrate';
+import { useTestDatabase } from '../support/database';
+import { errorOf } from '../support/fixtures';
+// @ts-expect-error -- a plain .mjs build script without types
+import { readMigrations, renderModule } from '../../scripts/embed-migrations.mjs';
+
+const database = useTestDatabase();
+
+describe('migrate()', () => {
+  it('the embedded SQL module matches drizzle/ (run `npm run build` after changing a migration)', () => {
+    const current = readFileSync(new URL('../../src/migrate/migrations.generated.ts', import.meta.url), 'utf8');
+    expect(current).toBe(renderModule(readMigrations()));
+  });
+
+  it('exports the migrations as data, split into statements, for hosts with their own tool', () => {
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['0000_tables', '0001_triggers', '0002_schema_evolution']);
+    for (const m of MIGRATIONS) {
+      const statements = migrationStatements(m);
+      expect(statements.length).toBeGreaterThan(0);
+      expect(statements.every((s) => !s.includes('statement-breakpoint'))).toBe(true);
+    }
+  });
+
+  it('is a no-op on an up-to-date database, twice', async () => {
+    expect(await migrate(database.db)).toEqual({ applied: [] });
+    expect(await migrate(database.db)).toEqual({ applied: [] });
+    const status = await migrationStatus(database.db);
+    expect(status.upToDate).toBe(true);
+    expect(status.pending).toEqual([]);
+    expect(status.applied.map((m) => [m.id, m.name, m.checksum])).toEqual(MIGRATIONS.map((m) => [m.id, m.name, m.checksum]));
+  });
+
+  it('refuses a database migrated by a newer version (SCHEMA_TOO_NEW) and changes nothing', async () => {
+    await database.query(`INSERT INTO scheduling.schema_migrations (id, name, checksum) VALUES (999, '0998_from_the_future', 'x')`);
+    try {
+      const error = await errorOf(() => migrate(database.db));
+      expect(isSchedulingError(error, 'SCHEMA_TOO_NEW')).toBe(true);
+      expect((error as { details: unknown }).details).toEqual({ unknownMigrations: ['0998_from_the_future'] });
+      expect(isSchedulingError(await errorOf(() => migrationStatus(database.db)), 'SCHEMA_TOO_NEW')).toBe(true);
+    } finally {
+      await database.query(`DELETE FROM scheduling.schema_migrations WHERE id = 999`);
+    }
+  });
+
+  it('refuses when an applied migration differs from this package (checksum)', async () => {
+    await database.query(`UPDATE scheduling.schema_migrations SET checksum = 'tampered' WHERE id = 2`);
+    try {
+      const error = await errorOf(() => migrate(database.db));
+      expect(isSchedulingError(error, 'MIGRATION_CHECKSUM_MISMATCH')).toBe(true);
+    } finally {
+      await database.query(`UPDATE scheduling.schema_migrations SET checksum = '${MIGRATIONS[1]!.checksum}' WHERE id = 2`);
+    }
+  });
+});
