@@ -17,17 +17,13 @@ export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
  * session_bookings` lines up column for column. The archive keeps no foreign keys:
  * archived rows outlive the sessions and students they refer to.
  */
-const bookingColumns = (withReferences: boolean) => {
+const bookingColumnsAfterIds = (withReferences: boolean) => {
   const ref = <T extends PgUUIDBuilderInitial<string> | NotNull<PgUUIDBuilderInitial<string>>>(
     column: T,
     target: () => AnyPgColumn,
     onDelete?: 'cascade' | 'set null',
   ): T => (withReferences ? (column.references(target, onDelete ? { onDelete } : {}) as T) : column);
   return {
-    id: uuid('id').primaryKey().defaultRandom(),
-    bookingId: withReferences
-      ? varchar('booking_id', { length: 20 }).notNull().unique().default(humanIdDefault('BKG', 'booking_code_seq'))
-      : varchar('booking_id', { length: 20 }).notNull(),
     sessionId: ref(uuid('session_id').notNull(), () => sessions.id, 'cascade'),
     studentId: ref(uuid('student_id').notNull(), () => students.id, 'cascade'),
     parentId: ref(uuid('parent_id'), () => parents.id, 'set null'),
@@ -57,7 +53,14 @@ const bookingColumns = (withReferences: boolean) => {
 };
 
 /** A student's place in a session. */
-export const sessionBookings = scheduling.table('session_bookings', bookingColumns(true), (t) => [
+export const sessionBookings = scheduling.table(
+  'session_bookings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    bookingId: varchar('booking_id', { length: 20 }).notNull().unique().default(humanIdDefault('BKG', 'booking_code_seq')),
+    ...bookingColumnsAfterIds(true),
+  },
+  (t) => [
   unique('uk_session_booking').on(t.sessionId, t.studentId),
   check('chk_booking_status', sql`${t.bookingStatus} IN ('confirmed', 'cancelled', 'no_show', 'completed', 'pending')`),
   check('chk_cancellation_type', sql`${t.cancellationType} IN ('student', 'instructor', 'academy', 'emergency')`),
@@ -78,7 +81,14 @@ export const sessionBookings = scheduling.table('session_bookings', bookingColum
 ]);
 
 /** Old bookings moved out of `session_bookings` by maintenance; same columns, no constraints. */
-export const sessionBookingsArchive = scheduling.table('session_bookings_archive', bookingColumns(false), (t) => [
+export const sessionBookingsArchive = scheduling.table(
+  'session_bookings_archive',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    bookingId: varchar('booking_id', { length: 20 }).notNull(),
+    ...bookingColumnsAfterIds(false),
+  },
+  (t) => [
   index('idx_session_bookings_archive_student').on(t.studentId),
   index('idx_session_bookings_archive_session').on(t.sessionId),
 ]);

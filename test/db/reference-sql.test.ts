@@ -34,7 +34,10 @@ const database = useTestDatabase();
 let actor: string;
 
 /** Runs statements in one transaction the way a host's SQL console would: search_path = scheduling. */
-async function asWritten<T = Record<string, unknown>>(db: TestDb, statements: string[]): Promise<T[][]> {
+/** One result per statement; a fixed-length tuple so destructuring needs no `!`. */
+type Results<T> = [T[], T[], T[], T[], T[], T[], T[], T[]];
+
+async function asWritten<T = Record<string, unknown>>(db: TestDb, statements: string[]): Promise<Results<T>> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('search_path', 'scheduling', true), set_config('TimeZone', 'UTC', true), set_config('scheduling.actor_id', ${actor}, true)`);
     const results: T[][] = [];
@@ -42,7 +45,7 @@ async function asWritten<T = Record<string, unknown>>(db: TestDb, statements: st
       const result: unknown = await tx.execute(sql.raw(statement));
       results.push((Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]);
     }
-    return results;
+    return results as Results<T>;
   });
 }
 

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { availabilityWindowSchema, instructorIntervalSchema } from './availability';
+import { instantSchema } from './schemas';
+import { parseInput } from './validate';
+
+/**
+ * Input of {@link findFreeSlots}.
+ *
+ * @example
+ * ```ts
+ * findFreeSlotsInputSchema.parse({ windows, busy: [], durationMinutes: 45, from, until });
+ * ```
+ */
+export const findFreeSlotsInputSchema = z
+  .object({
+    windows: z.array(availabilityWindowSchema),
+    busy: z.array(instructorIntervalSchema).default([]),
+    durationMinutes: z.number().int().min(1).max(1440),
+    stepMinutes: z.number().int().min(1).max(1440).default(15),
+    from: instantSchema,
+    until: instantSchema,
+  })
+  .refine((i) => i.until.getTime() > i.from.getTime(), { message: 'until must be after from', path: ['until'] });
+
+/** Input of {@link findFreeSlots}. */
+export type FindFreeSlotsInput = z.input<typeof findFreeSlotsInputSchema>;
+
+/** A bookable slot of one instructor. */
+export interface FreeSlot {
+  instructorId: string;
+  start: Date;
+  end: Date;
+  /** The window's `sourceId` (availability row id), when it has one. */
+  sourceId: string | null;
+}
+
+/**
+ * Free slots of `durationMinutes` inside the windows and `[from, until)`. Candidate
+ * starts are aligned to `stepMinutes` (default 15) counted from each window's start; a
+ * slot is free when, at every instant of it, fewer than the window's
+ * `maxConcurrentSessions` (null → 1) busy periods of that instructor run (half-open, so
+ * a slot may start when a session ends). Sorted by start, then instructor; a start
+ * offered by two overlapping windows of one instructor appears once.
+ *
+ * @example
+ * ```ts
+ * findFreeSlots({ windows, busy: [{ instructorId: 'i1', start: at(10), end: at(11) }], durationMinutes: 60, stepMinutes: 60, from: at(9), until: at(12) });
+ * // [{ instructorId: 'i1', start: at(9), end: at(10) }, { instructorId: 'i1', start: at(11), end: at(12) }]
+ * ```
+ */
+export function findFreeSlots(input: FindFreeSlotsInput): FreeSlot[] {
+  const { windows, busy, durationMinutes, stepMinutes, from, until } = parseInput(findFreeSlotsInputSchema, input);
+  const duration = durationMinutes * 60_000;
+  const step = stepMinutes * 60_000;
+  const fromMs = from.getTime();
+  const untilMs = until.getTime();
+  const busyByInstructor = new Map<string, Array<[number, number]>>();
+  for (const b of busy) {
+    const list = busyByInstructor.get(b.instructorId) ?? [];
+    list.push([b.start.getTime(), b.end.getTime()]);
+    busyByInstructor.set(b.instructorId, list);
+  }
+
+  const seen = new Set<string>();
+  const slots: FreeSlot[] = [];
+  for (const w of windows) {
+    const ws = w.start.getTime();
+    const we = Math.min(w.end.getTime(), untilMs);
+    const blocked = blockedRegions(busyByInstructor.get(w.instructorId) ?? [], ws, we, w.maxConcurrentSessions ?? 1);
+    let r = 0;
+    const firstK = fromMs > ws ? Math.ceil((fromMs - ws) / step) : 0;
+    for (let t = ws + firstK * step; t + duration <= we; t += step) {
+      while (r < blocked.length && (blocked[r] as [number, number])[1] <= t) r++;
+      const region = blocked[r];
+      if (region && region[0] < t + duration) continue;
+      const key = `${w.instructorId}|${t}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      slots.push({ instructorId: w.instructorId, start: new Date(t), end: new Date(t + duration), sourceId: w.sourceId ?? null });
+    }
+  }
+  return slots.sort((a, b) => a.start.getTime() - b.start.getTime() || (a.instructorId < b.instructorId ? -1 : a.instructorId > b.instructorId ? 1 : 0));
+}
+
+/** Sorted disjoint ranges inside [from, until) where at least `max` busy periods run at once. */
+function blockedRegions(busy: ReadonlyArray<[number, number]>, from: number, until: number, max: number): Array<[number, number]> {
+  if (max <= 0) return [[from, until]];
+  const events: Array<[number, number]> = [];
+  for (const [s, e] of busy) if (s < until && e > from) events.push([s, 1], [e, -1]);
+  // Ends sort before starts at the same instant: half-open intervals.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const regions: Array<[number, number]> = [];
+  let running = 0;
+  let openedAt = 0;
+  for (const [time, delta] of events) {
+    const before = running;
+    running += delta;
+    if (before < max && running >= max) openedAt = time;
+    else if (before >= max && running < max && time > openedAt) regions.push([openedAt, time]);
+  }
+  return regions;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { isValidTimeZone } from './time-zone';
+
+/**
+ * Shared zod building blocks for the domain's input schemas. Dates and times arrive
+ * the way Drizzle returns Postgres `date` and `time` columns: strings.
+ */
+
+/**
+ * A calendar date `YYYY-MM-DD` (a real date, years 1000–9999), as Drizzle returns `date`.
+ *
+ * @example
+ * ```ts
+ * localDateSchema.parse('2025-01-15');
+ * ```
+ */
+export const localDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .pipe(z.iso.date('not a real calendar date'))
+  .refine((value) => Number(value.slice(0, 4)) >= 1000, 'years before 1000 are not supported');
+
+/**
+ * A wall-clock time `HH:MM` or `HH:MM:SS` (`24:00[:00]` = end of day), as Drizzle returns `time`.
+ *
+ * @example
+ * ```ts
+ * timeOfDaySchema.parse('10:00:00');
+ * ```
+ */
+export const timeOfDaySchema = z
+  .string()
+  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/, 'expected a time as HH:MM or HH:MM:SS');
+
+/**
+ * An instant: a `Date` that is not `Invalid Date`.
+ *
+ * @example
+ * ```ts
+ * instantSchema.parse(new Date('2025-03-09T07:30:00Z'));
+ * ```
+ */
+export const instantSchema = z.date({ error: 'expected a valid Date' });
+
+/**
+ * An IANA time-zone name the runtime knows, e.g. `America/New_York`.
+ *
+ * @example
+ * ```ts
+ * timeZoneSchema.parse('Australia/Sydney');
+ * ```
+ */
+export const timeZoneSchema = z.string().refine(isValidTimeZone, 'unknown IANA time zone');
+
+/**
+ * A non-empty identifier (uuid or human-readable id).
+ *
+ * @example
+ * ```ts
+ * idSchema.parse('SES-2025-0001');
+ * ```
+ */
+export const idSchema = z.string().min(1, 'expected a non-empty id');
+
+/**
+ * Per-resource allowances (`Map` or plain object from id to a positive integer),
+ * normalised to a `Map`.
+ *
+ * @example
+ * ```ts
+ * allowanceMapSchema.parse({ 'pool-1': 2 }); // Map { 'pool-1' => 2 }
+ * ```
+ */
+export const allowanceMapSchema = z
+  .union([z.map(idSchema, z.number().int().min(1)), z.record(idSchema, z.number().int().min(1))])
+  .transform((value) => (value instanceof Map ? value : new Map(Object.entries(value))));
+
+/** The three session types of the reference schema. */
+export const sessionTypeSchema = z.enum(['group', 'private', 'school']);
+/** `group` | `private` | `school`. */
+export type SessionType = z.infer<typeof sessionTypeSchema>;

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { idSchema, instantSchema } from './schemas';
+import { parseInput } from './validate';
+
+/** The reference schema's `session_waitlist.status` values. */
+export const waitlistStatusSchema = z.enum(['waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled']);
+/** A waitlist entry's status. */
+export type WaitlistStatus = z.infer<typeof waitlistStatusSchema>;
+
+/**
+ * A `session_waitlist` entry (camelCase). `ineligibleReason`, when set, marks a
+ * student who may not be promoted now (unpaid, level mismatch…).
+ *
+ * @example
+ * ```ts
+ * waitlistEntrySchema.parse({ id: 'w1', studentId: 's1', position: 1, priorityScore: 0, addedAt: new Date('2025-03-01T09:00Z'), status: 'waiting' });
+ * ```
+ */
+export const waitlistEntrySchema = z.object({
+  id: idSchema,
+  studentId: idSchema.nullish(),
+  position: z.number().int().min(1),
+  priorityScore: z.number().int().nullish(),
+  addedAt: instantSchema,
+  status: waitlistStatusSchema,
+  responseDeadline: instantSchema.nullish(),
+  ineligibleReason: z.string().min(1).nullish(),
+});
+
+/** A waitlist entry (input shape). */
+export type WaitlistEntry = z.input<typeof waitlistEntrySchema>;
+type Entry = z.output<typeof waitlistEntrySchema>;
+
+const uniqueEntriesSchema = z.array(waitlistEntrySchema).superRefine((entries, ctx) => {
+  const seen = new Set<string>();
+  entries.forEach((e, i) => {
+    if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate entry id ${e.id}` });
+    seen.add(e.id);
+  });
+});
+
+/**
+ * Waitlist order: higher `priorityScore` first (null = 0), then lower `position`, then
+ * earlier `addedAt`, then `id` (code-unit order). A total order on distinct ids.
+ *
+ * @example
+ * ```ts
+ * entries.sort(compareWaitlistEntries);
+ * ```
+ */
+export function compareWaitlistEntries(
+  a: Pick<Entry, 'id' | 'position' | 'priorityScore' | 'addedAt'>,
+  b: Pick<Entry, 'id' | 'position' | 'priorityScore' | 'addedAt'>,
+): number {
+  return (
+    (b.priorityScore ?? 0) - (a.priorityScore ?? 0) ||
+    a.position - b.position ||
+    a.addedAt.getTime() - b.addedAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/**
+ * The entries in waitlist order (see {@link compareWaitlistEntries}); a new array.
+ *
+ * @example
+ * ```ts
+ * rankWaitlist([{ id: 'b', position: 2, ... }, { id: 'a', position: 1, ... }]).map((e) => e.id); // ['a', 'b']
+ * ```
+ */
+export function rankWaitlist<T extends WaitlistEntry>(entries: readonly T[]): T[] {
+  const parsed = parseInput(uniqueEntriesSchema, entries, { prefix: ['entries'], argument: 'entries' });
+  // Sort indices with the parsed values, return the caller's own objects.
+  return parsed
+    .map((entry, index) => ({ entry, index }))
+    .sort((x, y) => compareWaitlistEntries(x.entry, y.entry))
+    .map(({ index }) => entries[index] as T);
+}
+
+/**
+ * Input of {@link planPromotions}.
+ *
+ * @example
+ * ```ts
+ * planPromotionsInputSchema.parse({ entries, freeSpots: 1, now: new Date('2025-03-01T12:00Z'), offerWindowMinutes: 1440, mode: 'offer' });
+ * ```
+ */
+export const planPromotionsInputSchema = z
+  .object({
+    entries: uniqueEntriesSchema,
+    /** Places free on the session now (capacity − confirmed bookings); offers not yet answered are subtracted. */
+    freeSpots: z.number().int().min(0),
+    now: instantSchema,
+    offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 60).optional(),
+    mode: z.enum(['offer', 'auto']),
+    /** Entry id → reason, for students who may not be promoted now. */
+    ineligible: z.union([z.map(idSchema, z.string().min(1)), z.record(idSchema, z.string().min(1))]).optional(),
+  })
+  .refine((i) => i.mode === 'auto' || i.offerWindowMinutes !== undefined, {
+    message: "offerWindowMinutes is required in 'offer' mode",
+    path: ['offerWindowMinutes'],
+  });
+
+/** Input of {@link planPromotions}. */
+export type PlanPromotionsInput = z.input<typeof planPromotionsInputSchema>;
+
+/** What to do with the waitlist when spots are free. */
+export interface PromotionPlan {
+  /** Entries to offer a place (mode `offer`), in rank order. */
+  offers: Array<{ entryId: string; studentId: string | null; responseDeadline: Date }>;
+  /** Entries to book directly (mode `auto`), in rank order. */
+  confirmations: Array<{ entryId: string; studentId: string | null }>;
+  /** Offers whose deadline has passed (deadline ≤ now): mark expired; their spots are free again. */
+  expirations: Array<{ entryId: string; studentId: string | null; responseDeadline: Date }>;
+  /** Candidates passed over, with why; they keep their place in the queue. */
+  skipped: Array<{ entryId: string; reason: string }>;
+  /** Spots still free after this plan (offers outstanding already subtracted). */
+  remainingSpots: number;
+}
+
+/**
+ * Decides who gets the free spots. Outstanding offers (`offered` with a deadline after
+ * `now`, or without a deadline) hold a spot each; expired ones (deadline ≤ now) are
+ * returned as `expirations` and hold nothing. Candidates are `waiting`/`notified`
+ * entries in waitlist order; an ineligible one (`ineligible` map or
+ * `ineligibleReason`) or one whose student already holds an unexpired offer is skipped
+ * with a reason and keeps its place. Each remaining spot goes to the next candidate:
+ * an offer with `responseDeadline = now + offerWindowMinutes` (mode `offer`) or a
+ * confirmation (mode `auto`). Skips are reported only for candidates reached before
+ * the spots ran out.
+ *
+ * @example
+ * ```ts
+ * planPromotions({ entries, freeSpots: 2, now, offerWindowMinutes: 60, mode: 'offer' });
+ * // { offers: [{ entryId: 'w1', responseDeadline: now + 60 min, ... }], expirations: [...], skipped: [...], ... }
+ * ```
+ */
+export function planPromotions(input: PlanPromotionsInput): PromotionPlan {
+  const parsed = parseInput(planPromotionsInputSchema, input);
+  const now = parsed.now.getTime();
+  const ineligible =
+    parsed.ineligible instanceof Map ? parsed.ineligible : new Map(Object.entries(parsed.ineligible ?? {}));
+  const plan: PromotionPlan = { offers: [], confirmations: [], expirations: [], skipped: [], remainingSpots: 0 };
+
+  const holdingOffer = new Set<string>();
+  let outstanding = 0;
+  for (const e of parsed.entries) {
+    if (e.status !== 'offered') continue;
+    if (e.responseDeadline && e.responseDeadline.getTime() <= now) {
+      plan.expirations.push({ entryId: e.id, studentId: e.studentId ?? null, responseDeadline: e.responseDeadline });
+    } else {
+      outstanding++;
+      holdingOffer.add(e.id);
+      if (e.studentId) holdingOffer.add(`student:${e.studentId}`);
+    }
+  }
+
+  let spots = Math.max(0, parsed.freeSpots - outstanding);
+  const candidates = parsed.entries.filter((e) => e.status === 'waiting' || e.status === 'notified').sort(compareWaitlistEntries);
+  const deadline = now + (parsed.offerWindowMinutes ?? 0) * 60_000;
+  for (const e of candidates) {
+    if (spots === 0) break;
+    const reason = ineligible.get(e.id) ?? e.ineligibleReason ?? (e.studentId && holdingOffer.has(`student:${e.studentId}`) ? 'already_offered' : null);
+    if (reason) {
+      plan.skipped.push({ entryId: e.id, reason });
+      continue;
+    }
+    if (e.studentId) holdingOffer.add(`student:${e.studentId}`);
+    if (parsed.mode === 'offer') plan.offers.push({ entryId: e.id, studentId: e.studentId ?? null, responseDeadline: new Date(deadline) });
+    else plan.confirmations.push({ entryId: e.id, studentId: e.studentId ?? null });
+    spots--;
+  }
+  plan.remainingSpots = spots;
+  return plan;
+}
