@@ -1,0 +1,37 @@
+import { createServiceContext } from './service-context';
+import { createSessionService } from './sessions-service';
+import { createConflictService } from './conflicts-service';
+import { createAvailabilityService } from './availability-service';
+import type { SchedulerOptions } from './types';
+
+/**
+ * The scheduler: every operation validates its input, runs in one transaction (or
+ * joins the host's with `{ tx }`), maps database errors to `SchedulingError` codes
+ * and retries serialization failures and deadlocks. The capacity policy given here is
+ * validated now (`INVALID_INPUT`) and written to the database in the first call.
+ *
+ * @example
+ * ```ts
+ * import { createScheduler } from 'academy-scheduling';
+ *
+ * const scheduler = createScheduler({ db, policy: { school: { max: 40 } } });
+ * const admin = { kind: 'admin', userId } as const;
+ * const { session } = await scheduler.sessions.create(admin, {
+ *   programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club',
+ *   startTime: new Date('2030-01-15T15:00:00Z'), endTime: new Date('2030-01-15T16:00:00Z'),
+ * });
+ * ```
+ */
+export function createScheduler(options: SchedulerOptions) {
+  const ctx = createServiceContext(options);
+  return {
+    /** The resolved capacity policy this scheduler enforces. */
+    policy: ctx.policy,
+    sessions: createSessionService(ctx),
+    conflicts: createConflictService(ctx),
+    availability: createAvailabilityService(ctx),
+  };
+}
+
+/** What `createScheduler` returns. */
+export type Scheduler = ReturnType<typeof createScheduler>;

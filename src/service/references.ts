@@ -1,0 +1,77 @@
+import { eq } from 'drizzle-orm';
+import { SchedulingError } from '../errors';
+import { facilities, instructors, locations, sessions } from '../schema';
+import type { SchedulingDb } from './scheduling-db';
+
+/**
+ * The `NOT_FOUND` error for a missing row, naming what and which input path.
+ *
+ * @example
+ * ```ts
+ * throw notFound('session', id, ['sessionId']);
+ * ```
+ */
+export function notFound(what: string, id: string, path: Array<string | number>): SchedulingError {
+  return new SchedulingError('NOT_FOUND', `No ${what} with id ${id}`, { path, id, entity: what });
+}
+
+/**
+ * The location with that id, or `NOT_FOUND`.
+ *
+ * @example
+ * ```ts
+ * const { timezone } = await loadLocation(tx, input.locationId);
+ * ```
+ */
+export async function loadLocation(tx: SchedulingDb, id: string, path: Array<string | number> = ['locationId']) {
+  const [row] = await tx.select().from(locations).where(eq(locations.id, id));
+  if (!row) throw notFound('location', id, path);
+  return row;
+}
+
+/**
+ * The facility with that id, or `NOT_FOUND`; `INVALID_INPUT` when it is at another location.
+ *
+ * @example
+ * ```ts
+ * const facility = await loadFacility(tx, input.facilityId, input.locationId);
+ * ```
+ */
+export async function loadFacility(tx: SchedulingDb, id: string, locationId: string, path: Array<string | number> = ['facilityId']) {
+  const [row] = await tx.select().from(facilities).where(eq(facilities.id, id));
+  if (!row) throw notFound('facility', id, path);
+  if (row.locationId !== locationId) {
+    throw new SchedulingError('INVALID_INPUT', `Facility ${row.code} is not at location ${locationId}`, { path, facilityId: id, locationId });
+  }
+  return row;
+}
+
+/**
+ * The instructor with that id, or `NOT_FOUND`; `INVALID_STATE` when inactive.
+ *
+ * @example
+ * ```ts
+ * await loadInstructor(tx, input.instructorId);
+ * ```
+ */
+export async function loadInstructor(tx: SchedulingDb, id: string, path: Array<string | number> = ['instructorId']) {
+  const [row] = await tx.select().from(instructors).where(eq(instructors.id, id));
+  if (!row) throw notFound('instructor', id, path);
+  if (!row.isActive) throw new SchedulingError('INVALID_STATE', `Instructor ${row.email} is not active`, { path, instructorId: id });
+  return row;
+}
+
+/**
+ * The session with that id, locked against concurrent edits (`FOR NO KEY UPDATE`,
+ * which does not block bookings' foreign-key checks), or `NOT_FOUND`.
+ *
+ * @example
+ * ```ts
+ * const current = await lockSession(tx, input.sessionId);
+ * ```
+ */
+export async function lockSession(tx: SchedulingDb, id: string, path: Array<string | number> = ['sessionId']) {
+  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('no key update');
+  if (!row) throw notFound('session', id, path);
+  return row;
+}

@@ -1,0 +1,58 @@
+import { SchedulingError } from '../errors';
+import { type CapacityPolicy, parseInput, resolveCapacityPolicy } from '../domain';
+import { z } from 'zod';
+import type { SchedulerOptions } from './types';
+import { type RunInTransaction, createTransactionRunner } from './transaction';
+import { syncCapacityPolicy } from './capacity-policy-sync';
+
+/** What every service module shares: the resolved policy, the clock and the transaction helper. */
+export interface ServiceContext {
+  policy: CapacityPolicy;
+  now: () => Date;
+  offerWindowMinutes: number;
+  run: RunInTransaction;
+}
+
+const optionsSchema = z.object({
+  db: z.custom<object>((value) => typeof value === 'object' && value !== null && typeof (value as { transaction?: unknown }).transaction === 'function', {
+    message: 'expected a Drizzle PostgreSQL database',
+  }),
+  policy: z.unknown().optional(),
+  now: z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' }).optional(),
+  maxRetries: z.number().int().min(0).max(20).optional(),
+  offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
+});
+
+/**
+ * Validates the scheduler options (`INVALID_INPUT` with a path, thrown at
+ * construction) and builds the shared context. The capacity policy is synced into
+ * the database once per scheduler, inside its first transaction.
+ *
+ * @example
+ * ```ts
+ * const context = createServiceContext({ db, policy: { school: { max: 40 } } });
+ * ```
+ */
+export function createServiceContext(options: SchedulerOptions): ServiceContext {
+  const parsed = parseInput(optionsSchema, options, { argument: 'options' });
+  const policy = resolveCapacityPolicy(options.policy);
+  const clock = options.now ?? (() => new Date());
+  const now = () => {
+    const value = clock();
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+      throw new SchedulingError('INVALID_INPUT', 'The injected clock returned something that is not a valid Date', { path: ['now'] });
+    }
+    return value;
+  };
+  let policySynced = false;
+  const run = createTransactionRunner({
+    db: options.db,
+    maxRetries: parsed.maxRetries ?? 3,
+    needsPrepare: () => !policySynced,
+    prepare: (tx) => syncCapacityPolicy(tx, policy),
+    prepared: () => {
+      policySynced = true;
+    },
+  });
+  return { policy, now, offerWindowMinutes: parsed.offerWindowMinutes ?? 1440, run };
+}

@@ -1,0 +1,249 @@
+import { and, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { SchedulingError } from '../errors';
+import { checkCapacity, detectConflicts, type CapacityPolicy, type ScheduleConflict, type SessionType } from '../domain';
+import { sessionBookings, sessions } from '../schema';
+import { queryRows } from '../internal/db';
+import type { SchedulingDb } from './scheduling-db';
+
+/** A session as it would be after a create or change, to check before writing. */
+export interface SessionCandidate {
+  /** Null for a session not inserted yet. */
+  id: string | null;
+  sessionType: SessionType;
+  capacity: number;
+  minParticipants?: number | null;
+  locationId: string;
+  facility: { id: string; capacity: number | null; maxConcurrentSessions: number };
+  instructorId: string | null;
+  startTime: Date;
+  endTime: Date;
+  /** Which checks apply; the conflict trigger runs the same subset for the same change. */
+  check: { overlaps: boolean; instructor: boolean; facility: boolean; facilitySize: boolean; students: boolean };
+}
+
+/** Codes a schedule check can refuse with. */
+export type ScheduleProblemCode =
+  | 'INVALID_INPUT'
+  | 'CAPACITY_POLICY_VIOLATION'
+  | 'CAPACITY_EXCEEDED'
+  | 'INSTRUCTOR_DOUBLE_BOOKED'
+  | 'FACILITY_OVERLAP'
+  | 'STUDENT_CONFLICT';
+
+/** One reason a session cannot be written as is. */
+export interface ScheduleProblem {
+  code: ScheduleProblemCode;
+  message: string;
+  /** An administrator override lets it through (recorded as a resolved conflict); policy and confirmed-booking limits never. */
+  overridable: boolean;
+  conflictingSessionIds: string[];
+  /** For `STUDENT_CONFLICT`: each confirmed student and the sessions they clash with. */
+  studentClashes?: Array<{ studentId: string; conflictingSessionIds: string[] }>;
+  details: Record<string, unknown>;
+}
+
+const NEW_SESSION = 'new-session';
+const DAY_MS = 86_400_000;
+
+/**
+ * Everything that would stop `candidate` from being written: capacity policy,
+ * confirmed bookings above the capacity, instructor and facility concurrency,
+ * facility size, and (when the session moves or comes back) each confirmed student's
+ * other sessions. The overlap rules are the domain's `detectConflicts`, run over the
+ * candidate and the active sessions around it; the database triggers enforce the
+ * same rules again under races.
+ *
+ * @example
+ * ```ts
+ * const problems = await findScheduleProblems(tx, candidate, policy);
+ * throwIfBlocked(problems, { override: false });
+ * ```
+ */
+export async function findScheduleProblems(tx: SchedulingDb, candidate: SessionCandidate, policy: CapacityPolicy): Promise<ScheduleProblem[]> {
+  const problems: ScheduleProblem[] = [];
+  const capacity = checkCapacity(
+    { sessionType: candidate.sessionType, capacity: candidate.capacity, minParticipants: candidate.minParticipants ?? null },
+    policy,
+  );
+  if (!capacity.ok) {
+    const { ok: _ok, message, ...details } = capacity;
+    // minParticipants outside 1..capacity is bad input (chk_session_participants), not a policy matter.
+    const code = capacity.reason === 'min_participants_out_of_range' ? 'INVALID_INPUT' : 'CAPACITY_POLICY_VIOLATION';
+    const path = capacity.reason === 'min_participants_out_of_range' ? { path: ['minParticipants'] } : {};
+    problems.push({ code, message, overridable: false, conflictingSessionIds: [], details: { ...details, ...path } });
+  }
+
+  const id = candidate.id ?? NEW_SESSION;
+  const ownBookings = candidate.id
+    ? await tx
+        .select({ id: sessionBookings.id, studentId: sessionBookings.studentId })
+        .from(sessionBookings)
+        .where(and(eq(sessionBookings.sessionId, candidate.id), eq(sessionBookings.bookingStatus, 'confirmed')))
+    : [];
+  if (ownBookings.length > candidate.capacity) {
+    problems.push({
+      code: 'CAPACITY_EXCEEDED',
+      message: `Capacity ${candidate.capacity} is below the ${ownBookings.length} confirmed bookings`,
+      overridable: false,
+      conflictingSessionIds: [],
+      details: { reason: 'below_confirmed', capacity: candidate.capacity, currentBookings: ownBookings.length },
+    });
+  }
+  if (!candidate.check.overlaps) return problems;
+
+  const studentIds = candidate.check.students ? ownBookings.map((b) => b.studentId) : [];
+  const neighbours = await loadNeighbours(tx, candidate, studentIds);
+  const neighbourBookings =
+    studentIds.length > 0 && neighbours.length > 0
+      ? await tx
+          .select({ id: sessionBookings.id, sessionId: sessionBookings.sessionId, studentId: sessionBookings.studentId })
+          .from(sessionBookings)
+          .where(
+            and(
+              inArray(sessionBookings.sessionId, neighbours.map((n) => n.id)),
+              inArray(sessionBookings.studentId, studentIds),
+              eq(sessionBookings.bookingStatus, 'confirmed'),
+            ),
+          )
+      : [];
+  const instructorLimit = candidate.instructorId ? await instructorLimitAt(tx, candidate) : 1;
+
+  const conflicts = detectConflicts({
+    sessions: [
+      { id, instructorId: candidate.instructorId, facilityId: candidate.facility.id, start: candidate.startTime, end: candidate.endTime, capacity: 50, status: 'scheduled' },
+      ...neighbours.map((n) => ({ id: n.id, instructorId: n.instructorId, facilityId: n.facilityId, start: n.startTime, end: n.endTime, capacity: 50, status: n.status })),
+    ],
+    bookings: [
+      ...ownBookings.map((b) => ({ bookingId: b.id, sessionId: id, studentId: b.studentId, status: 'confirmed' as const })),
+      ...neighbourBookings.map((b) => ({ bookingId: b.id, sessionId: b.sessionId, studentId: b.studentId, status: 'confirmed' as const })),
+    ],
+    ...(candidate.instructorId ? { instructorMaxConcurrent: { [candidate.instructorId]: Math.max(1, instructorLimit) } } : {}),
+    facilityMaxConcurrent: { [candidate.facility.id]: candidate.facility.maxConcurrentSessions },
+  }).filter((c) => c.sessionId === id || c.conflictingSessionId === id);
+
+  const others = (list: ScheduleConflict[]) => unique(list.map((c) => (c.sessionId === id ? c.conflictingSessionId! : c.sessionId)));
+  const instructorClashes = conflicts.filter((c) => c.conflictType === 'instructor_double_booking' && c.instructorId === candidate.instructorId);
+  if (candidate.check.instructor && instructorClashes.length > 0) {
+    const ids = others(instructorClashes);
+    problems.push({
+      code: 'INSTRUCTOR_DOUBLE_BOOKED',
+      message: `The instructor is already teaching ${codesOf(neighbours, ids)} at that time (at most ${instructorLimit} at once)`,
+      overridable: true,
+      conflictingSessionIds: ids,
+      details: { instructorId: candidate.instructorId, limit: instructorLimit, conflictingSessionCodes: codeList(neighbours, ids) },
+    });
+  }
+  const facilityClashes = conflicts.filter((c) => c.conflictType === 'facility_overlap' && c.facilityId === candidate.facility.id);
+  if (candidate.check.facility && facilityClashes.length > 0) {
+    const ids = others(facilityClashes);
+    problems.push({
+      code: 'FACILITY_OVERLAP',
+      message: `The facility is already used by ${codesOf(neighbours, ids)} at that time (at most ${candidate.facility.maxConcurrentSessions} at once)`,
+      overridable: true,
+      conflictingSessionIds: ids,
+      details: { facilityId: candidate.facility.id, limit: candidate.facility.maxConcurrentSessions, conflictingSessionCodes: codeList(neighbours, ids) },
+    });
+  }
+  if (candidate.check.facilitySize && candidate.facility.capacity !== null && candidate.capacity > candidate.facility.capacity) {
+    problems.push({
+      code: 'CAPACITY_EXCEEDED',
+      message: `Capacity ${candidate.capacity} exceeds the facility's ${candidate.facility.capacity} places`,
+      overridable: true,
+      conflictingSessionIds: [],
+      details: { reason: 'facility_capacity', capacity: candidate.capacity, facilityCapacity: candidate.facility.capacity, facilityId: candidate.facility.id },
+    });
+  }
+  const studentConflicts = conflicts.filter((c) => c.conflictType === 'student_conflict');
+  if (studentConflicts.length > 0) {
+    const byStudent = new Map<string, ScheduleConflict[]>();
+    for (const c of studentConflicts) byStudent.set(c.studentId!, [...(byStudent.get(c.studentId!) ?? []), c]);
+    const studentClashes = [...byStudent].map(([studentId, list]) => ({ studentId, conflictingSessionIds: others(list) }));
+    const ids = others(studentConflicts);
+    problems.push({
+      code: 'STUDENT_CONFLICT',
+      message: `${studentClashes.length} confirmed student(s) are booked into ${codesOf(neighbours, ids)} at the new time`,
+      overridable: true,
+      conflictingSessionIds: ids,
+      studentClashes,
+      details: { studentIds: studentClashes.map((c) => c.studentId) },
+    });
+  }
+  return problems;
+}
+
+/**
+ * Throws the first problem that blocks the write as a `SchedulingError` (with
+ * `details.conflictingSessionIds` and, for students, `details.studentClashes`).
+ * Under an override only the problems no override can lift block.
+ *
+ * @example
+ * ```ts
+ * throwIfBlocked(await findScheduleProblems(tx, candidate, policy), { override: input.override });
+ * ```
+ */
+export function throwIfBlocked(problems: readonly ScheduleProblem[], options: { override: boolean }): void {
+  const blocking = problems.find((p) => !(options.override && p.overridable));
+  if (!blocking) return;
+  throw new SchedulingError(blocking.code, blocking.message, {
+    ...blocking.details,
+    conflictingSessionIds: blocking.conflictingSessionIds,
+    ...(blocking.studentClashes ? { studentClashes: blocking.studentClashes } : {}),
+    problems,
+  });
+}
+
+/** Active sessions overlapping the candidate that share its instructor, facility or a confirmed student. */
+async function loadNeighbours(tx: SchedulingDb, candidate: SessionCandidate, studentIds: string[]) {
+  const shared: SQL[] = [eq(sessions.facilityId, candidate.facility.id)];
+  if (candidate.instructorId) shared.push(eq(sessions.instructorId, candidate.instructorId));
+  if (studentIds.length > 0) {
+    shared.push(
+      sql`EXISTS (SELECT 1 FROM ${sessionBookings} WHERE ${sessionBookings.sessionId} = ${sessions.id}
+            AND ${sessionBookings.bookingStatus} = 'confirmed' AND ${inArray(sessionBookings.studentId, studentIds)})`,
+    );
+  }
+  return tx
+    .select({
+      id: sessions.id,
+      sessionId: sessions.sessionId,
+      instructorId: sessions.instructorId,
+      facilityId: sessions.facilityId,
+      startTime: sessions.startTime,
+      endTime: sessions.endTime,
+      status: sessions.status,
+    })
+    .from(sessions)
+    .where(
+      and(
+        candidate.id ? ne(sessions.id, candidate.id) : undefined,
+        inArray(sessions.status, ['scheduled', 'in_progress']),
+        // Sessions last at most 24 hours (chk_session_max_duration): bounds the index range.
+        gt(sessions.startTime, new Date(candidate.startTime.getTime() - DAY_MS)),
+        lt(sessions.startTime, candidate.endTime),
+        gt(sessions.endTime, candidate.startTime),
+        or(...shared),
+      ),
+    );
+}
+
+/** How many sessions the instructor may lead at once then: the database's own rule (availability rows, else the instructor's default). */
+async function instructorLimitAt(tx: SchedulingDb, candidate: SessionCandidate): Promise<number> {
+  const [row] = await queryRows<{ limit: number }>(
+    tx,
+    sql`SELECT scheduling.instructor_session_limit(${candidate.instructorId}::uuid, ${candidate.locationId}::uuid,
+          ${candidate.startTime.toISOString()}::timestamptz, ${candidate.endTime.toISOString()}::timestamptz) AS "limit"`,
+  );
+  return Number(row?.limit ?? 1);
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function codeList(neighbours: ReadonlyArray<{ id: string; sessionId: string }>, ids: string[]): string[] {
+  return ids.map((id) => neighbours.find((n) => n.id === id)?.sessionId ?? id);
+}
+
+function codesOf(neighbours: ReadonlyArray<{ id: string; sessionId: string }>, ids: string[]): string {
+  return codeList(neighbours, ids).join(', ');
+}

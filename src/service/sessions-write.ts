@@ -1,0 +1,195 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { SchedulingError } from '../errors';
+import type { CapacityPolicy } from '../domain';
+import { scheduleConflicts, sessions } from '../schema';
+import { forbidden, isAdministrator, requireUserId } from './actor';
+import { afterCapacityRaised } from './capacity-raised';
+import { loadFacility, loadInstructor, loadLocation, lockSession } from './references';
+import type { SchedulingDb } from './scheduling-db';
+import { type ScheduleProblem, findScheduleProblems, throwIfBlocked } from './session-problems';
+import type { createSessionSchema, updateSessionSchema } from './session-inputs';
+import type { Actor } from './types';
+
+/** A `sessions` row. */
+export type SessionRow = typeof sessions.$inferSelect;
+/** A `schedule_conflicts` row. */
+export type ConflictRow = typeof scheduleConflicts.$inferSelect;
+
+/** Result of `sessions.create`. */
+export interface CreateSessionResult {
+  session: SessionRow;
+  /** Conflicts recorded for the new session in this call (availability mismatches, overridden conflicts). */
+  conflicts: ConflictRow[];
+}
+
+/** Result of `sessions.update` / `sessions.reschedule`. */
+export interface UpdateSessionResult {
+  /** False for a dry run: nothing was written. */
+  applied: boolean;
+  /** The session after the change (unchanged for a dry run). */
+  session: SessionRow;
+  /** Conflicts recorded for the session in this call. */
+  conflicts: ConflictRow[];
+  /** What stands in the way (a dry run reports; a real run refuses with the first blocking one, or records them under an override). */
+  problems: ScheduleProblem[];
+}
+
+const ACTIVE = new Set(['scheduled', 'in_progress']);
+
+/**
+ * Creates a session after checking it (capacity policy, facility size, instructor and
+ * facility overlaps) so a refusal is a typed error naming the sessions in the way.
+ *
+ * @example
+ * ```ts
+ * const { session, conflicts } = await createSession(tx, input, actor, policy);
+ * ```
+ */
+export async function createSession(
+  tx: SchedulingDb,
+  input: z.output<typeof createSessionSchema>,
+  actor: Actor,
+  policy: CapacityPolicy,
+): Promise<CreateSessionResult> {
+  const createdBy = requireUserId(actor);
+  if (!isAdministrator(actor) && !(actor.kind === 'instructor' && actor.instructorId && actor.instructorId === input.instructorId)) {
+    throw forbidden(actor, 'create a session (instructors may create only sessions they teach)');
+  }
+  await loadLocation(tx, input.locationId);
+  const facility = await loadFacility(tx, input.facilityId, input.locationId);
+  if (input.instructorId) await loadInstructor(tx, input.instructorId);
+
+  // Default: the type's maximum, or the room's size when that is smaller.
+  const capacity = input.capacity ?? Math.min(policy[input.sessionType].max, facility.capacity ?? Infinity);
+  const problems = await findScheduleProblems(
+    tx,
+    {
+      id: null,
+      sessionType: input.sessionType,
+      capacity,
+      minParticipants: input.minParticipants ?? null,
+      locationId: input.locationId,
+      facility,
+      instructorId: input.instructorId ?? null,
+      startTime: input.startTime,
+      endTime: input.endTime,
+      check: { overlaps: true, instructor: true, facility: true, facilitySize: true, students: false },
+    },
+    policy,
+  );
+  throwIfBlocked(problems, { override: input.override });
+
+  const { override: _override, ...values } = input;
+  const [session] = await tx
+    .insert(sessions)
+    .values({ ...values, capacity, createdBy, updatedBy: createdBy })
+    .returning();
+  return { session: session!, conflicts: await conflictsRecordedNow(tx, session!.id) };
+}
+
+/**
+ * Changes a session (fields, times, instructor, facility, capacity) with the same
+ * checks as create; moving it re-checks every confirmed student. `dryRun` reports.
+ *
+ * @example
+ * ```ts
+ * const result = await updateSession(tx, { sessionId, startTime, endTime, override: false, dryRun: true }, actor, policy);
+ * result.problems; // [{ code: 'STUDENT_CONFLICT', studentClashes: [...] }]
+ * ```
+ */
+export async function updateSession(
+  tx: SchedulingDb,
+  input: z.output<typeof updateSessionSchema>,
+  actor: Actor,
+  policy: CapacityPolicy,
+): Promise<UpdateSessionResult> {
+  const { sessionId, override, dryRun, ...changes } = input;
+  const current = await lockSession(tx, sessionId);
+  authorizeUpdate(actor, current, changes);
+  if (current.status === 'cancelled' || current.status === 'completed') {
+    throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is ${current.status} and cannot be changed`, {
+      sessionId,
+      status: current.status,
+    });
+  }
+  const next = { ...current, ...stripUndefined(changes) };
+  const moved = next.startTime.getTime() !== current.startTime.getTime() || next.endTime.getTime() !== current.endTime.getTime();
+  const newInstructor = next.instructorId !== current.instructorId;
+  const newFacility = next.facilityId !== current.facilityId || next.locationId !== current.locationId;
+  const newCapacity = next.capacity !== current.capacity;
+  if (current.status === 'in_progress' && (moved || newFacility)) {
+    throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is in progress and cannot be moved`, { sessionId, status: current.status });
+  }
+  if (next.endTime.getTime() <= next.startTime.getTime()) {
+    throw new SchedulingError('INVALID_INPUT', 'endTime must be after startTime', { path: ['endTime'] });
+  }
+  if (next.locationId !== current.locationId) await loadLocation(tx, next.locationId);
+  const facility = await loadFacility(tx, next.facilityId, next.locationId);
+  if (next.instructorId && newInstructor) await loadInstructor(tx, next.instructorId);
+
+  const active = ACTIVE.has(current.status);
+  const problems = await findScheduleProblems(
+    tx,
+    {
+      id: sessionId,
+      sessionType: next.sessionType,
+      capacity: next.capacity,
+      minParticipants: next.minParticipants,
+      locationId: next.locationId,
+      facility,
+      instructorId: next.instructorId,
+      startTime: next.startTime,
+      endTime: next.endTime,
+      check: {
+        overlaps: active && (moved || newInstructor || newFacility || newCapacity),
+        instructor: moved || newInstructor,
+        facility: moved || newFacility,
+        facilitySize: true,
+        students: moved,
+      },
+    },
+    policy,
+  );
+  if (dryRun) return { applied: false, session: current, conflicts: [], problems };
+  throwIfBlocked(problems, { override });
+
+  const [session] = await tx
+    .update(sessions)
+    .set({ ...stripUndefined(changes), updatedBy: actor.userId ?? null, updatedAt: sql`now()` })
+    .where(eq(sessions.id, sessionId))
+    .returning();
+  if (next.capacity > current.capacity) await afterCapacityRaised(tx, sessionId);
+  return { applied: true, session: session!, conflicts: await conflictsRecordedNow(tx, sessionId), problems };
+}
+
+/** Instructors may edit their own sessions, but only administrators reassign them or change capacity. */
+function authorizeUpdate(actor: Actor, current: SessionRow, changes: Partial<SessionRow>): void {
+  if (isAdministrator(actor)) return;
+  if (actor.kind !== 'instructor' || !actor.instructorId || actor.instructorId !== current.instructorId) {
+    throw forbidden(actor, 'change this session');
+  }
+  if (changes.capacity !== undefined && changes.capacity !== current.capacity) throw forbidden(actor, 'change a session capacity');
+  if (changes.instructorId !== undefined && changes.instructorId !== current.instructorId) throw forbidden(actor, 'reassign a session');
+}
+
+/**
+ * The conflicts recorded for a session by the current transaction: the trigger stamps
+ * `detected_at` with `now()`, which is the transaction's start time.
+ *
+ * @example
+ * ```ts
+ * const conflicts = await conflictsRecordedNow(tx, session.id);
+ * ```
+ */
+export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string): Promise<ConflictRow[]> {
+  return tx
+    .select()
+    .from(scheduleConflicts)
+    .where(and(eq(scheduleConflicts.sessionId, sessionId), sql`${scheduleConflicts.detectedAt} = now()`))
+    .orderBy(scheduleConflicts.conflictId);
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
