@@ -26,6 +26,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/domain/**/*.test.ts', 'test/unit/**/*.test.ts'] } },
+      // Needs `npm run build` first; `npm test` builds.
+      { extends: true, test: { name: 'packaging', include: ['test/packaging/**/*.test.ts'] } },
       dbProject('pglite', 'pglite', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts']),
       ...(realServer
         ? [

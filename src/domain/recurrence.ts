@@ -39,7 +39,7 @@ export const recurringPatternSchema = z
     endTime: timeOfDaySchema,
     skipHolidays: z.boolean().nullish(),
     exceptionDates: z.array(localDateSchema).max(RECURRENCE_HARD_CAP).nullish(),
-    customPattern: z.unknown(),
+    customPattern: z.unknown().optional(),
   })
   .superRefine((p, ctx) => {
     if (parseTimeOfDay(p.endTime) <= parseTimeOfDay(p.startTime)) {

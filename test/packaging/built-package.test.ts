@@ -1,0 +1,86 @@
+/**
+ * Tests the BUILT package (`npm run build` first; `npm test` does): every subpath
+ * imported by name from fresh Node processes, with both `import` and `require`, calling
+ * one function from each; the tarball's contents; publint and arethetypeswrong.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('../..', import.meta.url).pathname;
+
+/** One line per entry: what calling one of its functions printed. */
+const probe = `
+  const pkg = 'academy-scheduling';
+  const root = await load(pkg);
+  const schema = await load(pkg + '/schema');
+  const domain = await load(pkg + '/domain');
+  const migrate = await load(pkg + '/migrate');
+  const testing = await load(pkg + '/testing');
+  const { getTableName } = await load('drizzle-orm');
+  const out = [];
+  try { root.createScheduler({ db: {} }); } catch (e) { out.push('root ' + root.isSchedulingError(e, 'INVALID_INPUT')); }
+  out.push('schema ' + getTableName(schema.sessions));
+  const a = { start: new Date('2030-01-01T10:00:00Z'), end: new Date('2030-01-01T11:00:00Z') };
+  const b = { start: new Date('2030-01-01T11:00:00Z'), end: new Date('2030-01-01T12:00:00Z') };
+  out.push('domain ' + domain.overlaps(a, b) + ' ' + domain.expandRecurrence({ patternType: 'weekly', intervalValue: 1, daysOfWeek: [1, 3, 5], startDate: '2025-01-15', endDate: '2025-12-31', startTime: '10:00:00', endTime: '11:00:00' }, { timeZone: 'America/New_York' }).length);
+  out.push('migrate ' + migrate.MIGRATIONS.length + ' ' + (migrate.migrationStatements(migrate.MIGRATIONS[0]).length > 10));
+  const t = await testing.createTestDatabase();
+  const r = await t.client.query('SELECT count(*)::int AS n FROM scheduling.capacity_policies');
+  out.push('testing ' + r.rows[0].n);
+  await t.close();
+  console.log(out.join('\\n'));
+`;
+
+const expected = ['root true', 'schema sessions', 'domain false 151', 'migrate 3 true', 'testing 3'].join('\n');
+
+async function node(args: string[]) {
+  const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 120_000 });
+  return stdout.trim();
+}
+
+describe('the built package', () => {
+  it('has been built', () => {
+    expect(existsSync(`${root}dist/index.js`)).toBe(true);
+  });
+
+  it('every subpath works through import (ESM)', async () => {
+    const script = `const load = (s) => import(s); ${probe}`;
+    expect(await node(['--input-type=module', '-e', script])).toBe(expected);
+  });
+
+  it('every subpath works through require (CJS)', async () => {
+    const script = `(async () => { const load = async (s) => require(s); ${probe} })().catch((e) => { console.error(e); process.exit(1); });`;
+    expect(await node(['-e', script])).toBe(expected);
+  });
+
+  it('an error from the CJS copy is recognised by the ESM copy, and vice versa', async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const esm = await import('academy-scheduling');
+      const cjs = createRequire(process.cwd() + '/package.json')('academy-scheduling');
+      const fromCjs = new cjs.SchedulingError('NOT_FOUND', 'x');
+      const fromEsm = new esm.SchedulingError('NOT_FOUND', 'x');
+      console.log(esm.isSchedulingError(fromCjs, 'NOT_FOUND'), cjs.isSchedulingError(fromEsm, 'NOT_FOUND'), esm.SchedulingError !== cjs.SchedulingError);
+    `;
+    expect(await node(['--input-type=module', '-e', script])).toBe('true true true');
+  });
+
+  it('npm pack contains dist, drizzle and the README, and no tests', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root });
+    const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.cjs');
+    expect(files).toContain('dist/domain.d.cts');
+    expect(files).toContain('drizzle/0001_triggers.sql');
+    expect(files).toContain('README.md');
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.includes('.test.'))).toEqual([]);
+  });
+
+  it('publint and arethetypeswrong (node16 and bundler resolution) pass', async () => {
+    await run('npx', ['publint', '--strict'], { cwd: root });
+    await run('npx', ['attw', '--pack', '.', '--profile', 'node16'], { cwd: root, timeout: 120_000 });
+  });
+});
