@@ -200,8 +200,9 @@ CREATE TRIGGER trigger_validate_instructor_availability
 -- The availability rows that cover a session, read in the location's zone. For one
 -- local date the rows that apply are, in order of precedence: exception rows for
 -- that date; else temporary rows whose dates include it; else regular weekly rows.
--- A row with max_concurrent_sessions = 0 marks the instructor as off. A session
--- that overlaps a row's break is not covered by it.
+-- An exception with max_concurrent_sessions = 0 is a day off. A session that
+-- overlaps a row's break is not covered by it. The domain's
+-- computeAvailabilityWindows follows the same rules (test/db/availability-parity).
 CREATE FUNCTION scheduling.covering_availability(
   p_instructor uuid, p_location uuid, p_start timestamptz, p_end timestamptz
 ) RETURNS SETOF scheduling.instructor_availability
@@ -244,6 +245,8 @@ LANGUAGE sql STABLE SET search_path = scheduling, pg_temp AS $$
   ),
   layer AS (
     SELECT CASE
+      -- an exception with max_concurrent_sessions = 0 is a day off: it wins over the rest
+      WHEN EXISTS (SELECT 1 FROM applicable WHERE availability_type = 'exception' AND max_concurrent_sessions = 0) THEN 'day_off'
       WHEN EXISTS (SELECT 1 FROM applicable WHERE availability_type = 'exception') THEN 'exception'
       WHEN (SELECT yes FROM temporary_applies) THEN 'temporary'
       ELSE 'regular' END AS t
