@@ -2,6 +2,7 @@ import { createServiceContext } from './service-context';
 import { createSessionService } from './sessions-service';
 import { createConflictService } from './conflicts-service';
 import { createAvailabilityService } from './availability-service';
+import { createSeriesService } from './series-service';
 import type { SchedulerOptions } from './types';
 
 /**
@@ -30,6 +31,7 @@ export function createScheduler(options: SchedulerOptions) {
     sessions: createSessionService(ctx),
     conflicts: createConflictService(ctx),
     availability: createAvailabilityService(ctx),
+    series: createSeriesService(ctx),
   };
 }
 
