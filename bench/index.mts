@@ -1,17 +1,43 @@
 /**
  * `npm run bench`: prints a table of figures and writes bench/results.json.
- * Figures that need the real server run only when DATABASE_URL is set.
+ * Figures that need the real server run only when DATABASE_URL is set; each figure
+ * is a ratio against a baseline measured in the same run (see bench/harness.ts).
+ *
+ * BENCH_ONLY=overlap,recurrence,test-harness,cold-start,server runs a subset (and
+ * then does not overwrite results.json).
  */
 import { writeFileSync } from 'node:fs';
-import { formatTable, type Figure } from './harness';
+import { formatTable, machineNote, type Figure } from './harness';
+import { overlapFigures } from './figures/intervals';
+import { recurrenceFigures } from './figures/recurrence';
 import { testHarnessFigures } from './figures/test-harness';
+import { coldStartFigures } from './figures/cold-start';
+import { realServerFigures } from './figures/real-server';
 
+const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: boolean }> = [
+  { key: 'server', run: () => realServerFigures(), needsServer: true },
+  { key: 'overlap', run: () => overlapFigures() },
+  { key: 'recurrence', run: () => recurrenceFigures() },
+  { key: 'test-harness', run: () => testHarnessFigures() },
+  { key: 'cold-start', run: () => coldStartFigures() },
+];
+
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const figures: Figure[] = [];
 const skipped: string[] = [];
-
-figures.push(...(await testHarnessFigures()));
-if (!process.env.DATABASE_URL) skipped.push('booking throughput and conflict-checked creation need DATABASE_URL (real server)');
+const started = performance.now();
+for (const group of groups) {
+  if (only && !only.includes(group.key)) continue;
+  if (group.needsServer && !process.env.DATABASE_URL) {
+    skipped.push('figures 2 and 5 (conflict-checked creation, availability) and 1 (booking throughput) need DATABASE_URL (the real server)');
+    continue;
+  }
+  const groupStart = performance.now();
+  figures.push(...(await group.run()));
+  console.error(`[bench] ${group.key}: ${((performance.now() - groupStart) / 1000).toFixed(1)} s`);
+}
 
 console.log(formatTable(figures));
 for (const reason of skipped) console.log(`skipped: ${reason}`);
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`machine: ${machineNote}; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+if (!only) writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);

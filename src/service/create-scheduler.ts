@@ -2,7 +2,15 @@ import { createServiceContext } from './service-context';
 import { createSessionService } from './sessions-service';
 import { createConflictService } from './conflicts-service';
 import { createAvailabilityService } from './availability-service';
+import { createBookingService } from './bookings-service';
+import { createWaitlistService } from './waitlist-service';
+import { createNotificationService } from './notification-service';
 import { createSeriesService } from './series-service';
+import { createAttendanceService } from './attendance-service';
+import { createMakeupService } from './makeup-service';
+import { createFeedbackService } from './feedback-service';
+import { createResourceService } from './resource-service';
+import { createMaintenanceService } from './maintenance-service';
 import type { SchedulerOptions } from './types';
 
 /**
@@ -32,6 +40,14 @@ export function createScheduler(options: SchedulerOptions) {
     conflicts: createConflictService(ctx),
     availability: createAvailabilityService(ctx),
     series: createSeriesService(ctx),
+    bookings: createBookingService(ctx),
+    waitlist: createWaitlistService(ctx),
+    notifications: createNotificationService(ctx),
+    attendance: createAttendanceService(ctx),
+    makeups: createMakeupService(ctx),
+    feedback: createFeedbackService(ctx),
+    resources: createResourceService(ctx),
+    maintenance: createMaintenanceService(ctx),
   };
 }
 

@@ -4,12 +4,18 @@ import { z } from 'zod';
 import type { SchedulerOptions } from './types';
 import { type RunInTransaction, createTransactionRunner } from './transaction';
 import { syncCapacityPolicy } from './capacity-policy-sync';
+import { bindPromotionSettings } from './capacity-raised';
 
 /** What every service module shares: the resolved policy, the clock and the transaction helper. */
 export interface ServiceContext {
   policy: CapacityPolicy;
   now: () => Date;
   offerWindowMinutes: number;
+  /** Waitlist promotion: hold the place with an offer, or book directly. */
+  promotionMode: 'offer' | 'auto';
+  lateAfterMinutes: number;
+  earlyLeaveMinutes: number;
+  makeupWindowDays: number;
   run: RunInTransaction;
 }
 
@@ -21,6 +27,10 @@ const optionsSchema = z.object({
   now: z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' }).optional(),
   maxRetries: z.number().int().min(0).max(20).optional(),
   offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
+  promotionMode: z.enum(['offer', 'auto']).optional(),
+  lateAfterMinutes: z.number().int().min(0).max(24 * 60).optional(),
+  earlyLeaveMinutes: z.number().int().min(0).max(24 * 60).optional(),
+  makeupWindowDays: z.number().int().min(1).max(366).optional(),
 });
 
 /**
@@ -45,7 +55,7 @@ export function createServiceContext(options: SchedulerOptions): ServiceContext 
     return value;
   };
   let policySynced = false;
-  const run = createTransactionRunner({
+  const runner = createTransactionRunner({
     db: options.db,
     maxRetries: parsed.maxRetries ?? 3,
     needsPrepare: () => !policySynced,
@@ -54,5 +64,22 @@ export function createServiceContext(options: SchedulerOptions): ServiceContext 
       policySynced = true;
     },
   });
-  return { policy, now, offerWindowMinutes: parsed.offerWindowMinutes ?? 1440, run };
+  const offerWindowMinutes = parsed.offerWindowMinutes ?? 1440;
+  const promotionMode = parsed.promotionMode ?? 'offer';
+  // Hooks such as afterCapacityRaised get only the transaction: tell them this scheduler's clock and promotion rules.
+  const run: RunInTransaction = (request, work) =>
+    runner(request, (tx) => {
+      bindPromotionSettings(tx, () => ({ now: now(), offerWindowMinutes, mode: promotionMode }));
+      return work(tx);
+    });
+  return {
+    policy,
+    now,
+    offerWindowMinutes,
+    promotionMode,
+    lateAfterMinutes: parsed.lateAfterMinutes ?? 10,
+    earlyLeaveMinutes: parsed.earlyLeaveMinutes ?? 10,
+    makeupWindowDays: parsed.makeupWindowDays ?? 30,
+    run,
+  };
 }

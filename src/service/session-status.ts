@@ -10,6 +10,7 @@ import type { SchedulingDb } from './scheduling-db';
 import { findScheduleProblems, throwIfBlocked } from './session-problems';
 import { type ConflictRow, type SessionRow, conflictsRecordedNow } from './sessions-write';
 import type { Actor } from './types';
+import { cancelSessionWaitlist } from './waitlist-queue';
 
 /**
  * The session life cycle: `scheduled → in_progress → completed`,
@@ -119,6 +120,8 @@ export async function setSessionStatus(
   const cancelling = input.status === 'cancelled';
   // Bookings first, so the returned session row already shows the freed places.
   const cancelledBookings = cancelling ? await cancelSessionBookings(tx, current.id, input.reason!, now) : [];
+  // No offer may stay open, and no notification be owed, for a class that will not run.
+  if (cancelling) await cancelSessionWaitlist(tx, current.id);
   const [session] = await tx
     .update(sessions)
     .set({

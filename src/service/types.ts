@@ -33,4 +33,16 @@ export interface SchedulerOptions {
   maxRetries?: number;
   /** How long a waitlist offer stays open, in minutes (default 1440; used by the waitlist part). */
   offerWindowMinutes?: number;
+  /**
+   * What happens when a place frees up: `'offer'` (default) holds it for the next
+   * eligible waitlisted student until they accept or the offer expires; `'auto'`
+   * books them straight in.
+   */
+  promotionMode?: 'offer' | 'auto';
+  /** A check-in this many minutes or more after the start is `late` (default 10; used by attendance). */
+  lateAfterMinutes?: number;
+  /** A check-out more than this many minutes before the end is `partial` (default 10; used by attendance). */
+  earlyLeaveMinutes?: number;
+  /** How many days after a missed session a makeup may take place (default 30; used by makeups). */
+  makeupWindowDays?: number;
 }

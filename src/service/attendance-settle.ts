@@ -1,0 +1,88 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { SchedulingError } from '../errors';
+import type { CapacityPolicy } from '../domain';
+import { sessionBookings, sessions } from '../schema';
+import { requireAdministratorOrInstructor } from './actor';
+import { lockSession } from './references';
+import type { SchedulingDb } from './scheduling-db';
+import { type SessionStatusResult, setSessionStatus, setSessionStatusSchema } from './session-status';
+import type { Actor } from './types';
+
+/** What settling a completed session did to its confirmed bookings. */
+export interface SettleResult {
+  sessionId: string;
+  /** Bookings of students who came (checked in, or marked present/late/partial): now `completed`. */
+  completed: string[];
+  /** Bookings of students who did not: now `no_show` (attendance `absent` unless recorded otherwise). */
+  noShow: string[];
+}
+
+/**
+ * Settles every confirmed booking of a completed session: attended → `completed`,
+ * not attended → `no_show`. A session that is not completed is `INVALID_STATE`;
+ * settling twice finds nothing left to settle and returns empty lists.
+ *
+ * @example
+ * ```ts
+ * const { completed, noShow } = await settleSession(tx, sessionId, actor);
+ * ```
+ */
+export async function settleSession(tx: SchedulingDb, sessionId: string, actor: Actor): Promise<SettleResult> {
+  const session = await lockSession(tx, sessionId);
+  requireAdministratorOrInstructor(actor, session.instructorId, 'settle attendance for this session');
+  if (session.status !== 'completed') {
+    throw new SchedulingError('INVALID_STATE', `Only a completed session is settled; ${session.sessionId} is ${session.status}`, {
+      sessionId,
+      sessionStatus: session.status,
+      reason: 'not_completed',
+    });
+  }
+  // Same lock order as a session cancellation: session, then its bookings by id.
+  await tx
+    .select({ id: sessionBookings.id })
+    .from(sessionBookings)
+    .where(and(eq(sessionBookings.sessionId, sessionId), eq(sessionBookings.bookingStatus, 'confirmed')))
+    .orderBy(sessionBookings.id)
+    .for('update');
+  const attended = sql`(${sessionBookings.checkedInAt} IS NOT NULL OR ${sessionBookings.attendanceStatus} IN ('present', 'late', 'partial'))`;
+  const confirmedHere = and(eq(sessionBookings.sessionId, sessionId), eq(sessionBookings.bookingStatus, 'confirmed'));
+  const completed = await tx
+    .update(sessionBookings)
+    .set({ bookingStatus: 'completed', updatedAt: sql`now()` })
+    .where(and(confirmedHere, attended))
+    .returning({ id: sessionBookings.id });
+  const noShow = await tx
+    .update(sessionBookings)
+    .set({ bookingStatus: 'no_show', attendanceStatus: sql`coalesce(${sessionBookings.attendanceStatus}, 'absent')`, updatedAt: sql`now()` })
+    .where(confirmedHere)
+    .returning({ id: sessionBookings.id });
+  return { sessionId, completed: completed.map((r) => r.id).sort(), noShow: noShow.map((r) => r.id).sort() };
+}
+
+/** Result of `attendance.complete`: the status change and the settlement. */
+export interface CompleteAndSettleResult extends SettleResult {
+  session: SessionStatusResult['session'];
+}
+
+/**
+ * Completes an in-progress session through the session state machine and settles its
+ * bookings, in one transaction.
+ *
+ * @example
+ * ```ts
+ * const { session, completed, noShow } = await completeAndSettle(tx, sessionId, actor, policy, now);
+ * ```
+ */
+export async function completeAndSettle(
+  tx: SchedulingDb,
+  sessionId: string,
+  actor: Actor,
+  policy: CapacityPolicy,
+  now: Date,
+): Promise<CompleteAndSettleResult> {
+  await setSessionStatus(tx, setSessionStatusSchema.parse({ sessionId, status: 'completed' }), actor, policy, now);
+  const settled = await settleSession(tx, sessionId, actor);
+  // Read after settling, so current_bookings shows the settled count.
+  const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
+  return { session: session!, ...settled };
+}
