@@ -32,7 +32,8 @@ export default defineConfig({
       ...(realServer
         ? [
             dbProject('postgres', 'postgres', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts']),
-            dbProject('concurrency', 'postgres', ['test/concurrency/**/*.test.ts']),
+            dbProject('concurrency', 'postgres', ['test/concurrency/**/*.test.ts', 'test/faults/**/*.test.ts']),
+            dbProject('soak', 'postgres', ['test/soak/**/*.test.ts']),
           ]
         : []),
     ],
