@@ -14,9 +14,14 @@ const relationalSchema = (() => {
 
 /**
  * The host's database (or transaction) as a `SchedulingDb`. Hosts may build their
- * Drizzle instance without our schema, and then `db.query` is empty; this wraps the
- * same dialect and session (same connection, same transaction) in a database that
- * has our tables and relations, so relational queries work on every driver.
+ * Drizzle instance without our schema, and then `db.query` is empty; this returns an
+ * object that inherits everything from the host's (same connection, same transaction,
+ * and the driver's own `transaction()` for savepoints) but whose `query` knows our
+ * tables and relations, so relational queries work on every driver.
+ *
+ * Inheriting matters: postgres.js fails a whole transaction when a statement fails
+ * outside its own `savepoint()`, so nested work must go through the driver's
+ * `transaction()`, never through plain `SAVEPOINT` statements.
  *
  * @example
  * ```ts
@@ -29,5 +34,24 @@ export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
   // `dialect` and `session` are internal fields that every PgDatabase and PgTransaction carries.
   const internals = db as unknown as { dialect: ConstructorParameters<typeof PgDatabase>[0]; session: ConstructorParameters<typeof PgDatabase>[1] };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return new PgDatabase(internals.dialect, internals.session, relationalSchema as any) as SchedulingDb;
+  const relational = new PgDatabase(internals.dialect, internals.session, relationalSchema as any);
+  const derived = Object.create(db) as Record<string, unknown>;
+  Object.defineProperty(derived, 'query', { value: relational.query, enumerable: true });
+  Object.defineProperty(derived, '_', { value: relational._, enumerable: false });
+  return derived as unknown as SchedulingDb;
+}
+
+/**
+ * Runs `work` in a savepoint of the current transaction, through the driver's nested
+ * `transaction()`: if `work` fails, only its writes are rolled back and the error is
+ * rethrown for the caller to handle; the outer transaction stays usable on every driver.
+ *
+ * @example
+ * ```ts
+ * try { await inSavepoint(tx, (sp) => sp.insert(sessionBookings).values(row)); }
+ * catch (error) { /* refused: skip this row, the rest of the transaction goes on *\/ }
+ * ```
+ */
+export function inSavepoint<T>(tx: SchedulingDb, work: (savepoint: SchedulingDb) => Promise<T>): Promise<T> {
+  return tx.transaction((savepoint) => work(withSchedulingSchema(savepoint as unknown as AnyPgDatabase)));
 }

@@ -1,9 +1,8 @@
-import { and, inArray, is, sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import { and, inArray, sql } from 'drizzle-orm';
 import { type SchedulingErrorCode } from '../errors';
 import { toSchedulingError } from '../internal/database-errors';
 import { scheduleConflicts, sessions } from '../schema';
-import type { SchedulingDb } from './scheduling-db';
+import { type SchedulingDb, inSavepoint } from './scheduling-db';
 import type { OccurrenceConflict, PlannedOccurrence } from './series-conflicts';
 import type { ConflictRow, SessionRow } from './sessions-write';
 
@@ -77,14 +76,14 @@ export async function insertOccurrences(
   };
   if (!target.skipOnRace) return { sessions: await batch(tx), skipped: [] };
 
-  const whole = await inSavepoint(tx, batch);
+  const whole = await insertInSavepoint(tx, batch);
   if (whole.ok) return { sessions: whole.value, skipped: [] };
 
   const inserted: SessionRow[] = [];
   const skipped: OccurrenceConflict[] = [];
   let parent = target.parentSessionId;
   for (const occurrence of occurrences) {
-    const one = await inSavepoint(tx, async (db) => (await db.insert(sessions).values(row(occurrence, parent)).returning())[0]!);
+    const one = await insertInSavepoint(tx, async (db) => (await db.insert(sessions).values(row(occurrence, parent)).returning())[0]!);
     if (one.ok) {
       inserted.push(one.value);
       parent ??= one.value.id;
@@ -103,36 +102,18 @@ export async function insertOccurrences(
 
 /**
  * Runs `work` in a savepoint. A refusal by the conflict trigger rolls back only the
- * savepoint and is returned; any other error propagates. A Drizzle transaction nests
- * with the driver's own savepoints: postgres.js fails the whole transaction on any
- * error raised outside `sql.savepoint()`, so plain `SAVEPOINT` statements are only
- * the fallback for a database wrapped without our schema (node-postgres, PGlite).
+ * savepoint and is returned; any other error propagates.
  */
-async function inSavepoint<T>(
+async function insertInSavepoint<T>(
   tx: SchedulingDb,
   work: (db: SchedulingDb) => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; error: ReturnType<typeof toSchedulingError> }> {
-  const refused = (error: unknown) => {
+  try {
+    return { ok: true, value: await inSavepoint(tx, work) };
+  } catch (error) {
     const mapped = toSchedulingError(error);
     if (!RACE_CODES.has(mapped.code)) throw error;
-    return { ok: false as const, error: mapped };
-  };
-  if (is(tx, PgTransaction)) {
-    try {
-      return { ok: true, value: await tx.transaction((savepoint) => work(savepoint as unknown as SchedulingDb)) };
-    } catch (error) {
-      return refused(error);
-    }
-  }
-  await tx.execute(sql`SAVEPOINT series_insert`);
-  try {
-    const value = await work(tx);
-    await tx.execute(sql`RELEASE SAVEPOINT series_insert`);
-    return { ok: true, value };
-  } catch (error) {
-    await tx.execute(sql`ROLLBACK TO SAVEPOINT series_insert`);
-    await tx.execute(sql`RELEASE SAVEPOINT series_insert`);
-    return refused(error);
+    return { ok: false, error: mapped };
   }
 }
 

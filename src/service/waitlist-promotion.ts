@@ -6,7 +6,7 @@ import { toSchedulingError } from '../internal/database-errors';
 import { sessionBookings, sessionWaitlist, sessions } from '../schema';
 import { findStudentClashes, notBookableReason } from './booking-rules';
 import { type BookingRow, writeConfirmedBooking } from './booking-rows';
-import type { SchedulingDb } from './scheduling-db';
+import { type SchedulingDb, inSavepoint } from './scheduling-db';
 import type { ServiceContext } from './service-context';
 import type { Actor } from './types';
 import { forbidden, isAdministrator } from './actor';
@@ -151,21 +151,18 @@ async function markIneligible(
  * see) rolls back only this booking and is returned as the skip reason.
  */
 async function confirmInSavepoint(tx: SchedulingDb, entry: WaitlistRow): Promise<BookingRow | string> {
-  // Plain SQL savepoints: the wrapped database of a host without our schema cannot nest `transaction()` on every driver.
-  await tx.execute(sql`SAVEPOINT academy_waitlist_promotion`);
   try {
-    const booking = await writeConfirmedBooking(tx, {
-      sessionId: entry.sessionId,
-      studentId: entry.studentId,
-      parentId: entry.parentId,
-      source: 'waitlist',
-    });
-    await tx.execute(sql`RELEASE SAVEPOINT academy_waitlist_promotion`);
-    return booking;
+    return await inSavepoint(tx, (savepoint) =>
+      writeConfirmedBooking(savepoint, {
+        sessionId: entry.sessionId,
+        studentId: entry.studentId,
+        parentId: entry.parentId,
+        source: 'waitlist',
+      }),
+    );
   } catch (error) {
     const code = (isSchedulingError(error) ? error : toSchedulingError(error)).code;
     if (code !== 'STUDENT_CONFLICT' && code !== 'ALREADY_BOOKED') throw error;
-    await tx.execute(sql`ROLLBACK TO SAVEPOINT academy_waitlist_promotion`);
     return code === 'STUDENT_CONFLICT' ? 'student_conflict' : 'already_booked';
   }
 }
