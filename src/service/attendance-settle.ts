@@ -1,11 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { SchedulingError } from '../errors';
 import type { CapacityPolicy } from '../domain';
-import { sessionBookings, sessions } from '../schema';
 import { requireAdministratorOrInstructor } from './actor';
 import { lockSession } from './references';
 import type { SchedulingDb } from './scheduling-db';
 import { type SessionStatusResult, setSessionStatus, setSessionStatusSchema } from './session-status';
+import { settleConfirmedBookings } from './booking-settlement';
 import type { Actor } from './types';
 
 /** What settling a completed session did to its confirmed bookings. */
@@ -37,26 +36,7 @@ export async function settleSession(tx: SchedulingDb, sessionId: string, actor: 
       reason: 'not_completed',
     });
   }
-  // Same lock order as a session cancellation: session, then its bookings by id.
-  await tx
-    .select({ id: sessionBookings.id })
-    .from(sessionBookings)
-    .where(and(eq(sessionBookings.sessionId, sessionId), eq(sessionBookings.bookingStatus, 'confirmed')))
-    .orderBy(sessionBookings.id)
-    .for('update');
-  const attended = sql`(${sessionBookings.checkedInAt} IS NOT NULL OR ${sessionBookings.attendanceStatus} IN ('present', 'late', 'partial'))`;
-  const confirmedHere = and(eq(sessionBookings.sessionId, sessionId), eq(sessionBookings.bookingStatus, 'confirmed'));
-  const completed = await tx
-    .update(sessionBookings)
-    .set({ bookingStatus: 'completed', updatedAt: sql`now()` })
-    .where(and(confirmedHere, attended))
-    .returning({ id: sessionBookings.id });
-  const noShow = await tx
-    .update(sessionBookings)
-    .set({ bookingStatus: 'no_show', attendanceStatus: sql`coalesce(${sessionBookings.attendanceStatus}, 'absent')`, updatedAt: sql`now()` })
-    .where(confirmedHere)
-    .returning({ id: sessionBookings.id });
-  return { sessionId, completed: completed.map((r) => r.id).sort(), noShow: noShow.map((r) => r.id).sort() };
+  return { sessionId, ...(await settleConfirmedBookings(tx, sessionId)) };
 }
 
 /** Result of `attendance.complete`: the status change and the settlement. */
@@ -80,9 +60,7 @@ export async function completeAndSettle(
   policy: CapacityPolicy,
   now: Date,
 ): Promise<CompleteAndSettleResult> {
-  await setSessionStatus(tx, setSessionStatusSchema.parse({ sessionId, status: 'completed' }), actor, policy, now);
-  const settled = await settleSession(tx, sessionId, actor);
-  // Read after settling, so current_bookings shows the settled count.
-  const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
-  return { session: session!, ...settled };
+  // Completing through the state machine settles the bookings in the same step.
+  const result = await setSessionStatus(tx, setSessionStatusSchema.parse({ sessionId, status: 'completed' }), actor, policy, now);
+  return { session: result.session, sessionId, completed: result.settled?.completed ?? [], noShow: result.settled?.noShow ?? [] };
 }

@@ -29,7 +29,8 @@ export interface AdvanceStatusesResult {
  * Moves sessions along the clock: `scheduled → in_progress` once started,
  * `in_progress → completed` once ended (a session that started and ended since the
  * last run takes both steps). Postponed and cancelled sessions are left alone.
- * Bookings are not settled here: that needs attendance (`attendance.settle`).
+ * Bookings are not settled here, because attendance may still be recorded after the
+ * end: call `attendance.settle` (or complete through `sessions.complete`, which settles).
  *
  * @example
  * ```ts

@@ -11,6 +11,7 @@ import { findScheduleProblems, throwIfBlocked } from './session-problems';
 import { type ConflictRow, type SessionRow, conflictsRecordedNow } from './sessions-write';
 import type { Actor } from './types';
 import { cancelSessionWaitlist } from './waitlist-queue';
+import { type Settlement, settleConfirmedBookings } from './booking-settlement';
 
 /**
  * The session life cycle: `scheduled → in_progress → completed`,
@@ -64,6 +65,8 @@ export interface SessionStatusResult {
   session: SessionRow;
   /** For a cancellation: the confirmed and pending bookings it cancelled. */
   cancelledBookings: CancelledBooking[];
+  /** For a completion: how the confirmed bookings were settled. */
+  settled?: Settlement;
   /** Conflicts recorded in this call (a postponed session brought back may record some). */
   conflicts: ConflictRow[];
 }
@@ -120,6 +123,8 @@ export async function setSessionStatus(
   const cancelling = input.status === 'cancelled';
   // Bookings first, so the returned session row already shows the freed places.
   const cancelledBookings = cancelling ? await cancelSessionBookings(tx, current.id, input.reason!, now) : [];
+  // Completing a session settles every confirmed booking: attended → completed, the rest → no_show.
+  const settled = input.status === 'completed' ? await settleConfirmedBookings(tx, current.id) : undefined;
   // No offer may stay open, and no notification be owed, for a class that will not run.
   if (cancelling) await cancelSessionWaitlist(tx, current.id);
   const [session] = await tx
@@ -132,7 +137,7 @@ export async function setSessionStatus(
     })
     .where(eq(sessions.id, current.id))
     .returning();
-  return { session: session!, cancelledBookings, conflicts: await conflictsRecordedNow(tx, current.id) };
+  return { session: session!, cancelledBookings, ...(settled ? { settled } : {}), conflicts: await conflictsRecordedNow(tx, current.id) };
 }
 
 /** Cancels every confirmed or pending booking of a cancelled session, as the academy's decision. */

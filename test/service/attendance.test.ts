@@ -146,11 +146,13 @@ describe('absences and settling', () => {
     expect(await scheduler.attendance.settle(adminOf(academy), { sessionId: session.id })).toEqual({ sessionId: session.id, completed: [], noShow: [] });
   });
 
-  it('settle alone works on a session completed through scheduler.sessions; a scheduled session cannot complete', async () => {
+  it('sessions.complete settles the bookings too (settle afterwards finds nothing); a scheduled session cannot complete', async () => {
     const session = await newSession('in_progress');
     const id = await book(database.db, session.id, academy.studentIds[0]!);
-    await scheduler.sessions.complete(adminOf(academy), { sessionId: session.id });
-    expect(await scheduler.attendance.settle(coach(0), { sessionId: session.id })).toEqual({ sessionId: session.id, completed: [], noShow: [id] });
+    const result = await scheduler.sessions.complete(adminOf(academy), { sessionId: session.id });
+    expect(result.settled).toEqual({ completed: [], noShow: [id] });
+    expect(result.session).toMatchObject({ status: 'completed', currentBookings: 0 });
+    expect(await scheduler.attendance.settle(coach(0), { sessionId: session.id })).toEqual({ sessionId: session.id, completed: [], noShow: [] });
     expect((await bookingRow(id)).bookingStatus).toBe('no_show');
     const scheduled = await newSession();
     expect(await refused(() => scheduler.attendance.complete(coach(0), { sessionId: scheduled.id }))).toMatchObject({ code: 'INVALID_STATE', details: { from: 'scheduled' } });
