@@ -8,12 +8,12 @@ import { defineConfig } from 'vitest/config';
  */
 const realServer = Boolean(process.env.DATABASE_URL);
 
-const dbProject = (name: string, target: 'pglite' | 'postgres', include: string[]) => ({
+const dbProject = (name: string, target: 'pglite' | 'postgres', include: string[], driver = 'postgres-js') => ({
   extends: true as const,
   test: {
     name,
     include,
-    env: { TEST_DB_TARGET: target },
+    env: { TEST_DB_TARGET: target, TEST_DB_DRIVER: driver },
     globalSetup: ['test/support/global-setup.ts'],
   },
 });
@@ -32,6 +32,8 @@ export default defineConfig({
       ...(realServer
         ? [
             dbProject('postgres', 'postgres', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts']),
+            // The same suite again through node-postgres: every driver the README names is proven.
+            dbProject('node-postgres', 'postgres', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts'], 'node-postgres'),
             dbProject('concurrency', 'postgres', ['test/concurrency/**/*.test.ts', 'test/faults/**/*.test.ts']),
             dbProject('soak', 'postgres', ['test/soak/**/*.test.ts']),
           ]

@@ -5,24 +5,18 @@
  * statement fails outside its own savepoint().
  */
 import { describe, expect, it } from 'vitest';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { sql } from 'drizzle-orm';
 import { createScheduler } from '../../src';
 import { inSavepoint, withSchedulingSchema } from '../../src/service/scheduling-db';
 import type { AnyPgDatabase } from '../../src/internal/db';
 import { queryRows } from '../../src/internal/db';
-import { useTestDatabase } from '../support/database';
+import { schemaLessDb, useTestDatabase } from '../support/database';
 import { insertSession, seedAcademy } from '../support/fixtures';
 import { adminOf } from './helpers';
 
 const database = useTestDatabase();
 
-/** The same connection as the harness's database, but a Drizzle instance with no schema. */
-function schemaLess(): AnyPgDatabase {
-  const client = (database.db as unknown as { $client: unknown }).$client;
-  return (database.target === 'postgres' ? drizzlePostgres(client as never) : drizzlePglite(client as never)) as unknown as AnyPgDatabase;
-}
+const schemaLess = (): AnyPgDatabase => schemaLessDb(database) as unknown as AnyPgDatabase;
 
 describe('a host database built without our schema', () => {
   it('serves relational reads through the scheduler', async () => {

@@ -4,7 +4,7 @@ import { createScheduler, type Scheduler } from '../../src';
 import { buildSessionListQuery, listSessionsSchema } from '../../src/service/sessions-read';
 import { withSchedulingSchema } from '../../src/service/scheduling-db';
 import { queryRows } from '../../src/internal/db';
-import { useTestDatabase } from '../support/database';
+import { schemaLessDb, useTestDatabase } from '../support/database';
 import { type Academy, errorOf, seedAcademy } from '../support/fixtures';
 import { adminOf, at, book, createInput } from './helpers';
 
@@ -41,8 +41,7 @@ describe('sessions.get', () => {
 
   it('works on a database built without the schema (relational queries need no host setup)', async () => {
     // Same connection, no schema passed to drizzle(): db.query is empty.
-    const client = (database.db as unknown as { $client: never }).$client;
-    const bare = database.target === 'pglite' ? (await import('drizzle-orm/pglite')).drizzle(client) : (await import('drizzle-orm/postgres-js')).drizzle(client);
+    const bare = schemaLessDb(database);
     const session = await createScheduler({ db: bare }).sessions.get(admin(), { sessionId: ids.jan10! });
     expect(session.bookings).toHaveLength(1);
   });

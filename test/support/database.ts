@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, inject } from 'vitest';
 import postgres from 'postgres';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from '../../src/schema';
 import { createTestDatabase } from '../../src/testing';
@@ -18,8 +21,12 @@ export type Target = 'pglite' | 'postgres';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TestDb = PgDatabase<any, typeof schema, any>;
 
+/** Which driver the harness connects with: the same suite proves each one. */
+export type Driver = 'pglite' | 'postgres-js' | 'node-postgres';
+
 export interface TestDatabase {
   target: Target;
+  driver: Driver;
   db: TestDb;
   /** Runs raw SQL (one statement) and returns its rows. */
   query<T = Record<string, unknown>>(text: string | SQL): Promise<T[]>;
@@ -29,6 +36,11 @@ export interface TestDatabase {
 
 export function currentTarget(): Target {
   return process.env.TEST_DB_TARGET === 'postgres' ? 'postgres' : 'pglite';
+}
+
+export function currentDriver(): Driver {
+  if (currentTarget() === 'pglite') return 'pglite';
+  return process.env.TEST_DB_DRIVER === 'node-postgres' ? 'node-postgres' : 'postgres-js';
 }
 
 /** Opens this file's database before its tests and closes (and drops) it after. */
@@ -49,12 +61,22 @@ export async function openTestDatabase(): Promise<{ database: TestDatabase; clos
   if (target === 'postgres') {
     const name = await createDatabaseFromTemplate(inject('templateDatabase'));
     const url = databaseUrlFor(name);
-    const client = postgres(url, { max: 4, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema });
+    const driver = currentDriver();
+    let db: TestDb;
+    let end: () => Promise<void>;
+    if (driver === 'node-postgres') {
+      const pool = new pg.Pool({ connectionString: url, max: 4 });
+      db = drizzleNodePostgres(pool, { schema });
+      end = () => pool.end();
+    } else {
+      const client = postgres(url, { max: 4, onnotice: () => {} });
+      db = drizzlePostgres(client, { schema });
+      end = () => client.end();
+    }
     return {
-      database: { target, db, url, query: (text) => queryRows(db, typeof text === 'string' ? sql.raw(text) : text) },
+      database: { target, driver, db, url, query: (text) => queryRows(db, typeof text === 'string' ? sql.raw(text) : text) },
       close: async () => {
-        await client.end();
+        await end();
         await dropDatabase(name);
       },
     };
@@ -62,7 +84,17 @@ export async function openTestDatabase(): Promise<{ database: TestDatabase; clos
   const snapshot = new Blob([readFileSync(inject('pgliteSnapshotPath'))]);
   const { db, close } = await createTestDatabase({ snapshot });
   return {
-    database: { target, db, query: (text) => queryRows(db, typeof text === 'string' ? sql.raw(text) : text) },
+    database: { target, driver: 'pglite', db, query: (text) => queryRows(db, typeof text === 'string' ? sql.raw(text) : text) },
     close,
   };
+}
+
+/**
+ * The same connection as the harness's database, through a Drizzle instance built
+ * WITHOUT our schema (as a host may build it): `db.query` knows no tables.
+ */
+export function schemaLessDb(database: TestDatabase): TestDb {
+  const client = (database.db as unknown as { $client: never }).$client;
+  const build = { pglite: drizzlePglite, 'postgres-js': drizzlePostgres, 'node-postgres': drizzleNodePostgres }[database.driver] as (c: never) => unknown;
+  return build(client) as TestDb;
 }

@@ -1,0 +1,177 @@
+/**
+ * Induced deadlocks (real server only), on both drivers. Which side Postgres aborts
+ * is made deterministic with `deadlock_timeout`: the side with the short one runs
+ * the deadlock check first and is the one cancelled with 40P01.
+ *
+ * - In its own transaction the scheduler re-runs the call (bounded by maxRetries),
+ *   then gives up with RETRY_EXHAUSTED.
+ * - Joined to the host's transaction it must not retry (the host owns the
+ *   transaction): the call fails typed and the host retries as a whole.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import * as s from '../../src/schema';
+import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
+import type { Actor } from '../../src/service/types';
+import type { AnyPgDatabase } from '../../src/internal/db';
+import { useTestDatabase } from '../support/database';
+import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
+import { adminOf, at } from '../service/helpers';
+import { type Driver, type Sql, type Victim, deferred, digestTables, holdLock, openSchedulerClient, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
+
+const database = useTestDatabase();
+let admin: Sql;
+let setup: Scheduler;
+let academy: Academy;
+let actor: Actor;
+const clock = () => at('2029-12-01T08:00:00Z');
+const victims: Victim[] = [];
+const DETECTS_FIRST = { deadlock_timeout: '50ms' };
+const DETECTS_LATE = { deadlock_timeout: '10s' };
+
+beforeAll(async () => {
+  admin = postgres(database.url!, { max: 2, onnotice: () => {} });
+  setup = createScheduler({ db: drizzle(admin, { schema: s }), now: clock });
+  academy = await seedAcademy(database.db, { students: 120 });
+  actor = adminOf(academy);
+});
+afterEach(async () => {
+  await Promise.all(victims.splice(0).map((v) => v.close()));
+  expect(await setup.maintenance.verifyIntegrity(actor, {})).toEqual([]);
+});
+afterAll(async () => admin.end());
+
+let nextKid = 0;
+const freshKid = () => academy.studentIds[nextKid++]!;
+let day = 0;
+async function newSession() {
+  day++;
+  const start = new Date(Date.UTC(2030, 4, day, 15));
+  return insertSession(database.db, academy, { instructorId: null, capacity: 5, startTime: start, endTime: new Date(start.getTime() + 3_600_000) });
+}
+
+async function victim(driver: Driver, options: { maxRetries?: number; settings?: Record<string, string> } = {}): Promise<Victim> {
+  const v = await openVictim(database.url!, { now: clock, driver, ...options });
+  victims.push(v);
+  await v.scheduler.maintenance.verifyIntegrity(actor, {}); // syncs the policy up front
+  return v;
+}
+
+/**
+ * The scheduler books `kid` into `sessionId` (session row lock, then the student row
+ * in the booking trigger) while a host transaction holds the student row and then
+ * asks for the session row: a lock cycle that Postgres breaks by cancelling the
+ * scheduler's transaction. Returns the call's outcome after the host committed.
+ */
+async function deadlockBooking(v: Victim, sessionId: string, kid: string) {
+  const host = await holdLock(database.url!, 'SELECT 1 FROM scheduling.students WHERE id = $1 FOR NO KEY UPDATE', [kid], DETECTS_LATE);
+  const call = v.scheduler.bookings.book(actor, { sessionId, studentId: kid });
+  call.catch(() => undefined);
+  try {
+    await waitUntilBlocked(admin, v.pid);
+    // Completes once Postgres cancelled the scheduler's transaction.
+    await host.run('SELECT 1 FROM scheduling.sessions WHERE id = $1 FOR NO KEY UPDATE', [sessionId]);
+  } finally {
+    await host.release();
+  }
+  return call.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+describe.each<Driver>(['postgres-js', 'node-postgres'])('deadlocks on %s', (driver) => {
+  it('own transaction: the deadlocked booking is re-run and succeeds on the second attempt', async () => {
+    const session = await newSession();
+    const kid = freshKid();
+    const v = await victim(driver, { settings: DETECTS_FIRST });
+    const attempts = v.attempts();
+    const result = await deadlockBooking(v, session.id, kid);
+    if (!result.ok) throw result.error;
+    expect(result.value.outcome).toBe('confirmed');
+    expect(v.attempts() - attempts).toBe(2);
+    const [row] = await admin`SELECT current_bookings FROM scheduling.sessions WHERE id = ${session.id}`;
+    expect(row!.current_bookings).toBe(1);
+  });
+
+  it('own transaction with maxRetries 0: RETRY_EXHAUSTED with sqlstate 40P01, nothing kept', async () => {
+    const session = await newSession();
+    const kid = freshKid();
+    const v = await victim(driver, { maxRetries: 0, settings: DETECTS_FIRST });
+    const before = await digestTables(admin);
+    const result = await deadlockBooking(v, session.id, kid);
+    if (result.ok) throw new Error('expected the deadlocked booking to fail without retries');
+    const error = result.error as SchedulingError;
+    expect(isSchedulingError(error)).toBe(true);
+    console.info(`[faults] deadlock, no retries left: ${error.code} ${JSON.stringify(error.details)}`);
+    expect(error.code).toBe('RETRY_EXHAUSTED');
+    expect(error.details).toEqual({ sqlstate: '40P01', attempts: 1 });
+    expect(await digestTables(admin)).toEqual(before);
+  });
+
+  it("two host transactions booking two sessions in opposite order: one fails typed (DATABASE_ERROR 40P01), the other commits, the host's retry commits", async () => {
+    const [x, y] = [await newSession(), await newSession()];
+    const [a1, a2, b1, b2] = [freshKid(), freshKid(), freshKid(), freshKid()];
+    const first = await victim(driver, { settings: DETECTS_FIRST });
+    const second = await victim(driver, { settings: DETECTS_LATE });
+    const booked = { first: deferred(), second: deferred() };
+    const go = { first: deferred(), second: deferred() };
+    const run = (v: Victim, mine: 'first' | 'second', one: [string, string], two: [string, string]) =>
+      v.db.transaction(async (tx: AnyPgDatabase) => {
+        await v.scheduler.bookings.book(actor, { sessionId: one[0], studentId: one[1] }, { tx });
+        booked[mine].resolve();
+        await go[mine].promise;
+        await v.scheduler.bookings.book(actor, { sessionId: two[0], studentId: two[1] }, { tx });
+      });
+    const firstHost = run(first, 'first', [x.id, a1], [y.id, a2]);
+    firstHost.catch(() => undefined);
+    const secondHost = run(second, 'second', [y.id, b1], [x.id, b2]);
+    await Promise.all([booked.first.promise, booked.second.promise]);
+    go.first.resolve();
+    await waitUntilBlocked(admin, first.pid);
+    go.second.resolve();
+
+    const error = await typedRejection(firstHost);
+    console.info(`[faults] deadlock in joined host transactions: ${error.code} sqlstate=${String(error.details.sqlstate)}`);
+    expect(error.code).toBe('DATABASE_ERROR');
+    expect(error.details.sqlstate).toBe('40P01');
+    await secondHost;
+    // The host retries its whole transaction.
+    go.first = deferred();
+    go.first.resolve();
+    await run(first, 'first', [x.id, a1], [y.id, a2]);
+
+    const rows = await admin`SELECT session_id, student_id FROM scheduling.session_bookings WHERE session_id IN (${x.id}, ${y.id}) AND booking_status = 'confirmed'`;
+    const pairs = new Set(rows.map((r) => `${r.session_id}:${r.student_id}`));
+    expect(pairs).toEqual(new Set([`${x.id}:${a1}`, `${x.id}:${b2}`, `${y.id}:${b1}`, `${y.id}:${a2}`]));
+  });
+
+  it('20 pairs of opposite moves at once never deadlock: every move succeeds', async () => {
+    const pool = await openSchedulerClient(database.url!, { driver, max: 20, now: clock, maxRetries: 10 });
+    try {
+      const pairs = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const [x, y] = [await newSession(), await newSession()];
+          const [a, b] = [freshKid(), freshKid()];
+          const ba = await pool.scheduler.bookings.book(actor, { sessionId: x.id, studentId: a });
+          const bb = await pool.scheduler.bookings.book(actor, { sessionId: y.id, studentId: b });
+          if (ba.outcome !== 'confirmed' || bb.outcome !== 'confirmed') throw new Error('setup');
+          return { x, y, ba: ba.booking, bb: bb.booking };
+        }),
+      );
+      const attempts = pool.attempts();
+      const results = await Promise.allSettled(
+        pairs.flatMap(({ x, y, ba, bb }) => [
+          pool.scheduler.bookings.move(actor, { bookingId: ba.id, toSessionId: y.id }),
+          pool.scheduler.bookings.move(actor, { bookingId: bb.id, toSessionId: x.id }),
+        ]),
+      );
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [isSchedulingError(r.reason) ? r.reason.code : `UNTYPED ${String(r.reason)}`] : []));
+      expect(failures).toEqual([]);
+      console.info(`[faults] 40 opposite moves on ${driver}: ${pool.attempts() - attempts - 40} re-run(s) after 40001/40P01`);
+    } finally {
+      await pool.close();
+    }
+  });
+});
