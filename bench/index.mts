@@ -4,7 +4,8 @@
  * is a ratio against a baseline measured in the same run (see bench/harness.ts).
  *
  * BENCH_ONLY=overlap,recurrence,test-harness,cold-start,server runs a subset (and
- * then does not overwrite results.json).
+ * then does not overwrite results.json). `bookings` (figure 1) and `availability`
+ * (figure 5) run one part of `server` alone; they run only when named.
  */
 import { writeFileSync } from 'node:fs';
 import { formatTable, machineNote, type Figure } from './harness';
@@ -12,14 +13,16 @@ import { overlapFigures } from './figures/intervals';
 import { recurrenceFigures } from './figures/recurrence';
 import { testHarnessFigures } from './figures/test-harness';
 import { coldStartFigures } from './figures/cold-start';
-import { realServerFigures } from './figures/real-server';
+import { realServerFigures, serverSubsetFigures } from './figures/real-server';
 
-const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: boolean }> = [
+const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: boolean; onlyWhenNamed?: boolean }> = [
   { key: 'server', run: () => realServerFigures(), needsServer: true },
   { key: 'overlap', run: () => overlapFigures() },
   { key: 'recurrence', run: () => recurrenceFigures() },
   { key: 'test-harness', run: () => testHarnessFigures() },
   { key: 'cold-start', run: () => coldStartFigures() },
+  { key: 'bookings', run: () => serverSubsetFigures('bookings'), needsServer: true, onlyWhenNamed: true },
+  { key: 'availability', run: () => serverSubsetFigures('availability'), needsServer: true, onlyWhenNamed: true },
 ];
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
@@ -27,7 +30,7 @@ const figures: Figure[] = [];
 const skipped: string[] = [];
 const started = performance.now();
 for (const group of groups) {
-  if (only && !only.includes(group.key)) continue;
+  if ((only || group.onlyWhenNamed) && !only?.includes(group.key)) continue;
   if (group.needsServer && !process.env.DATABASE_URL) {
     skipped.push('figures 2 and 5 (conflict-checked creation, availability) and 1 (booking throughput) need DATABASE_URL (the real server)');
     continue;

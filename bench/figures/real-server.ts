@@ -3,7 +3,8 @@
  * databases with the same academy: a small one (10,000 sessions) and a large one grown
  * in steps, 100,000 sessions (figure 5), then 1,000,000 (figure 2). Figure 2 measures
  * both databases in alternation, so machine noise hits both sizes alike. Both are
- * dropped at the end.
+ * dropped at the end. Figure 1 (booking throughput) runs first, in the large database
+ * while it is still empty, and deletes its own sessions.
  */
 import { createScheduler } from '../../src';
 import { compared, type Figure, measured, noteWith } from '../harness';
@@ -24,7 +25,7 @@ function planNote(m: CreationMeasurement): string {
 }
 
 /**
- * Figures 2 and 5 (and the placeholder of figure 1). `largeSize` is the session count
+ * Figures 1, 2 and 5. `largeSize` is the session count
  * of figure 2 (1,000,000 by default; BENCH_LARGE_SESSIONS overrides it).
  *
  * @example
@@ -41,7 +42,7 @@ export async function realServerFigures(largeSize = Number(process.env.BENCH_LAR
     opened.push(bench);
     const scheduler = createScheduler({ db: bench.db });
     const figures: Figure[] = [];
-    figures.push(...(await bookingThroughputFigures(scheduler)));
+    figures.push(...(await bookingThroughputFigures(bench)));
 
     await loadSessions(smallBench, 0, SMALL);
     await loadSessions(bench, 0, AVAILABILITY);
@@ -94,5 +95,25 @@ export async function realServerFigures(largeSize = Number(process.env.BENCH_LAR
     return figures;
   } finally {
     for (const bench of opened) await bench.drop();
+  }
+}
+
+/**
+ * One group of the server figures alone, on its own throw-away database (for
+ * `BENCH_ONLY=bookings` / `BENCH_ONLY=availability` while working on one of them).
+ *
+ * @example
+ * ```ts
+ * figures.push(...(await serverSubsetFigures('bookings')));
+ * ```
+ */
+export async function serverSubsetFigures(which: 'bookings' | 'availability'): Promise<Figure[]> {
+  const bench = await openBenchDatabase(which);
+  try {
+    if (which === 'bookings') return await bookingThroughputFigures(bench);
+    await loadSessions(bench, 0, AVAILABILITY);
+    return await availabilityFigures(bench, createScheduler({ db: bench.db }), AVAILABILITY);
+  } finally {
+    await bench.drop();
   }
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { SchedulingError } from '../errors';
 import { facilities, instructors, locations, sessions } from '../schema';
+import { sqlStateOf } from '../internal/database-errors';
 import type { SchedulingDb } from './scheduling-db';
 
 /**
@@ -74,4 +75,27 @@ export async function lockSession(tx: SchedulingDb, id: string, path: Array<stri
   const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('no key update');
   if (!row) throw notFound('session', id, path);
   return row;
+}
+
+/**
+ * Runs independent read-only look-ups at once and returns their results in argument
+ * order. On postgres.js, queries issued together on the transaction's connection are
+ * pipelined: one round trip for all of them instead of one each (other drivers simply
+ * run them one after another). Every look-up settles before anything is thrown, and
+ * the first failure in argument order wins, so which refusal a caller sees (say
+ * `NOT_FOUND` for the location before the facility) does not depend on timing. Only
+ * for reads whose relative order does not matter.
+ *
+ * @example
+ * ```ts
+ * const [location, facility] = await lookUpTogether([loadLocation(tx, locationId), loadFacility(tx, facilityId, locationId)]);
+ * ```
+ */
+export async function lookUpTogether<const T extends readonly unknown[]>(lookups: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(lookups as readonly Promise<unknown>[]);
+  // A failed statement aborts the transaction and fails the ones after it with 25P02: report the cause.
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+  const cause = failures.find((reason) => sqlStateOf(reason) !== '25P02') ?? failures[0];
+  if (failures.length > 0) throw cause;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

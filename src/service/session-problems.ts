@@ -59,7 +59,12 @@ const DAY_MS = 86_400_000;
  * throwIfBlocked(problems, { override: false });
  * ```
  */
-export async function findScheduleProblems(tx: SchedulingDb, candidate: SessionCandidate, policy: CapacityPolicy): Promise<ScheduleProblem[]> {
+export async function findScheduleProblems(
+  tx: SchedulingDb,
+  candidate: SessionCandidate,
+  policy: CapacityPolicy,
+  preloaded: { neighbours?: ScheduleNeighbour[] } = {},
+): Promise<ScheduleProblem[]> {
   const problems: ScheduleProblem[] = [];
   const capacity = checkCapacity(
     { sessionType: candidate.sessionType, capacity: candidate.capacity, minParticipants: candidate.minParticipants ?? null },
@@ -92,7 +97,7 @@ export async function findScheduleProblems(tx: SchedulingDb, candidate: SessionC
   if (!candidate.check.overlaps) return problems;
 
   const studentIds = candidate.check.students ? ownBookings.map((b) => b.studentId) : [];
-  const neighbours = await loadNeighbours(tx, candidate, studentIds);
+  const neighbours = preloaded.neighbours && studentIds.length === 0 ? preloaded.neighbours : await loadScheduleNeighbours(tx, neighbourQueryOf(candidate), studentIds);
   const neighbourBookings =
     studentIds.length > 0 && neighbours.length > 0
       ? await tx
@@ -106,7 +111,10 @@ export async function findScheduleProblems(tx: SchedulingDb, candidate: SessionC
             ),
           )
       : [];
-  const instructorLimit = candidate.instructorId ? await instructorLimitAt(tx, candidate) : 1;
+  // The limit matters only when the instructor already teaches something then: the
+  // common case (no overlap) skips the query and its call to covering_availability.
+  const sharesInstructor = candidate.instructorId !== null && neighbours.some((n) => n.instructorId === candidate.instructorId);
+  const instructorLimit = sharesInstructor ? await instructorLimitAt(tx, candidate) : 1;
 
   const conflicts = detectConflicts({
     sessions: [
@@ -192,9 +200,34 @@ export function throwIfBlocked(problems: readonly ScheduleProblem[], options: { 
   });
 }
 
-/** Active sessions overlapping the candidate that share its instructor, facility or a confirmed student. */
-async function loadNeighbours(tx: SchedulingDb, candidate: SessionCandidate, studentIds: string[]) {
-  const shared: SQL[] = [eq(sessions.facilityId, candidate.facility.id)];
+/** What the neighbour query needs to know about a candidate (enough to run it before the facility row is read). */
+export interface NeighbourQuery {
+  id: string | null;
+  facilityId: string;
+  instructorId: string | null;
+  startTime: Date;
+  endTime: Date;
+}
+
+/** An active session overlapping a candidate, as `loadScheduleNeighbours` returns it. */
+export type ScheduleNeighbour = Awaited<ReturnType<typeof loadScheduleNeighbours>>[number];
+
+function neighbourQueryOf(candidate: SessionCandidate): NeighbourQuery {
+  return { id: candidate.id, facilityId: candidate.facility.id, instructorId: candidate.instructorId, startTime: candidate.startTime, endTime: candidate.endTime };
+}
+
+/**
+ * Active sessions overlapping the candidate that share its instructor, facility or a
+ * confirmed student. Exported so a caller can issue it together with its other
+ * look-ups (see `lookUpTogether`) and hand the rows to `findScheduleProblems`.
+ *
+ * @example
+ * ```ts
+ * const neighbours = await loadScheduleNeighbours(tx, { id: null, facilityId, instructorId, startTime, endTime });
+ * ```
+ */
+export async function loadScheduleNeighbours(tx: SchedulingDb, candidate: NeighbourQuery, studentIds: string[] = []) {
+  const shared: SQL[] = [eq(sessions.facilityId, candidate.facilityId)];
   if (candidate.instructorId) shared.push(eq(sessions.instructorId, candidate.instructorId));
   if (studentIds.length > 0) {
     shared.push(

@@ -1,0 +1,73 @@
+/**
+ * A student is never both confirmed in a session and actively waiting (waiting,
+ * notified, offered) on its waitlist: the database refuses the second half with
+ * SQLSTATE SC008 (ALREADY_BOOKED), whichever comes first, checked at commit so that
+ * accepting an offer (booking, then closing the entry) works in one transaction.
+ */
+import { describe, expect, it } from 'vitest';
+import { and, count, eq } from 'drizzle-orm';
+import * as s from '../../src/schema';
+import { toSchedulingError } from '../../src/internal/database-errors';
+import { useTestDatabase } from '../support/database';
+import { errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+
+const database = useTestDatabase();
+const at = (iso: string) => new Date(iso);
+
+describe('booked or waiting, never both (SC008)', () => {
+  it('refuses confirming a student who is waiting, and queueing a student who is confirmed; closed entries do not count', async () => {
+    const { db } = database;
+    const academy = await seedAcademy(db);
+    const [ana, ben, cleo] = academy.studentIds as [string, string, string];
+    const session = await insertSession(db, academy, { startTime: at('2031-05-01T10:00:00Z'), endTime: at('2031-05-01T11:00:00Z') });
+    const rows = async (table: typeof s.sessionBookings | typeof s.sessionWaitlist, studentId: string) =>
+      (await db.select({ n: count() }).from(table).where(and(eq(table.sessionId, session.id), eq(table.studentId, studentId))))[0]!.n;
+
+    // Confirm while waiting.
+    const [entry] = await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: ana, position: 1 }).returning();
+    const confirm = toSchedulingError(await errorOf(() => db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: ana, bookingStatus: 'confirmed' })));
+    expect(confirm.code).toBe('ALREADY_BOOKED');
+    expect(confirm.details).toMatchObject({ sqlstate: 'SC008', session_id: session.id, student_id: ana, waitlist_id: entry!.id, waitlist_status: 'waiting' });
+    expect(await rows(s.sessionBookings, ana)).toBe(0);
+    expect((await sessionById(db, session.id)).currentBookings).toBe(0);
+
+    // Wait while confirmed.
+    const [booking] = await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: ben, bookingStatus: 'confirmed' }).returning();
+    const wait = toSchedulingError(await errorOf(() => db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: ben, position: 2 })));
+    expect(wait.code).toBe('ALREADY_BOOKED');
+    expect(wait.details).toMatchObject({ sqlstate: 'SC008', session_id: session.id, student_id: ben, booking_id: booking!.id, waitlist_status: 'waiting' });
+    expect(await rows(s.sessionWaitlist, ben)).toBe(0);
+
+    // Reactivating either half is refused too: a cancelled booking confirmed again while waiting.
+    await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: cleo, position: 2, status: 'offered' });
+    await db.update(s.sessionWaitlist).set({ status: 'cancelled' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo)));
+    await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: cleo, bookingStatus: 'confirmed' });
+    const reactivate = toSchedulingError(
+      await errorOf(() => db.update(s.sessionWaitlist).set({ status: 'waiting' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo)))),
+    );
+    expect(reactivate.details).toMatchObject({ sqlstate: 'SC008', student_id: cleo, waitlist_status: 'waiting' });
+  });
+
+  it('is checked at commit: booking an offered student and closing the entry in one transaction is fine', async () => {
+    const { db } = database;
+    const academy = await seedAcademy(db);
+    const [dev] = academy.studentIds as [string];
+    const session = await insertSession(db, academy, { startTime: at('2031-06-01T10:00:00Z'), endTime: at('2031-06-01T11:00:00Z') });
+    await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: dev, position: 1, status: 'offered' });
+    await db.transaction(async (tx) => {
+      await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: dev, bookingStatus: 'confirmed' });
+      await tx.update(s.sessionWaitlist).set({ status: 'accepted' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, dev)));
+    });
+    expect((await sessionById(db, session.id)).currentBookings).toBe(1);
+    // Left open at commit, the same pair is refused and nothing stays.
+    const [eli] = academy.studentIds.slice(1) as [string];
+    await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: eli, position: 1, status: 'offered' });
+    const error = toSchedulingError(
+      await errorOf(() => db.transaction(async (tx) => {
+        await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: eli, bookingStatus: 'confirmed' });
+      })),
+    );
+    expect(error.details).toMatchObject({ sqlstate: 'SC008', student_id: eli, waitlist_status: 'offered' });
+    expect((await sessionById(db, session.id)).currentBookings).toBe(1);
+  });
+});
