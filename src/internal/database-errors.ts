@@ -54,10 +54,18 @@ export function sqlStateOf(error: unknown): string | undefined {
   return findDriverError(error)?.code;
 }
 
+const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * Our triggers put JSON in DETAIL with snake_case keys (SQL's habit); callers get the
+ * same camelCase keys the service's own refusals use, so one code always carries its
+ * data under one name (e.g. `conflictingSessionIds`).
+ */
 function parseDetail(detail: string | undefined): Record<string, unknown> {
   if (!detail || !detail.startsWith('{')) return detail ? { detail } : {};
   try {
-    return JSON.parse(detail) as Record<string, unknown>;
+    const parsed = JSON.parse(detail) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [camelCase(key), value]));
   } catch {
     return { detail };
   }

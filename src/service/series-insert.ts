@@ -88,7 +88,7 @@ export async function insertOccurrences(
       inserted.push(one.value);
       parent ??= one.value.id;
     } else {
-      const ids = one.error.details.conflictingSessionIds ?? one.error.details.conflicting_session_ids;
+      const ids = one.error.details.conflictingSessionIds;
       skipped.push({
         ...occurrence,
         code: one.error.code as OccurrenceConflict['code'],

@@ -76,7 +76,13 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       sql`SELECT current_setting('scheduling.actor_id', true) AS actor, current_setting('scheduling.allow_conflicts', true) AS allow`,
     );
     try {
-      const { value } = await host.transaction((savepoint) => body(savepoint, request, work));
+      const { value } = await host.transaction((savepoint) =>
+        body(savepoint, request, async (tx) => {
+          const result = await work(tx);
+          await checkDeferredNow(tx);
+          return result;
+        }),
+      );
       return value;
     } finally {
       // After a failed savepoint Postgres has already restored them; restoring again is harmless.
@@ -93,7 +99,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       try {
         return await joined(request.tx, request, work);
       } catch (error) {
-        throw normalizeError(toSchedulingError(error));
+        throw toSchedulingError(error);
       }
     }
     for (let attempt = 0; ; attempt++) {
@@ -115,7 +121,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
             { cause: error },
           );
         }
-        throw normalizeError(toSchedulingError(error));
+        throw toSchedulingError(error);
       }
     }
   };
@@ -127,14 +133,16 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Our constraint triggers that are checked at commit (see drizzle/0003). */
+const DEFERRED_CHECKS = sql.raw('scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked');
+
 /**
- * Trigger errors name sessions in snake_case DETAIL JSON; the service's own
- * refusals use camelCase. Give both spellings so callers read one.
+ * In the host's transaction our deferred checks would run at the host's COMMIT, long
+ * after our call returned, and reach the host as raw driver errors. Running them now
+ * (then deferring them again) makes their refusals, lock waits and timeouts part of
+ * this call, as typed errors, and rolls back only our savepoint.
  */
-function normalizeError(error: SchedulingError): SchedulingError {
-  const details = error.details as Record<string, unknown>;
-  if (details.conflicting_session_ids !== undefined && details.conflictingSessionIds === undefined) {
-    details.conflictingSessionIds = details.conflicting_session_ids;
-  }
-  return error;
+async function checkDeferredNow(tx: SchedulingDb): Promise<void> {
+  await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} IMMEDIATE`);
+  await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} DEFERRED`);
 }

@@ -5,8 +5,9 @@
  * accepting an offer (booking, then closing the entry) works in one transaction.
  */
 import { describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
+import { createScheduler } from '../../src';
 import { toSchedulingError } from '../../src/internal/database-errors';
 import { useTestDatabase } from '../support/database';
 import { errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
@@ -27,7 +28,7 @@ describe('booked or waiting, never both (SC008)', () => {
     const [entry] = await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: ana, position: 1 }).returning();
     const confirm = toSchedulingError(await errorOf(() => db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: ana, bookingStatus: 'confirmed' })));
     expect(confirm.code).toBe('ALREADY_BOOKED');
-    expect(confirm.details).toMatchObject({ sqlstate: 'SC008', session_id: session.id, student_id: ana, waitlist_id: entry!.id, waitlist_status: 'waiting' });
+    expect(confirm.details).toMatchObject({ sqlstate: 'SC008', sessionId: session.id, studentId: ana, waitlistId: entry!.id, waitlistStatus: 'waiting' });
     expect(await rows(s.sessionBookings, ana)).toBe(0);
     expect((await sessionById(db, session.id)).currentBookings).toBe(0);
 
@@ -35,7 +36,7 @@ describe('booked or waiting, never both (SC008)', () => {
     const [booking] = await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: ben, bookingStatus: 'confirmed' }).returning();
     const wait = toSchedulingError(await errorOf(() => db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: ben, position: 2 })));
     expect(wait.code).toBe('ALREADY_BOOKED');
-    expect(wait.details).toMatchObject({ sqlstate: 'SC008', session_id: session.id, student_id: ben, booking_id: booking!.id, waitlist_status: 'waiting' });
+    expect(wait.details).toMatchObject({ sqlstate: 'SC008', sessionId: session.id, studentId: ben, bookingId: booking!.id, waitlistStatus: 'waiting' });
     expect(await rows(s.sessionWaitlist, ben)).toBe(0);
 
     // Reactivating either half is refused too: a cancelled booking confirmed again while waiting.
@@ -45,7 +46,7 @@ describe('booked or waiting, never both (SC008)', () => {
     const reactivate = toSchedulingError(
       await errorOf(() => db.update(s.sessionWaitlist).set({ status: 'waiting' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo)))),
     );
-    expect(reactivate.details).toMatchObject({ sqlstate: 'SC008', student_id: cleo, waitlist_status: 'waiting' });
+    expect(reactivate.details).toMatchObject({ sqlstate: 'SC008', studentId: cleo, waitlistStatus: 'waiting' });
   });
 
   it('is checked at commit: booking an offered student and closing the entry in one transaction is fine', async () => {
@@ -67,7 +68,31 @@ describe('booked or waiting, never both (SC008)', () => {
         await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: eli, bookingStatus: 'confirmed' });
       })),
     );
-    expect(error.details).toMatchObject({ sqlstate: 'SC008', student_id: eli, waitlist_status: 'offered' });
+    expect(error.details).toMatchObject({ sqlstate: 'SC008', studentId: eli, waitlistStatus: 'offered' });
     expect((await sessionById(db, session.id)).currentBookings).toBe(1);
+  });
+
+  it("inside a host's transaction ({ tx }) the check runs within the scheduler's call, typed, and the host's transaction stays usable", async () => {
+    const academy = await seedAcademy(database.db);
+    const { db } = database;
+    const session = await insertSession(db, academy, { startTime: at('2031-07-01T10:00:00Z'), endTime: at('2031-07-01T11:00:00Z') });
+    const [fay] = academy.studentIds.slice(2) as [string];
+    await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: fay, bookingStatus: 'confirmed' });
+    const scheduler = createScheduler({ db });
+    let outcome: unknown;
+    let stillUsable = false;
+    await db
+      .transaction(async (tx) => {
+        // The host writes a row that breaks the rule; checking waits for commit…
+        await tx.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: fay, position: 1 });
+        // …but a scheduler call in the same transaction runs the check before it returns.
+        outcome = await errorOf(() => scheduler.sessions.list({ kind: 'admin', userId: academy.adminId }, {}, { tx }));
+        await tx.execute(sql`SELECT 1`);
+        stillUsable = true;
+        tx.rollback();
+      })
+      .catch(() => undefined);
+    expect(outcome).toMatchObject({ code: 'ALREADY_BOOKED', details: { sqlstate: 'SC008', studentId: fay } });
+    expect(stillUsable).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ describe('capacity policy trigger (validate_session_capacity)', () => {
 
     const group6 = await codeOf(() => insertSession(db, academy, { sessionType: 'group', capacity: 6, startTime: at('2030-02-02T10:00:00Z'), endTime: at('2030-02-02T11:00:00Z') }));
     expect(group6.code).toBe('CAPACITY_POLICY_VIOLATION');
-    expect(group6.details).toMatchObject({ sqlstate: 'SC002', session_type: 'group', capacity: 6, min: 1, max: 5 });
+    expect(group6.details).toMatchObject({ sqlstate: 'SC002', sessionType: 'group', capacity: 6, min: 1, max: 5 });
 
     const private3 = await codeOf(() => insertSession(db, academy, { sessionType: 'private', capacity: 3 }));
     expect(private3.code).toBe('CAPACITY_POLICY_VIOLATION');
@@ -45,7 +45,7 @@ describe('capacity policy trigger (validate_session_capacity)', () => {
     // Tightening the policy is refused while a session would be left outside it.
     const stranded = await codeOf(() => db.update(s.capacityPolicies).set({ maxCapacity: 30 }).where(eq(s.capacityPolicies.sessionType, 'school')));
     expect(stranded.code).toBe('CAPACITY_POLICY_VIOLATION');
-    expect(stranded.details.conflicting_session_ids).toEqual([school.id]);
+    expect(stranded.details.conflictingSessionIds).toEqual([school.id]);
     await db.update(s.sessions).set({ status: 'cancelled' }).where(eq(s.sessions.id, school.id));
     await db.update(s.capacityPolicies).set({ maxCapacity: 30 }).where(eq(s.capacityPolicies.sessionType, 'school'));
   });
@@ -56,7 +56,7 @@ describe('capacity policy trigger (validate_session_capacity)', () => {
     await db.insert(s.sessionBookings).values(academy.studentIds.slice(0, 3).map((studentId) => ({ sessionId: session.id, studentId })));
     const error = await codeOf(() => db.update(s.sessions).set({ capacity: 2 }).where(eq(s.sessions.id, session.id)));
     expect(error.code).toBe('CAPACITY_EXCEEDED');
-    expect(error.details).toMatchObject({ reason: 'below_confirmed', current_bookings: 3 });
+    expect(error.details).toMatchObject({ reason: 'below_confirmed', currentBookings: 3 });
     expect((await sessionById(db, session.id)).capacity).toBe(5);
   });
 });
@@ -138,8 +138,8 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
       insertSession(db, academy, { facilityId: academy.lanesId, startTime: at('2030-05-02T10:30:00Z'), endTime: at('2030-05-02T11:30:00Z') }),
     );
     expect(error.code).toBe('INSTRUCTOR_DOUBLE_BOOKED');
-    expect(error.details.conflicting_session_ids).toEqual([first.id]);
-    expect(error.details.conflicting_session_codes).toEqual([first.sessionId]);
+    expect(error.details.conflictingSessionIds).toEqual([first.id]);
+    expect(error.details.conflictingSessionCodes).toEqual([first.sessionId]);
   });
 
   it('refuses a facility overlap, but a facility that allows 3 at once refuses only the 4th', async () => {
@@ -204,7 +204,7 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     const later = await insertSession(db, academy, { startTime: at('2030-05-06T12:00:00Z'), endTime: at('2030-05-06T13:00:00Z') });
     const moved = await codeOf(() => db.update(s.sessions).set({ startTime: at('2030-05-06T10:30:00Z'), endTime: at('2030-05-06T11:30:00Z') }).where(eq(s.sessions.id, later.id)));
     expect(moved.code).toBe('INSTRUCTOR_DOUBLE_BOOKED');
-    expect(moved.details.conflicting_session_ids).toEqual([replacement.id]);
+    expect(moved.details.conflictingSessionIds).toEqual([replacement.id]);
     const reactivate = await codeOf(() => db.update(s.sessions).set({ status: 'scheduled' }).where(eq(s.sessions.id, cancelled.id)));
     expect(reactivate.code).toBe('INSTRUCTOR_DOUBLE_BOOKED');
   });
@@ -218,7 +218,7 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     await db.insert(s.sessionBookings).values({ sessionId: a.id, studentId: student });
     const clash = await codeOf(() => db.insert(s.sessionBookings).values({ sessionId: b.id, studentId: student }));
     expect(clash.code).toBe('STUDENT_CONFLICT');
-    expect(clash.details).toMatchObject({ student_id: student, conflicting_session_ids: [a.id] });
+    expect(clash.details).toMatchObject({ studentId: student, conflictingSessionIds: [a.id] });
     // A pending booking is not a place yet, so it may overlap.
     await db.insert(s.sessionBookings).values({ sessionId: b.id, studentId: student, bookingStatus: 'pending' });
     await db.insert(s.sessionBookings).values({ sessionId: c.id, studentId: student });
