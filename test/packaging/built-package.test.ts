@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/migrate';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -34,7 +35,8 @@ const probe = `
   console.log(out.join('\\n'));
 `;
 
-const expected = ['root true', 'schema sessions', 'domain false 151', 'migrate 3 true', 'testing 3'].join('\n');
+// The built package must carry exactly the migrations the source has.
+const expected = ['root true', 'schema sessions', 'domain false 151', `migrate ${MIGRATIONS.length} true`, 'testing 3'].join('\n');
 
 async function node(args: string[]) {
   const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 120_000 });
