@@ -25,6 +25,7 @@ export default async function setup(project: TestProject) {
   if (target === 'postgres') {
     const template = `${RUN_PREFIX}_tpl_${project.name}`;
     const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await dropLeftoversOfDeadRuns(admin);
     await admin.unsafe(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
     await admin.unsafe(`CREATE DATABASE "${template}"`);
     const client = postgres(databaseUrlFor(template), { max: 1, onnotice: () => {} });
@@ -45,4 +46,26 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteSnapshotPath', path);
   project.provide('templateDatabase', '');
   return () => rmSync(path, { force: true });
+}
+
+/**
+ * A run that was killed cannot drop its databases. Their names carry the pid of the
+ * run's main process (`acsched_<pid>_…`): drop those whose process is gone.
+ */
+async function dropLeftoversOfDeadRuns(admin: ReturnType<typeof postgres>): Promise<void> {
+  const rows = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'acsched\_%'`;
+  for (const { datname } of rows) {
+    const pid = Number(/^acsched_(\d+)_/.exec(datname)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
