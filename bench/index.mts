@@ -3,7 +3,7 @@
  * Figures that need the real server run only when DATABASE_URL is set; each figure
  * is a ratio against a baseline measured in the same run (see bench/harness.ts).
  *
- * BENCH_ONLY=overlap,recurrence,test-harness,cold-start,server runs a subset (and
+ * BENCH_ONLY=overlap,recurrence,test-harness,cold-start,test-memory,server runs a subset (and
  * then does not overwrite results.json). `bookings` (figure 1) and `availability`
  * (figure 5) run one part of `server` alone; they run only when named.
  */
@@ -13,6 +13,7 @@ import { overlapFigures } from './figures/intervals';
 import { recurrenceFigures } from './figures/recurrence';
 import { testHarnessFigures } from './figures/test-harness';
 import { coldStartFigures } from './figures/cold-start';
+import { testRunMemoryFigures } from './figures/test-run-memory';
 import { realServerFigures, serverSubsetFigures } from './figures/real-server';
 
 const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: boolean; onlyWhenNamed?: boolean }> = [
@@ -21,6 +22,7 @@ const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: b
   { key: 'recurrence', run: () => recurrenceFigures() },
   { key: 'test-harness', run: () => testHarnessFigures() },
   { key: 'cold-start', run: () => coldStartFigures() },
+  { key: 'test-memory', run: () => testRunMemoryFigures() },
   { key: 'bookings', run: () => serverSubsetFigures('bookings'), needsServer: true, onlyWhenNamed: true },
   { key: 'availability', run: () => serverSubsetFigures('availability'), needsServer: true, onlyWhenNamed: true },
 ];
