@@ -6,37 +6,22 @@
  * row was added, removed or changed, `verifyIntegrity` is clean, and the same call
  * on a fresh client succeeds.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import * as s from '../../src/schema';
-import { createScheduler, type Scheduler, type SchedulingError } from '../../src';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Scheduler, type SchedulingError } from '../../src';
 import type { Actor } from '../../src/service/types';
 import { useTestDatabase } from '../support/database';
-import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
-import { adminOf, at } from '../service/helpers';
-import { type Sql, type Victim, causeMessages, digestTables, holdLock, killWhileBlocked, openVictim } from './fault-harness';
+import { type Academy, insertSession } from '../support/fixtures';
+import { type Sql, type Victim, useFaultScene, causeMessages, digestTables, holdLock, killWhileBlocked, openVictim } from './fault-harness';
 
 const database = useTestDatabase();
+const scene = useFaultScene(database, { students: 12, month: 2 });
+const { clock, victims } = scene;
 let admin: Sql;
 let setup: Scheduler;
 let academy: Academy;
 let actor: Actor;
-const clock = () => at('2029-12-01T08:00:00Z');
-const victims: Victim[] = [];
+beforeAll(() => ({ admin, setup, academy, actor } = scene));
 
-beforeAll(async () => {
-  admin = postgres(database.url!, { max: 2, onnotice: () => {} });
-  setup = createScheduler({ db: drizzle(admin, { schema: s }), now: clock });
-  academy = await seedAcademy(database.db, { students: 12 });
-  actor = adminOf(academy);
-});
-afterEach(async () => {
-  await Promise.all(victims.splice(0).map((v) => v.close()));
-  // The fault must leave nothing a maintenance run would flag.
-  expect(await setup.maintenance.verifyIntegrity(actor, {})).toEqual([]);
-});
-afterAll(async () => admin.end());
 
 async function victim(): Promise<Victim> {
   const v = await openVictim(database.url!, { now: clock, driver: 'node-postgres' });

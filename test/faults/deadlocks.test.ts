@@ -8,48 +8,23 @@
  * - Joined to the host's transaction it must not retry (the host owns the
  *   transaction): the call fails typed and the host retries as a whole.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isSchedulingError, type SchedulingError } from '../../src';
 import type { Actor } from '../../src/service/types';
 import type { AnyPgDatabase } from '../../src/internal/db';
 import { useTestDatabase } from '../support/database';
-import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
-import { adminOf, at } from '../service/helpers';
-import { type Driver, type Sql, type Victim, deferred, digestTables, holdLock, openSchedulerClient, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
+import { type Driver, type Sql, type Victim, useFaultScene, deferred, digestTables, holdLock, openSchedulerClient, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
 
 const database = useTestDatabase();
+const scene = useFaultScene(database, { students: 120, month: 4 });
+const { clock, victims, freshKid, newSession } = scene;
 let admin: Sql;
-let setup: Scheduler;
-let academy: Academy;
 let actor: Actor;
-const clock = () => at('2029-12-01T08:00:00Z');
-const victims: Victim[] = [];
+beforeAll(() => ({ admin, actor } = scene));
 const DETECTS_FIRST = { deadlock_timeout: '50ms' };
 const DETECTS_LATE = { deadlock_timeout: '10s' };
 
-beforeAll(async () => {
-  admin = postgres(database.url!, { max: 2, onnotice: () => {} });
-  setup = createScheduler({ db: drizzle(admin, { schema: s }), now: clock });
-  academy = await seedAcademy(database.db, { students: 120 });
-  actor = adminOf(academy);
-});
-afterEach(async () => {
-  await Promise.all(victims.splice(0).map((v) => v.close()));
-  expect(await setup.maintenance.verifyIntegrity(actor, {})).toEqual([]);
-});
-afterAll(async () => admin.end());
 
-let nextKid = 0;
-const freshKid = () => academy.studentIds[nextKid++]!;
-let day = 0;
-async function newSession() {
-  day++;
-  const start = new Date(Date.UTC(2030, 4, day, 15));
-  return insertSession(database.db, academy, { instructorId: null, capacity: 5, startTime: start, endTime: new Date(start.getTime() + 3_600_000) });
-}
 
 async function victim(driver: Driver, options: { maxRetries?: number; settings?: Record<string, string> } = {}): Promise<Victim> {
   const v = await openVictim(database.url!, { now: clock, driver, ...options });

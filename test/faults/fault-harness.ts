@@ -13,6 +13,10 @@ import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
 import type { SchedulerOptions } from '../../src/service/types';
 import type { AnyPgDatabase } from '../../src/internal/db';
+import type { Actor } from '../../src/service/types';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { TestDatabase } from '../support/database';
+import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
 
 export type Sql = ReturnType<typeof postgres>;
 
@@ -237,4 +241,58 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** What every fault test file shares: an admin connection, a scheduler, an academy. */
+export interface FaultScene {
+  admin: Sql;
+  setup: Scheduler;
+  academy: Academy;
+  actor: Actor;
+  /** The scheduler's fixed clock. */
+  clock: () => Date;
+  /** Victims opened by a test, closed after it. */
+  victims: Victim[];
+  /** A student no earlier call of this file has used. */
+  freshKid(): string;
+  /** A one-hour, 5-place session on a day of `month` no earlier call has used. */
+  newSession(): Promise<Awaited<ReturnType<typeof insertSession>>>;
+}
+
+/**
+ * Registers the hooks of a fault test file and returns its scene: before all, an
+ * admin connection, a scheduler and a seeded academy; after each test, the victims
+ * closed and `verifyIntegrity()` asserted clean (a fault must leave nothing a
+ * maintenance run would flag); after all, the connection closed.
+ *
+ * @example
+ * ```ts
+ * const scene = useFaultScene(database, { students: 20, month: 3 });
+ * ```
+ */
+export function useFaultScene(database: TestDatabase, options: { students: number; month: number }): FaultScene {
+  let nextKid = 0;
+  let day = 0;
+  const scene = {
+    clock: () => new Date('2029-12-01T08:00:00Z'),
+    victims: [] as Victim[],
+    freshKid: () => scene.academy.studentIds[nextKid++]!,
+    newSession: () => {
+      day++;
+      const start = new Date(Date.UTC(2030, options.month, day, 15));
+      return insertSession(database.db, scene.academy, { instructorId: null, capacity: 5, startTime: start, endTime: new Date(start.getTime() + 3_600_000) });
+    },
+  } as FaultScene;
+  beforeAll(async () => {
+    scene.admin = postgres(database.url!, { max: 2, onnotice: () => {} });
+    scene.setup = createScheduler({ db: drizzle(scene.admin, { schema: s }), now: scene.clock });
+    scene.academy = await seedAcademy(database.db, { students: options.students });
+    scene.actor = { kind: 'admin', userId: scene.academy.adminId };
+  });
+  afterEach(async () => {
+    await Promise.all(scene.victims.splice(0).map((v) => v.close()));
+    expect(await scene.setup.maintenance.verifyIntegrity(scene.actor, {})).toEqual([]);
+  });
+  afterAll(async () => scene.admin.end());
+  return scene;
 }

@@ -5,47 +5,25 @@
  * lock_not_available, 57014 query_canceled), nothing the call wrote survives, and
  * when the call joined the host's transaction that transaction stays usable.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, type Scheduler, type SchedulingError } from '../../src';
+import { type SchedulingError } from '../../src';
 import type { Actor } from '../../src/service/types';
 import { useTestDatabase } from '../support/database';
-import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
-import { adminOf, at } from '../service/helpers';
-import { type Driver, type Sql, type Victim, digestTables, holdLock, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
+import { type Academy } from '../support/fixtures';
+import { type Driver, type Sql, type Victim, useFaultScene, digestTables, holdLock, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
 
 const database = useTestDatabase();
+const scene = useFaultScene(database, { students: 20, month: 3 });
+const { clock, victims, freshKid, newSession } = scene;
 let admin: Sql;
-let setup: Scheduler;
 let academy: Academy;
 let actor: Actor;
-const clock = () => at('2029-12-01T08:00:00Z');
-const victims: Victim[] = [];
+beforeAll(() => ({ admin, academy, actor } = scene));
 const TIMEOUT = '250ms';
 
-beforeAll(async () => {
-  admin = postgres(database.url!, { max: 2, onnotice: () => {} });
-  setup = createScheduler({ db: drizzle(admin, { schema: s }), now: clock });
-  academy = await seedAcademy(database.db, { students: 20 });
-  actor = adminOf(academy);
-});
-afterEach(async () => {
-  await Promise.all(victims.splice(0).map((v) => v.close()));
-  expect(await setup.maintenance.verifyIntegrity(actor, {})).toEqual([]);
-});
-afterAll(async () => admin.end());
 
-let nextKid = 0;
-const freshKid = () => academy.studentIds[nextKid++]!;
-let day = 0;
-async function newSession() {
-  day++;
-  const start = new Date(Date.UTC(2030, 3, day, 15));
-  return insertSession(database.db, academy, { instructorId: null, capacity: 5, startTime: start, endTime: new Date(start.getTime() + 3_600_000) });
-}
 
 async function victim(driver: Driver, settings: Record<string, string> = {}): Promise<Victim> {
   const v = await openVictim(database.url!, { now: clock, driver, settings });
