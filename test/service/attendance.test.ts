@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
-import { queryRows } from '../../src/internal/db';
+import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import { useTestDatabase } from '../support/database';
+import { refusedUnchanged } from '../support/digest';
 import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { adminOf, at, book } from './helpers';
 
@@ -17,23 +17,8 @@ beforeAll(async () => {
   scheduler = createScheduler({ db: database.db, now: () => clock });
 });
 
-/** A fingerprint of every row of the tables attendance writes to. */
-async function fingerprint() {
-  const [row] = await queryRows<Record<string, string | null>>(
-    database.db,
-    sql`SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM scheduling.session_bookings t) AS bookings,
-               (SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM scheduling.sessions t) AS sessions`,
-  );
-  return row;
-}
-
-async function refused(fn: () => Promise<unknown>): Promise<SchedulingError> {
-  const before = await fingerprint();
-  const error = await errorOf(fn);
-  expect(isSchedulingError(error)).toBe(true);
-  expect(await fingerprint()).toEqual(before);
-  return error as SchedulingError;
-}
+/** Refused, and the whole database unchanged. */
+const refused = (fn: () => Promise<unknown>) => refusedUnchanged(database.db, fn);
 
 let day = 1;
 /** A session 10:00–11:00 on a new day of March 2030, taught by coach 0. */

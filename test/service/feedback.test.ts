@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
-import { queryRows } from '../../src/internal/db';
+import { createScheduler, type Scheduler } from '../../src';
 import { useTestDatabase } from '../support/database';
+import { refusedUnchanged } from '../support/digest';
 import { type Academy, errorOf, insertSession, seedAcademy } from '../support/fixtures';
 import { adminOf, at, book } from './helpers';
 
@@ -19,14 +19,8 @@ beforeAll(async () => {
   quietCourseId = course!.id;
 });
 
-async function refused(fn: () => Promise<unknown>): Promise<SchedulingError> {
-  const fingerprint = () => queryRows(database.db, sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS f, count(*)::int AS n FROM scheduling.session_feedback t`);
-  const before = await fingerprint();
-  const error = await errorOf(fn);
-  expect(isSchedulingError(error)).toBe(true);
-  expect(await fingerprint()).toEqual(before);
-  return error as SchedulingError;
-}
+/** Refused, and the whole database unchanged. */
+const refused = (fn: () => Promise<unknown>) => refusedUnchanged(database.db, fn);
 
 let day = 1;
 /** A session of coach `coach` with students 0 and 1 booked (confirmed), then completed. */

@@ -8,29 +8,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
 import { createScheduler } from '../../src';
 import { SCHEDULING_ERROR_CODES, isSchedulingError } from '../../src/errors';
-import { queryRows } from '../../src/internal/db';
 import { useTestDatabase } from '../support/database';
+import { databaseDigest } from '../support/digest';
 import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
 
 const database = useTestDatabase();
 let academy: Academy;
 let sessionId: string;
 
-/** md5 of every row of every table in the scheduling schema. */
-async function digest(): Promise<string> {
-  const tables = await queryRows<{ name: string }>(
-    database.db,
-    sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'scheduling' ORDER BY tablename`,
-  );
-  const parts = tables
-    .map((t) => `SELECT '${t.name}' AS t, coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM scheduling."${t.name}" x`)
-    .join(' UNION ALL ');
-  const rows = await queryRows<{ t: string; h: string }>(database.db, sql.raw(`SELECT string_agg(t || ':' || h, ',' ORDER BY t) AS d FROM (${parts}) q`));
-  return String((rows[0] as unknown as { d: string }).d);
-}
+const digest = () => databaseDigest(database.db);
 
 const UNKNOWN_UUID = '7d1f3c3e-9d5b-4a55-8f6f-0e8c1d2b3a4f';
 const hostileString = fc.oneof(

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
-import { queryRows } from '../../src/internal/db';
+import { createScheduler, type Scheduler } from '../../src';
 import { useTestDatabase } from '../support/database';
-import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { refusedUnchanged } from '../support/digest';
+import { type Academy, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { adminOf, at, book } from './helpers';
 
 const database = useTestDatabase();
@@ -25,22 +25,8 @@ beforeAll(async () => {
   levels = [rows[0]!.id, rows[1]!.id];
 });
 
-async function fingerprint() {
-  const [row] = await queryRows<Record<string, string | null>>(
-    database.db,
-    sql`SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM scheduling.session_bookings t) AS bookings,
-               (SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM scheduling.sessions t) AS sessions`,
-  );
-  return row;
-}
-
-async function refused(fn: () => Promise<unknown>): Promise<SchedulingError> {
-  const before = await fingerprint();
-  const error = await errorOf(fn);
-  expect(isSchedulingError(error)).toBe(true);
-  expect(await fingerprint()).toEqual(before);
-  return error as SchedulingError;
-}
+/** Refused, and the whole database unchanged. */
+const refused = (fn: () => Promise<unknown>) => refusedUnchanged(database.db, fn);
 
 let slot = 0;
 /** A half-hour session `daysLater` days after 2030-06-01, in a slot of the day no other call uses (so nothing overlaps). */

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
-import { queryRows } from '../../src/internal/db';
+import { createScheduler, type Scheduler } from '../../src';
 import { useTestDatabase } from '../support/database';
-import { type Academy, errorOf, insertSession, seedAcademy } from '../support/fixtures';
+import { refusedUnchanged } from '../support/digest';
+import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
 import { adminOf, at } from './helpers';
 
 const database = useTestDatabase();
@@ -17,14 +17,8 @@ beforeAll(async () => {
   scheduler = createScheduler({ db: database.db, now: () => clock });
 });
 
-async function refused(fn: () => Promise<unknown>): Promise<SchedulingError> {
-  const fingerprint = () => queryRows(database.db, sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS f, count(*)::int AS n FROM scheduling.session_resources t`);
-  const before = await fingerprint();
-  const error = await errorOf(fn);
-  expect(isSchedulingError(error)).toBe(true);
-  expect(await fingerprint()).toEqual(before);
-  return error as SchedulingError;
-}
+/** Refused, and the whole database unchanged. */
+const refused = (fn: () => Promise<unknown>) => refusedUnchanged(database.db, fn);
 
 /** A session starting `hoursFromClock` hours after the clock (callers pick distinct hours). */
 async function sessionIn(hoursFromClock: number, overrides: Partial<typeof s.sessions.$inferInsert> = {}) {
