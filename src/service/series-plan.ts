@@ -6,6 +6,7 @@ import type { SchedulingDb } from './scheduling-db';
 import { type OccurrenceConflict, type PlannedOccurrence, type SeriesResources, findSeriesConflicts } from './series-conflicts';
 import type { SeriesMode, seriesTemplateSchema } from './series-inputs';
 import { findScheduleProblems, throwIfBlocked } from './session-problems';
+import { capacityForRoom } from './sessions-write';
 
 /** A session template checked against the database and the policy, ready to insert. */
 export interface PreparedTemplate {
@@ -34,8 +35,7 @@ export async function prepareTemplate(
   const location = await loadLocation(tx, template.locationId, [...path, 'locationId']);
   const facility = await loadFacility(tx, template.facilityId, template.locationId, [...path, 'facilityId']);
   if (template.instructorId) await loadInstructor(tx, template.instructorId, [...path, 'instructorId']);
-  // As for a single session: the type's maximum, or the room's size when that is smaller.
-  const capacity = template.capacity ?? Math.min(policy[template.sessionType].max, facility.capacity ?? Infinity);
+  const capacity = template.capacity ?? capacityForRoom(template.sessionType, policy, facility.capacity);
   // The same check sessions.create runs, minus overlaps (checked per date in bulk).
   const problems = await findScheduleProblems(
     tx,

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { SchedulingError } from '../errors';
-import type { CapacityPolicy } from '../domain';
+import { type CapacityPolicy, type SessionType, defaultCapacity } from '../domain';
 import { scheduleConflicts, sessions } from '../schema';
 import { queryRows } from '../internal/db';
 import { forbidden, isAdministrator, requireUserId } from './actor';
@@ -67,8 +67,7 @@ export async function createSession(
     input.instructorId ? fitsAvailability(tx, input.instructorId, input.locationId, input.startTime, input.endTime) : Promise.resolve(true),
   ]);
 
-  // Default: the type's maximum, or the room's size when that is smaller.
-  const capacity = input.capacity ?? Math.min(policy[input.sessionType].max, facility.capacity ?? Infinity);
+  const capacity = input.capacity ?? capacityForRoom(input.sessionType, policy, facility.capacity);
   const problems = await findScheduleProblems(
     tx,
     {
@@ -220,4 +219,17 @@ export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string):
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The capacity of a session created without one: the policy's maximum for its type
+ * (the domain's `defaultCapacity`), or the room's size when that is smaller.
+ *
+ * @example
+ * ```ts
+ * capacityForRoom('school', policy, 24); // 24 when the school maximum is 30
+ * ```
+ */
+export function capacityForRoom(sessionType: SessionType, policy: CapacityPolicy, roomSize: number | null): number {
+  return Math.min(defaultCapacity(sessionType, policy), roomSize ?? Infinity);
 }
