@@ -184,7 +184,7 @@ export async function bookingThroughputFigures(bench: BenchDatabase, rounds = 5)
                   (kind === 'spread'
                     ? `${SPREAD_BOOKINGS} bookings per round, two per session over ${SPREAD_SESSIONS} school sessions of ${CAPACITY} places, each by a different student. `
                     : `${CAPACITY} bookings per round into one school session of ${CAPACITY} places (fills it), each by a different student. `) +
-                  `Value: scheduler.bookings.book as an admin (zod, student and waitlist checks, student-conflict check, offers settled, session row lock, insert, triggers; one transaction each). ` +
+                  `Value: scheduler.bookings.book as an admin, one transaction each: zod validation, the student looked up, then the short path (session row lock; scheduled, not started, a free place and nobody queued or holding an offer; not already booked; insert, whose triggers check capacity and the student's other sessions) in one statement - the full path with waitlist settlement runs only when the short one declines. ` +
                   `Baseline: BEGIN; SELECT ... FOR NO KEY UPDATE on the session; INSERT the confirmed booking (the trigger refuses a full session, bumps current_bookings and checks the student's other sessions); COMMIT. ` +
                   `Bookings/s = bookings of the round / wall time; median of ${rounds} rounds after one warm-up, service and raw alternating. ` +
                   `After every round: each session's confirmed count <= capacity, current_bookings = confirmed count, and every booking confirmed; then the bookings are deleted.`,

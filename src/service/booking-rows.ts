@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { queryTableRows } from '../internal/db';
 import { SchedulingError } from '../errors';
 import { sessionBookings } from '../schema';
 import type { SchedulingDb } from './scheduling-db';
@@ -56,7 +57,7 @@ export async function findBookingRow(tx: SchedulingDb, sessionId: string, studen
  * cancellation fields cleared) instead of a second row. Any other existing row is
  * `ALREADY_BOOKED`. The database trigger re-checks capacity, status and the
  * student's other sessions, so a race the caller's checks missed still fails typed.
- * The caller holds the session row lock.
+ * The caller holds the session row lock. One statement (`scheduling.write_confirmed_booking`).
  *
  * @example
  * ```ts
@@ -64,44 +65,44 @@ export async function findBookingRow(tx: SchedulingDb, sessionId: string, studen
  * ```
  */
 export async function writeConfirmedBooking(tx: SchedulingDb, details: BookingDetails): Promise<BookingRow> {
-  const values = {
-    bookingStatus: 'confirmed' as const,
-    parentId: details.parentId ?? null,
-    bookingSource: details.source ?? 'admin',
-    specialRequests: details.specialRequests ?? null,
-    medicalNotes: details.medicalNotes ?? null,
-    amountCharged: details.amountCharged ?? null,
-    originalSessionId: details.originalSessionId ?? null,
-    // The acting user of this transaction (set by the scheduler), or null for system work.
-    createdBy: sql`scheduling.acting_user()`,
-  };
+  const row = await callWriteConfirmedBooking(tx, details, null);
+  if (row) return row;
   const existing = await findBookingRow(tx, details.sessionId, details.studentId);
-  if (existing) {
-    if (existing.bookingStatus !== 'cancelled') {
-      throw alreadyBooked(details.sessionId, details.studentId, { bookingId: existing.bookingId, status: existing.bookingStatus });
-    }
-    const [row] = await tx
-      .update(sessionBookings)
-      .set({
-        ...values,
-        bookingDate: sql`now()`,
-        cancellationDate: null,
-        cancellationReason: null,
-        cancellationType: null,
-        checkedInAt: null,
-        checkedOutAt: null,
-        attendanceStatus: null,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(sessionBookings.id, existing.id))
-      .returning();
-    return row!;
-  }
-  const [row] = await tx
-    .insert(sessionBookings)
-    .values({ sessionId: details.sessionId, studentId: details.studentId, ...values })
-    .returning();
-  return row!;
+  throw alreadyBooked(details.sessionId, details.studentId, { bookingId: existing?.bookingId, status: existing?.bookingStatus });
+}
+
+/**
+ * The short path of a booking: locks the session and writes the confirmed booking in
+ * one statement when nothing but the booking triggers has a say — the session is
+ * scheduled and starts after `now`, has a free place, nobody is queued or holds an
+ * offer, and the student has no booking there (see `scheduling.takes_direct_booking`).
+ * Returns undefined, having written nothing, when any of that is not so: the caller
+ * then takes the full path, which reaches the right outcome or refusal. A clash with
+ * the student's other sessions is refused by the trigger (`STUDENT_CONFLICT`, the
+ * same error the full path gives).
+ *
+ * @example
+ * ```ts
+ * const booking = await writeDirectBooking(tx, details, now);
+ * if (!booking) return bookTheLongWay();
+ * ```
+ */
+export async function writeDirectBooking(tx: SchedulingDb, details: BookingDetails, now: Date): Promise<BookingRow | undefined> {
+  return callWriteConfirmedBooking(tx, details, now);
+}
+
+/** `scheduling.write_confirmed_booking(…)`: the row written, if any. */
+async function callWriteConfirmedBooking(tx: SchedulingDb, details: BookingDetails, directAt: Date | null): Promise<BookingRow | undefined> {
+  const [row] = await queryTableRows(
+    tx,
+    sessionBookings,
+    sql`SELECT * FROM scheduling.write_confirmed_booking(
+      ${details.sessionId}::uuid, ${details.studentId}::uuid, ${details.parentId ?? null}::uuid,
+      ${details.source ?? 'admin'}::text, ${details.specialRequests ?? null}::text, ${details.medicalNotes ?? null}::text,
+      ${details.amountCharged ?? null}::numeric, ${details.originalSessionId ?? null}::uuid,
+      ${directAt?.toISOString() ?? null}::timestamptz)`,
+  );
+  return row;
 }
 
 /**

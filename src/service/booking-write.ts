@@ -5,7 +5,7 @@ import { sessionWaitlist } from '../schema';
 import { requireActsForStudent, resolveParentId } from './booking-access';
 import type { bookManySchema, bookSchema } from './booking-inputs';
 import { ACTIVE_WAITLIST_STATUSES, type SessionLoad, assertBookable, assertStudentsFree, loadSessionLoad } from './booking-rules';
-import { type BookingRow, alreadyBooked, findBookingRow, writeConfirmedBooking } from './booking-rows';
+import { type BookingDetails, type BookingRow, alreadyBooked, findBookingRow, writeConfirmedBooking, writeDirectBooking } from './booking-rows';
 import { lockSession } from './references';
 import type { SchedulingDb } from './scheduling-db';
 import type { Actor } from './types';
@@ -92,22 +92,23 @@ export async function bookStudent(
 ): Promise<BookOutcome> {
   await requireActsForStudent(tx, actor, input.studentId, 'book a place');
   const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
+  const details: BookingDetails = {
+    sessionId: input.sessionId,
+    studentId: input.studentId,
+    parentId,
+    source: input.source ?? actor.kind,
+    specialRequests: input.specialRequests,
+    medicalNotes: input.medicalNotes,
+    amountCharged: input.amountCharged,
+  };
+  // Most bookings land in a session with room and no queue: one statement. Otherwise the full path below.
+  const direct = await writeDirectBooking(tx, details, settings.now);
+  if (direct) return { outcome: 'confirmed', booking: direct };
   const load = await openSessionForBooking(tx, input.sessionId, settings, async (session) => {
     await assertNotInSession(tx, session.id, input.studentId);
     await assertStudentsFree(tx, [input.studentId], session, [session.id]);
   });
-  if (load.freeSpots > 0) {
-    const booking = await writeConfirmedBooking(tx, {
-      sessionId: input.sessionId,
-      studentId: input.studentId,
-      parentId,
-      source: input.source ?? actor.kind,
-      specialRequests: input.specialRequests,
-      medicalNotes: input.medicalNotes,
-      amountCharged: input.amountCharged,
-    });
-    return { outcome: 'confirmed', booking };
-  }
+  if (load.freeSpots > 0) return { outcome: 'confirmed', booking: await writeConfirmedBooking(tx, details) };
   const entry = await addToWaitlist(tx, load, { studentId: input.studentId, parentId, now: settings.now });
   return { outcome: 'waitlisted', entry, position: entry.position };
 }

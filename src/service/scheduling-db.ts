@@ -1,5 +1,5 @@
 import { PgDatabase } from 'drizzle-orm/pg-core';
-import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
+import { createTableRelationsHelpers, entityKind, extractTablesRelationalConfig } from 'drizzle-orm';
 import * as schema from '../schema';
 import type { AnyPgDatabase } from '../internal/db';
 
@@ -29,16 +29,43 @@ const relationalSchema = (() => {
  * ```
  */
 export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
-  const known = (db as unknown as { query?: Record<string, unknown> }).query;
-  if (known && known.sessions && known.scheduleConflicts) return db as unknown as SchedulingDb;
   // `dialect` and `session` are internal fields that every PgDatabase and PgTransaction carries.
   const internals = db as unknown as { dialect: ConstructorParameters<typeof PgDatabase>[0]; session: ConstructorParameters<typeof PgDatabase>[1] };
+  const session = preparingSession(internals.session);
+  const known = (db as unknown as { query?: Record<string, unknown> }).query;
+  if (session === internals.session && known && known.sessions && known.scheduleConflicts) return db as unknown as SchedulingDb;
+  // Built on first use: it makes a query builder per table, and most calls never need one.
+  let relational: PgDatabase<never, typeof schema> | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const relational = new PgDatabase(internals.dialect, internals.session, relationalSchema as any);
+  const relationalDb = () => (relational ??= new PgDatabase(internals.dialect, session, relationalSchema as any));
   const derived = Object.create(db) as Record<string, unknown>;
-  Object.defineProperty(derived, 'query', { value: relational.query, enumerable: true });
-  Object.defineProperty(derived, '_', { value: relational._, enumerable: false });
+  Object.defineProperty(derived, 'session', { value: session, enumerable: false });
+  Object.defineProperty(derived, 'query', { get: () => relationalDb().query, enumerable: true });
+  Object.defineProperty(derived, '_', { get: () => relationalDb()._, enumerable: false });
   return derived as unknown as SchedulingDb;
+}
+
+type PgSessionLike = ConstructorParameters<typeof PgDatabase>[1];
+
+/**
+ * Drizzle's postgres.js session runs a statement unprepared unless the query was given
+ * a name, and postgres.js sends an unprepared statement with parameters in two round
+ * trips (describe it, then run it). This session asks for every statement to be
+ * prepared, so postgres.js keeps it per connection and runs it in one round trip from
+ * its second use on (a booking went from 8 writes to the server to 4). A host that set
+ * `prepare: false` on its postgres.js client (say, behind PgBouncer in transaction
+ * mode) still gets unprepared statements: postgres.js lets the client option win.
+ * Other drivers are left as they are.
+ */
+function preparingSession(session: PgSessionLike): PgSessionLike {
+  if ((session.constructor as unknown as Record<symbol, unknown>)[entityKind] !== 'PostgresJsSession') return session;
+  const derived = Object.create(session) as PgSessionLike;
+  const prepareQuery = session.prepareQuery as (...args: unknown[]) => unknown;
+  Object.defineProperty(derived, 'prepareQuery', {
+    // The name only switches preparing on: postgres.js names and caches statements itself, by their text.
+    value: (query: unknown, fields: unknown, name: unknown, ...rest: unknown[]) => prepareQuery.call(derived, query, fields, name ?? 'academy-scheduling', ...rest),
+  });
+  return derived;
 }
 
 /**

@@ -64,10 +64,22 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
 
   const body = async <T>(raw: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
     const tx = withSchedulingSchema(raw);
-    await applySettings(tx, request);
-    const preparing = config.needsPrepare?.() ?? false;
-    if (preparing) await config.prepare?.(tx);
-    return { value: await work(tx), preparing };
+    // Sent now and awaited after the work: statements on one connection run in the
+    // order they were sent, and postgres.js pipelines them, so the settings travel
+    // with the call's first statement instead of costing a round trip of their own.
+    const settings = applySettings(tx, request);
+    settings.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
+    try {
+      const preparing = config.needsPrepare?.() ?? false;
+      if (preparing) await config.prepare?.(tx);
+      const value = await work(tx);
+      await settings;
+      return { value, preparing };
+    } catch (error) {
+      // A failed set_config aborts the transaction; report it, not the statements it failed.
+      await settings;
+      throw error;
+    }
   };
 
   const joined = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
