@@ -1,7 +1,8 @@
 /**
  * Runs once per test project, before any test file. Prepares a migrated database that
  * every test file clones, so no file pays for migrating:
- * - pglite: a dumpDataDir snapshot written to .tmp/, loaded by each file;
+ * - pglite: a createMigratedSnapshot() data directory written to .tmp/, opened by each
+ *   file through createTestDatabase({ snapshot });
  * - postgres: a template database on DATABASE_URL, copied with CREATE DATABASE … TEMPLATE.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,9 +41,10 @@ export default async function setup(project: TestProject) {
   }
   const dir = join(process.cwd(), '.tmp');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `pglite-snapshot-${process.pid}-${project.name}.tgz`);
+  // Uncompressed (about 40 MB): each test file's process then reads it without gunzipping.
+  const path = join(dir, `pglite-snapshot-${process.pid}-${project.name}.tar`);
   const snapshot = await createMigratedSnapshot();
-  writeFileSync(path, Buffer.from(await snapshot.arrayBuffer()));
+  writeFileSync(path, new Uint8Array(await snapshot.arrayBuffer()));
   project.provide('pgliteSnapshotPath', path);
   project.provide('templateDatabase', '');
   return () => rmSync(path, { force: true });
