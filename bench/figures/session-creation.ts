@@ -4,7 +4,7 @@
  * 1,000,000 existing sessions, and `sessions.create` at 1,000,000 versus at 10,000.
  */
 import postgres from 'postgres';
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { eq, sql } from 'drizzle-orm';
 import { createScheduler, type Scheduler } from '../../src';
 import * as schema from '../../src/schema';
@@ -47,9 +47,28 @@ function candidate(bench: BenchDatabase, i: number) {
   };
 }
 
+/**
+ * The baseline's own connection to the bench database. `SET session_replication_role`
+ * makes PostgreSQL drop every cached plan of the backend it runs in (its assign hook
+ * calls ResetPlanCache), and once more when SET LOCAL reverts at commit. On the pool
+ * that `sessions.create` uses, postgres.js ran both on one backend in this sequential
+ * loop, so every measured create came right after such a flush and planned all its
+ * statements and trigger queries again: a cost of the baseline, not of the create.
+ */
+function baselineConnection(bench: BenchDatabase): { db: PostgresJsDatabase<typeof schema>; close: () => Promise<void> } {
+  const client = postgres(databaseUrl(bench), { max: 1, onnotice: () => {} });
+  return { db: drizzle(client, { schema }), close: () => client.end() };
+}
+
+function databaseUrl(bench: BenchDatabase): string {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${bench.name}`;
+  return url.toString();
+}
+
 /** The baseline: the same row inserted with every trigger (user and FK) off, committed. */
-async function plainInsert(bench: BenchDatabase, values: ReturnType<typeof candidate>): Promise<string> {
-  return bench.db.transaction(async (tx) => {
+async function plainInsert(db: PostgresJsDatabase<typeof schema>, bench: BenchDatabase, values: ReturnType<typeof candidate>): Promise<string> {
+  return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL session_replication_role = replica`);
     const [row] = await tx
       .insert(sessions)
@@ -72,8 +91,9 @@ export interface CreationTarget {
 /**
  * Median latency of `sessions.create` and of the plain insert in each target, measured
  * in alternation (run i of every target and both kinds before run i + 1), so load from
- * other processes hits every figure alike. Each created row is deleted outside the
- * timing, so the tables keep their size. Also the plans that show the checks use indexes.
+ * other processes hits every figure alike; the plain insert runs on a connection of its
+ * own (see `baselineConnection`). Each created row is deleted outside the timing, so the
+ * tables keep their size. Also the plans that show the checks use indexes.
  *
  * @example
  * ```ts
@@ -82,23 +102,11 @@ export interface CreationTarget {
  */
 export async function measureSessionCreation(targets: CreationTarget[], runs: number, warmup = 3): Promise<CreationMeasurement[]> {
   const times = targets.map(() => ({ create: [] as number[], plain: [] as number[] }));
-  for (let i = 0; i < warmup + runs; i++) {
-    for (const [t, { bench, scheduler }] of targets.entries()) {
-      const admin = { kind: 'admin', userId: bench.academy.adminId } as const;
-      const values = candidate(bench, i);
-      let start = performance.now();
-      const { session } = await scheduler.sessions.create(admin, values);
-      const createMs = performance.now() - start;
-      await deleteSession(bench, session.id);
-      start = performance.now();
-      const id = await plainInsert(bench, values);
-      const plainMs = performance.now() - start;
-      await deleteSession(bench, id);
-      if (i >= warmup) {
-        times[t]!.create.push(createMs);
-        times[t]!.plain.push(plainMs);
-      }
-    }
+  const baselines = targets.map(({ bench }) => baselineConnection(bench));
+  try {
+    await measureAlternately(targets, baselines, times, runs, warmup);
+  } finally {
+    for (const baseline of baselines) await baseline.close();
   }
   const results: CreationMeasurement[] = [];
   for (const [t, { bench, scheduler }] of targets.entries()) {
@@ -108,7 +116,9 @@ export async function measureSessionCreation(targets: CreationTarget[], runs: nu
       createdId = (await scheduler.sessions.create(admin, candidate(bench, runs + warmup))).session.id;
     });
     await deleteSession(bench, createdId);
-    const overlapQuery = captured.find((q) => /^select .*from "scheduling"\."sessions"/is.test(q.query) && q.query.includes('"start_time" >'));
+    // The service's overlap check: the WHERE of its insert when nothing is in the way
+    // (newSessionIsClear), else the select of the sessions around the new one.
+    const overlapQuery = captured.find((q) => /^(select|insert into) .*from "?scheduling"?\."?sessions"?/is.test(q.query) && q.query.includes('"start_time" >'));
     if (!overlapQuery) throw new Error('the overlap query of sessions.create was not captured');
     results.push({
       createMs: median(times[t]!.create),
@@ -121,6 +131,34 @@ export async function measureSessionCreation(targets: CreationTarget[], runs: nu
   return results;
 }
 
+/** Run i of every target and both kinds before run i + 1; each row is deleted outside the timing. */
+async function measureAlternately(
+  targets: CreationTarget[],
+  baselines: Array<{ db: PostgresJsDatabase<typeof schema> }>,
+  times: Array<{ create: number[]; plain: number[] }>,
+  runs: number,
+  warmup: number,
+): Promise<void> {
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const [t, { bench, scheduler }] of targets.entries()) {
+      const admin = { kind: 'admin', userId: bench.academy.adminId } as const;
+      const values = candidate(bench, i);
+      let start = performance.now();
+      const { session } = await scheduler.sessions.create(admin, values);
+      const createMs = performance.now() - start;
+      await deleteSession(bench, session.id);
+      start = performance.now();
+      const id = await plainInsert(baselines[t]!.db, bench, values);
+      const plainMs = performance.now() - start;
+      await deleteSession(bench, id);
+      if (i >= warmup) {
+        times[t]!.create.push(createMs);
+        times[t]!.plain.push(plainMs);
+      }
+    }
+  }
+}
+
 /**
  * Runs one `sessions.create` on a single connection with `auto_explain` logging every
  * nested statement to the client, and counts the plans that scan `sessions`
@@ -128,9 +166,7 @@ export async function measureSessionCreation(targets: CreationTarget[], runs: nu
  */
 async function triggerPlans(bench: BenchDatabase, values: ReturnType<typeof candidate>): Promise<CreationMeasurement['triggerPlans']> {
   const plans: string[] = [];
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${bench.name}`;
-  const client = postgres(url.toString(), {
+  const client = postgres(databaseUrl(bench), {
     max: 1,
     onnotice: (notice) => {
       if (String(notice.message).includes('plan:')) plans.push(String(notice.message));

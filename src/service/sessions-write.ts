@@ -1,14 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { type Column, type SQL, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { SchedulingError } from '../errors';
-import { type CapacityPolicy, type SessionType, defaultCapacity } from '../domain';
+import { type CapacityPolicy, type SessionType, checkCapacity, defaultCapacity } from '../domain';
 import { scheduleConflicts, sessions } from '../schema';
-import { queryRows } from '../internal/db';
+import { queryRows, queryTableRows } from '../internal/db';
 import { forbidden, isAdministrator, requireUserId } from './actor';
 import { afterCapacityRaised } from './capacity-raised';
 import { loadFacility, loadInstructor, loadLocation, lockSession, lookUpTogether } from './references';
 import type { SchedulingDb } from './scheduling-db';
-import { type ScheduleProblem, findScheduleProblems, loadScheduleNeighbours, throwIfBlocked } from './session-problems';
+import { type ScheduleProblem, findScheduleProblems, loadScheduleNeighbours, newSessionIsClear, throwIfBlocked } from './session-problems';
 import type { createSessionSchema, updateSessionSchema } from './session-inputs';
 import type { Actor } from './types';
 
@@ -38,9 +38,18 @@ export interface UpdateSessionResult {
 
 const ACTIVE = new Set(['scheduled', 'in_progress']);
 
+/** What `createSession` inserts: the input without `override`, plus who wrote it. */
+type NewSessionValues = Omit<z.output<typeof createSessionSchema>, 'override'> & { createdBy: string; updatedBy: string };
+
 /**
  * Creates a session after checking it (capacity policy, facility size, instructor and
  * facility overlaps) so a refusal is a typed error naming the sessions in the way.
+ *
+ * Usually nothing is in the way, and then the checks need not run one by one: the
+ * insert carries them in its WHERE (`newSessionIsClear`), one round trip on
+ * postgres.js with the read of what its triggers recorded. When it inserts nothing,
+ * something may be in the way, and the session goes down the checked path, which
+ * names it (`checkThenInsert`). The triggers check again either way.
  *
  * @example
  * ```ts
@@ -57,46 +66,98 @@ export async function createSession(
   if (!isAdministrator(actor) && !(actor.kind === 'instructor' && actor.instructorId && actor.instructorId === input.instructorId)) {
     throw forbidden(actor, 'create a session (instructors may create only sessions they teach)');
   }
+  const { override, ...fields } = input;
+  const values: NewSessionValues = { ...fields, createdBy, updatedBy: createdBy };
+  return (await insertIfClear(tx, values, policy)) ?? (await checkThenInsert(tx, values, override, policy));
+}
+
+/**
+ * Inserts the session if nothing stands in its way (see `newSessionIsClear`), with
+ * the capacity the checked path would give it, and reads the conflicts its triggers
+ * recorded (an availability mismatch, say); null when it inserted nothing, or when the
+ * policy refuses that capacity (then nothing is sent).
+ */
+async function insertIfClear(tx: SchedulingDb, values: NewSessionValues, policy: CapacityPolicy): Promise<CreateSessionResult | null> {
+  // Without a capacity the checked path takes the policy maximum, or the room's size
+  // when smaller: requiring room for the maximum makes the two the same.
+  const capacity = values.capacity ?? defaultCapacity(values.sessionType, policy);
+  if (!checkCapacity({ sessionType: values.sessionType, capacity, minParticipants: values.minParticipants ?? null }, policy).ok) return null;
+  // The id is chosen here so that the read can be sent with the insert: one connection
+  // runs statements in the order they were sent, so it sees what the triggers wrote.
+  const id = globalThis.crypto.randomUUID();
+  const clear = newSessionIsClear({ ...values, instructorId: values.instructorId ?? null, capacity });
+  const [inserted, recorded] = await Promise.allSettled([
+    queryTableRows(tx, sessions, insertSessionWhere({ ...values, id, capacity }, clear)),
+    conflictsRecordedNow(tx, id),
+  ]);
+  // A failed insert aborts the transaction, which fails the read after it: report the insert's error.
+  if (inserted.status === 'rejected') throw inserted.reason;
+  if (recorded.status === 'rejected') throw recorded.reason;
+  const [session] = inserted.value;
+  return session ? { session, conflicts: recorded.value } : null;
+}
+
+const SESSION_COLUMNS: Record<string, Column> = getTableColumns(sessions);
+
+/**
+ * `INSERT INTO sessions (the given columns) SELECT … WHERE condition RETURNING *`. The
+ * values travel as one JSON parameter that `json_populate_record` reads into the
+ * table's own row type, so each value gets its column's type (length and precision
+ * included: too long is refused, never cut) without a cast per column.
+ */
+function insertSessionWhere(values: typeof sessions.$inferInsert, condition: SQL): SQL {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) row[SESSION_COLUMNS[key]!.name] = value;
+  }
+  const columns = sql.raw(Object.keys(row).map((name) => `"${name}"`).join(', '));
+  return sql`INSERT INTO scheduling.sessions (${columns})
+    SELECT ${columns} FROM json_populate_record(NULL::scheduling.sessions, ${JSON.stringify(row)}::json)
+    WHERE ${condition} RETURNING *`;
+}
+
+/**
+ * The checked path: loads the references and the sessions around the new one, refuses
+ * with the first problem that blocks (naming the sessions in the way), then inserts.
+ */
+async function checkThenInsert(tx: SchedulingDb, values: NewSessionValues, override: boolean, policy: CapacityPolicy): Promise<CreateSessionResult> {
   // One round trip on postgres.js: the references, the sessions around the new one,
   // and whether the instructor's availability covers it.
   const [, facility, , neighbours, fits] = await lookUpTogether([
-    loadLocation(tx, input.locationId),
-    loadFacility(tx, input.facilityId, input.locationId),
-    input.instructorId ? loadInstructor(tx, input.instructorId) : Promise.resolve(null),
-    loadScheduleNeighbours(tx, { id: null, facilityId: input.facilityId, instructorId: input.instructorId ?? null, startTime: input.startTime, endTime: input.endTime }),
-    input.instructorId ? fitsAvailability(tx, input.instructorId, input.locationId, input.startTime, input.endTime) : Promise.resolve(true),
+    loadLocation(tx, values.locationId),
+    loadFacility(tx, values.facilityId, values.locationId),
+    values.instructorId ? loadInstructor(tx, values.instructorId) : Promise.resolve(null),
+    loadScheduleNeighbours(tx, { id: null, facilityId: values.facilityId, instructorId: values.instructorId ?? null, startTime: values.startTime, endTime: values.endTime }),
+    values.instructorId ? fitsAvailability(tx, values.instructorId, values.locationId, values.startTime, values.endTime) : Promise.resolve(true),
   ]);
-
-  const capacity = input.capacity ?? capacityForRoom(input.sessionType, policy, facility.capacity);
+  const capacity = values.capacity ?? capacityForRoom(values.sessionType, policy, facility.capacity);
   const problems = await findScheduleProblems(
     tx,
     {
       id: null,
-      sessionType: input.sessionType,
+      sessionType: values.sessionType,
       capacity,
-      minParticipants: input.minParticipants ?? null,
-      locationId: input.locationId,
+      minParticipants: values.minParticipants ?? null,
+      locationId: values.locationId,
       facility,
-      instructorId: input.instructorId ?? null,
-      startTime: input.startTime,
-      endTime: input.endTime,
+      instructorId: values.instructorId ?? null,
+      startTime: values.startTime,
+      endTime: values.endTime,
       check: { overlaps: true, instructor: true, facility: true, facilitySize: true, students: false },
     },
     policy,
     { neighbours },
   );
-  throwIfBlocked(problems, { override: input.override });
-
-  const { override: _override, ...values } = input;
+  throwIfBlocked(problems, { override });
   const [session] = await tx
     .insert(sessions)
-    .values({ ...values, capacity, createdBy, updatedBy: createdBy })
+    .values({ ...values, capacity })
     .returning();
   // Without an override the insert trigger can record only an availability mismatch,
   // so when the availability covers the session there is nothing to read back. (An
   // availability change committed between the check and the insert can still make
   // the trigger record one: it is in `conflicts.list`, as the trigger stored it.)
-  const mayHaveRecorded = input.override || !fits;
+  const mayHaveRecorded = override || !fits;
   return { session: session!, conflicts: mayHaveRecorded ? await conflictsRecordedNow(tx, session!.id) : [] };
 }
 
@@ -210,11 +271,11 @@ function authorizeUpdate(actor: Actor, current: SessionRow, changes: Partial<Ses
  * ```
  */
 export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string): Promise<ConflictRow[]> {
-  return tx
-    .select()
-    .from(scheduleConflicts)
-    .where(and(eq(scheduleConflicts.sessionId, sessionId), sql`${scheduleConflicts.detectedAt} = now()`))
-    .orderBy(scheduleConflicts.conflictId);
+  return queryTableRows(
+    tx,
+    scheduleConflicts,
+    sql`SELECT * FROM scheduling.schedule_conflicts WHERE session_id = ${sessionId}::uuid AND detected_at = now() ORDER BY conflict_id`,
+  );
 }
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
