@@ -48,6 +48,7 @@ describe('findOverlappingPairs', () => {
     expect(invalidPath(() => findOverlappingPairs([iv('a', 0, 1), iv('b', 5, 5)]))).toEqual([1, 'end']);
     expect(invalidPath(() => findOverlappingPairs([iv('a', 0, 1), iv('b', 1, 2), iv('c', 6, 5)]))).toEqual([2, 'end']);
     expect(invalidPath(() => findOverlappingPairs([{ start: new Date('nope'), end: new Date(1) }]))).toEqual([0, 'start']);
+    expect(invalidPath(() => findOverlappingPairs([iv('a', 0, 1), { start: new Date(1), end: new Date('nope') }]))).toEqual([1, 'end']);
     expect(invalidPath(() => findOverlappingPairs([{ start: 0, end: 1 } as never]))).toEqual([0, 'start']);
     expect(invalidPath(() => findOverlappingPairs('nope' as never))).toEqual([]);
   });
@@ -92,6 +93,40 @@ describe('findOverlappingPairs', () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('equals the brute-force pairs when start times span more than one radix digit', () => {
+    // Clusters 2^28 units (ms, minutes or quarter hours) apart: 33-bit keys in that unit,
+    // sorted in three passes, with overlaps inside each cluster.
+    const clustered = fc.constantFrom(1, 60_000, 900_000).chain((unit) =>
+      fc.array(
+        fc
+          .tuple(fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 200 }))
+          .map(([cluster, offset, len]) => {
+            const start = (cluster * 2 ** 28 + offset - 2 ** 32) * unit;
+            return { start: new Date(start), end: new Date(start + len * unit) };
+          }),
+        { minLength: 512, maxLength: 1000 },
+      ),
+    );
+    fc.assert(
+      fc.property(clustered, (items) => {
+        const index = new Map(items.map((item, i) => [item, i]));
+        const ours = findOverlappingPairs(items).map(([a, b]) => `${index.get(a)}-${index.get(b)}`).sort();
+        expect(ours).toEqual(brute(items));
+      }),
+      // Shrinking inputs of 512+ intervals against a quadratic oracle takes minutes: report the first failure.
+      { numRuns: 15, endOnFailure: true },
+    );
+  });
+
+  it('returns every pair when there are more pairs than one chunk of the sweep holds', () => {
+    // 1,500 intervals of up to 60 ms in one second: tens of thousands of pairs, a chunk holds 8,192.
+    const items = Array.from({ length: 1500 }, (_, i) => iv(`i${i}`, (i * 7919) % 1000, ((i * 7919) % 1000) + 1 + (i % 60)));
+    const index = new Map(items.map((item, i) => [item, i]));
+    const ours = findOverlappingPairs(items).map(([a, b]) => `${index.get(a)}-${index.get(b)}`).sort();
+    expect(ours.length).toBeGreaterThan(3 * 8192);
+    expect(ours).toEqual(brute(items));
   });
 
   it('sorts keys wider than 32 bits and before 1970 correctly', () => {
