@@ -9,24 +9,31 @@
 -- No new SQLSTATEs; nothing here refuses anything itself.
 
 -- True when a booking of this student into this session needs no decision beyond
--- what the booking triggers already enforce: the session is scheduled, starts after
--- p_at (the scheduler's clock), has a free place, and nobody is queued or holds an
+-- writing it: the session is scheduled, starts after p_at (the scheduler's clock, in
+-- milliseconds as JavaScript has it), has a free place, nobody is queued or holds an
 -- offer there (so no place is promised to someone else and no offer is waiting to be
--- settled). Locks the session row first (FOR NO KEY UPDATE, like every booking path),
--- so the answer holds until commit. Whether the student is already booked there is
--- for the caller; a clash with the student's other sessions is left to the insert
--- trigger, which refuses it with the error the full path gives (SC005).
-CREATE FUNCTION scheduling.takes_direct_booking(p_session uuid, p_at timestamptz) RETURNS boolean
+-- settled), and the student is not confirmed in another active session at that time.
+-- Locks the session row first (FOR NO KEY UPDATE, like every booking path), so the
+-- answer holds until commit. Whether the student is already booked in this session is
+-- for the caller. When it says no, the full path decides, and every refusal comes
+-- from there.
+CREATE FUNCTION scheduling.takes_direct_booking(p_session uuid, p_student uuid, p_at timestamptz) RETURNS boolean
 LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
 DECLARE
   v_session record;
 BEGIN
-  SELECT status, start_time, capacity, current_bookings INTO v_session
+  SELECT status, start_time, end_time, capacity, current_bookings INTO v_session
   FROM scheduling.sessions WHERE id = p_session FOR NO KEY UPDATE;
-  RETURN FOUND AND v_session.status = 'scheduled' AND v_session.start_time > p_at
+  RETURN FOUND AND v_session.status = 'scheduled'
+     AND date_trunc('milliseconds', v_session.start_time) > p_at
      AND v_session.current_bookings < v_session.capacity
      AND NOT EXISTS (SELECT 1 FROM scheduling.session_waitlist
-                     WHERE session_id = p_session AND status IN ('waiting', 'notified', 'offered'));
+                     WHERE session_id = p_session AND status IN ('waiting', 'notified', 'offered'))
+     AND NOT EXISTS (SELECT 1 FROM scheduling.session_bookings b
+                     JOIN scheduling.sessions s ON s.id = b.session_id
+                     WHERE b.student_id = p_student AND b.booking_status = 'confirmed' AND b.session_id <> p_session
+                       AND s.status IN ('scheduled', 'in_progress')
+                       AND s.start_time < v_session.end_time AND s.end_time > v_session.start_time);
 END
 $$;
 --> statement-breakpoint
@@ -49,7 +56,7 @@ DECLARE
   v_existing record;
   v_row scheduling.session_bookings;
 BEGIN
-  IF p_direct_at IS NOT NULL AND NOT scheduling.takes_direct_booking(p_session, p_direct_at) THEN
+  IF p_direct_at IS NOT NULL AND NOT scheduling.takes_direct_booking(p_session, p_student, p_direct_at) THEN
     RETURN;
   END IF;
   SELECT id, booking_status INTO v_existing

@@ -19,24 +19,22 @@ export async function queryRows<T = Record<string, unknown>>(db: AnyPgDatabase, 
 }
 
 /**
- * Rows of `table`'s type returned by raw SQL (say, a function returning
- * `SETOF table`), decoded exactly as a Drizzle select decodes them: each column's
- * own `mapFromDriverValue` (the drivers hand dates and numerics over as text in both
- * cases), keyed by property name.
+ * Rows of `table`'s type produced by raw SQL — a function returning `SETOF table`, an
+ * `INSERT … RETURNING *` — read exactly as a Drizzle select reads a table: the SQL
+ * becomes a CTE, its columns are named one by one, and rows come back positionally,
+ * each value decoded by its column. So a driver's key transform (postgres.js
+ * `transform: postgres.camel`) cannot rename anything, and a column added to the
+ * table later does not change the statement's result type (a prepared statement
+ * would fail with "cached plan must not change result type").
  *
  * @example
  * ```ts
  * const [booking] = await queryTableRows(tx, sessionBookings, sql`SELECT * FROM scheduling.write_confirmed_booking(…)`);
  * ```
  */
-export async function queryTableRows<T extends Table>(db: AnyPgDatabase, table: T, query: SQL): Promise<Array<T['$inferSelect']>> {
-  const columns = Object.entries(getTableColumns(table));
-  return (await queryRows(db, query)).map((raw) => {
-    const row: Record<string, unknown> = {};
-    for (const [key, column] of columns) {
-      const value = raw[column.name];
-      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-    }
-    return row as T['$inferSelect'];
-  });
+export async function queryTableRows<T extends Table>(db: AnyPgDatabase, table: T, source: SQL): Promise<Array<T['$inferSelect']>> {
+  const written = db.$with('written', getTableColumns(table)).as(source);
+  // The generic table type hides from Drizzle's types that the selection is not empty.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (await db.with(written).select().from(written as any)) as Array<T['$inferSelect']>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantInput, moneyInput, textInput, uuidInput } from './input-schemas';
+import { instantInput, moneyInput, textInput, uuidInput, storableText } from './input-schemas';
 
 /*
  * Input schemas of `scheduler.bookings`. Bookings and waitlist entries are named by
@@ -30,7 +30,7 @@ export const bookSchema = z.strictObject({
   sessionId: uuidInput,
   studentId: uuidInput,
   parentId: uuidInput.optional(),
-  source: z.string().trim().min(1).max(50).optional(),
+  source: storableText(z.string().trim().min(1).max(50)).optional(),
   ...bookingFields,
 });
 
@@ -49,7 +49,7 @@ export const bookManySchema = z
   .strictObject({
     sessionId: uuidInput,
     parentId: uuidInput.optional(),
-    source: z.string().trim().min(1).max(50).optional(),
+    source: storableText(z.string().trim().min(1).max(50)).optional(),
     students: z.array(z.strictObject({ studentId: uuidInput, ...bookingFields })).min(1).max(50),
   })
   .superRefine((value, ctx) => {

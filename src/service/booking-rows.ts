@@ -73,13 +73,12 @@ export async function writeConfirmedBooking(tx: SchedulingDb, details: BookingDe
 
 /**
  * The short path of a booking: locks the session and writes the confirmed booking in
- * one statement when nothing but the booking triggers has a say — the session is
- * scheduled and starts after `now`, has a free place, nobody is queued or holds an
- * offer, and the student has no booking there (see `scheduling.takes_direct_booking`).
- * Returns undefined, having written nothing, when any of that is not so: the caller
- * then takes the full path, which reaches the right outcome or refusal. A clash with
- * the student's other sessions is refused by the trigger (`STUDENT_CONFLICT`, the
- * same error the full path gives).
+ * one statement when there is nothing to decide — the session is scheduled and starts
+ * after `now`, has a free place, nobody is queued or holds an offer, and the student
+ * is neither booked there nor confirmed in another session at that time (see
+ * `scheduling.takes_direct_booking`). Returns undefined, having written nothing, when
+ * any of that is not so: the caller then takes the full path, which reaches the
+ * outcome or the refusal, so every refusal comes from one place.
  *
  * @example
  * ```ts

@@ -31,8 +31,25 @@ export const pagingInput = {
   offset: z.number().int().min(0).default(0),
 };
 
+/** No NUL character and no unpaired UTF-16 surrogate: what Postgres text can hold as it is. */
+const STORABLE = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+
+/**
+ * A string schema refined to text Postgres can store: a NUL character is refused by
+ * every driver, and an unpaired surrogate is an error or a silent replacement
+ * character depending on how the value travels. Both are `INVALID_INPUT` here.
+ *
+ * @example
+ * ```ts
+ * const title = storableText(z.string().trim().min(1).max(255));
+ * ```
+ */
+export function storableText(schema: z.ZodString): z.ZodString {
+  return schema.regex(STORABLE, 'contains a NUL character or an unpaired surrogate');
+}
+
 /** Free text the database stores as TEXT; bounded so a request cannot be arbitrarily large. */
-export const textInput = z.string().max(10_000);
+export const textInput = storableText(z.string().max(10_000));
 
 /**
  * Refinement: `end` after `start` (half-open intervals cannot be empty) and at most 24 hours.

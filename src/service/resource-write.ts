@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SchedulingError } from '../errors';
 import { type AllocationStatus, RESOURCE_TYPES, sessionResources, sessions } from '../schema';
 import { requireAdministrator, requireAdministratorOrInstructor } from './actor';
-import { moneyInput, textInput, uuidInput } from './input-schemas';
+import { moneyInput, textInput, uuidInput, storableText } from './input-schemas';
 import { lockSession, notFound } from './references';
 import type { SchedulingDb } from './scheduling-db';
 import type { Actor } from './types';
@@ -39,7 +39,7 @@ export const RESOURCE_TRANSITIONS: Readonly<Record<AllocationStatus, readonly Al
 export const requestResourceSchema = z.strictObject({
   sessionId: uuidInput,
   resourceType: z.enum(RESOURCE_TYPES),
-  resourceName: z.string().trim().min(1).max(255),
+  resourceName: storableText(z.string().trim().min(1).max(255)),
   resourceDescription: textInput.optional(),
   quantityNeeded: z.number().int().min(1).max(100_000).default(1),
   costPerUnit: moneyInput.default('0.00'),

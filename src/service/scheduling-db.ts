@@ -48,14 +48,21 @@ export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
 type PgSessionLike = ConstructorParameters<typeof PgDatabase>[1];
 
 /**
+ * Statements with more parameters than this stay unprepared: their text grows with an
+ * id list (`IN ($1, $2, …)`), so each length would be one more statement that
+ * postgres.js keeps for the life of the connection.
+ */
+const MAX_PREPARED_PARAMETERS = 20;
+
+/**
  * Drizzle's postgres.js session runs a statement unprepared unless the query was given
  * a name, and postgres.js sends an unprepared statement with parameters in two round
- * trips (describe it, then run it). This session asks for every statement to be
- * prepared, so postgres.js keeps it per connection and runs it in one round trip from
- * its second use on (a booking went from 8 writes to the server to 4). A host that set
- * `prepare: false` on its postgres.js client (say, behind PgBouncer in transaction
- * mode) still gets unprepared statements: postgres.js lets the client option win.
- * Other drivers are left as they are.
+ * trips (describe it, then run it). This session asks for the scheduler's statements
+ * to be prepared, so postgres.js keeps them per connection and runs each in one round
+ * trip from its second use on (a booking went from 8 writes to the server to 4). A
+ * host that set `prepare: false` on its postgres.js client (behind PgBouncer in
+ * transaction mode, say) still gets unprepared statements: postgres.js lets the client
+ * option win. Other drivers are left as they are.
  */
 function preparingSession(session: PgSessionLike): PgSessionLike {
   if ((session.constructor as unknown as Record<symbol, unknown>)[entityKind] !== 'PostgresJsSession') return session;
@@ -63,7 +70,8 @@ function preparingSession(session: PgSessionLike): PgSessionLike {
   const prepareQuery = session.prepareQuery as (...args: unknown[]) => unknown;
   Object.defineProperty(derived, 'prepareQuery', {
     // The name only switches preparing on: postgres.js names and caches statements itself, by their text.
-    value: (query: unknown, fields: unknown, name: unknown, ...rest: unknown[]) => prepareQuery.call(derived, query, fields, name ?? 'academy-scheduling', ...rest),
+    value: (query: { params: unknown[] }, fields: unknown, name: unknown, ...rest: unknown[]) =>
+      prepareQuery.call(derived, query, fields, name ?? (query.params.length <= MAX_PREPARED_PARAMETERS ? 'academy-scheduling' : undefined), ...rest),
   });
   return derived;
 }

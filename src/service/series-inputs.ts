@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../domain';
 import { PATTERN_TYPES } from '../schema';
-import { instantInput, requireTimeOrder, textInput, uuidInput } from './input-schemas';
+import { instantInput, requireTimeOrder, textInput, uuidInput, storableText } from './input-schemas';
 import { createSessionSchema } from './session-inputs';
 
 /** A series has at most this many occurrences (more is `INVALID_INPUT`, reason `too_many_occurrences`). */
@@ -35,7 +35,7 @@ export type SeriesMode = z.infer<typeof seriesModeSchema>;
  */
 export const seriesPatternSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: storableText(z.string().trim().min(1).max(100)),
     description: textInput.nullish(),
     patternType: z.enum(PATTERN_TYPES),
     intervalValue: z.number().int().min(1).max(1000).default(1),
@@ -48,7 +48,7 @@ export const seriesPatternSchema = z
     endTime: timeOfDaySchema,
     skipHolidays: z.boolean().default(true),
     exceptionDates: z.array(localDateSchema).max(SERIES_MAX_OCCURRENCES).nullish(),
-    customPattern: z.strictObject({ rrule: z.string().trim().min(1).max(1000) }).nullish(),
+    customPattern: z.strictObject({ rrule: storableText(z.string().trim().min(1).max(1000)) }).nullish(),
   })
   .superRefine((pattern, ctx) => {
     const domain = recurringPatternSchema.safeParse(pattern);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sessionTypeSchema } from '../domain';
-import { instantInput, moneyInput, percentageInput, requireTimeOrder, textInput, uuidInput } from './input-schemas';
+import { instantInput, moneyInput, percentageInput, requireTimeOrder, textInput, uuidInput, storableText } from './input-schemas';
 
 /** Fields of a session a caller may set on create and change on update. */
 const sessionFields = {
@@ -12,7 +12,7 @@ const sessionFields = {
   facilityId: uuidInput,
   instructorId: uuidInput.nullish(),
   sessionType: sessionTypeSchema,
-  title: z.string().trim().min(1).max(255),
+  title: storableText(z.string().trim().min(1).max(255)),
   description: textInput.nullish(),
   startTime: instantInput,
   endTime: instantInput,
@@ -20,7 +20,7 @@ const sessionFields = {
   capacity: z.number().int(),
   minParticipants: z.number().int().min(1),
   specialRequirements: textInput.nullish(),
-  equipmentNeeded: z.array(z.string().max(255)).max(100).nullish(),
+  equipmentNeeded: z.array(storableText(z.string().max(255))).max(100).nullish(),
   preparationNotes: textInput.nullish(),
   sessionPrice: moneyInput.nullish(),
   discountPercentage: percentageInput,

@@ -111,9 +111,19 @@ function keptFsBundleOption(): Pick<PGliteOptions, 'fsBundle'> {
 export async function openDataDirectory(snapshot: DataDirectorySnapshot): Promise<PGlite> {
   const fs = new SnapshotFilesystem(snapshot);
   const client = await PGlite.create({ fs, ...keptFsBundleOption() });
-  if (fs.restored) return client;
-  // A PGlite that does not fill PGDATA through its file system's initialSyncFs has
-  // created an empty database instead: load the snapshot the documented way.
+  if (fs.restored && (await hasSnapshotData(client))) return client;
+  // A PGlite that does not fill PGDATA through its file system's initialSyncFs, or keeps
+  // PGDATA somewhere else, has created an empty database instead: load the snapshot the
+  // documented way.
   await client.close();
   return PGlite.create({ loadDataDir: new Blob([snapshot.tar], { type: 'application/x-tar' }) });
+}
+
+/** Whether the database is the snapshot's rather than a fresh, empty one: it has tables of its own. */
+async function hasSnapshotData(client: PGlite): Promise<boolean> {
+  const { rows } = await client.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')) AS found`,
+  );
+  return rows[0]?.found === true;
 }

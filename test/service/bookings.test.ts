@@ -45,6 +45,12 @@ async function snapshot(sessionId: string) {
   };
 }
 
+/** How far the booking number sequence has gone. */
+async function bookingCodesUsed(): Promise<number> {
+  const [row] = await database.query(sql`SELECT last_value::int AS value, is_called FROM scheduling.booking_code_seq`);
+  return row!.is_called ? Number(row!.value) : 0;
+}
+
 /** Runs a call that must be refused with `code` and proves it changed nothing. */
 async function refused(sessionId: string, code: string, fn: () => Promise<unknown>): Promise<SchedulingError> {
   const before = await snapshot(sessionId);
@@ -83,8 +89,12 @@ describe('bookings.book', () => {
     const overlapping = await newSession({ facilityId: academy.lanesId, startTime: new Date(first.startTime.getTime() + 1_800_000), endTime: new Date(first.endTime.getTime() + 1_800_000) });
     const backToBack = await newSession({ facilityId: academy.lanesId, startTime: first.endTime, endTime: new Date(first.endTime.getTime() + 3_600_000) });
     await scheduler.bookings.book(admin, { sessionId: first.id, studentId: kid(5) });
+    const codesBefore = await bookingCodesUsed();
     const error = await refused(overlapping.id, 'STUDENT_CONFLICT', () => scheduler.bookings.book(admin, { sessionId: overlapping.id, studentId: kid(5) }));
-    expect(error.details).toMatchObject({ conflictingSessionIds: [first.id], conflictingSessionCodes: [first.sessionId] });
+    // Exactly the service's own refusal (not a trigger's, which would add sqlstate and a cause), and no booking number spent.
+    expect(error.details).toEqual({ sessionId: overlapping.id, studentId: kid(5), conflictingSessionIds: [first.id], conflictingSessionCodes: [first.sessionId] });
+    expect(error.cause).toBeUndefined();
+    expect(await bookingCodesUsed()).toBe(codesBefore);
     expect((await scheduler.bookings.book(admin, { sessionId: backToBack.id, studentId: kid(5) })).outcome).toBe('confirmed');
   });
 
@@ -101,6 +111,11 @@ describe('bookings.book', () => {
       const error = await refused(session.id, 'NOT_BOOKABLE', () => scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(6) }));
       expect(error.details.reason).toBe(reason);
     }
+    // Starting half a millisecond after the clock still counts as started: JavaScript's clock has milliseconds only.
+    const session = await newSession();
+    await database.query(sql`UPDATE scheduling.sessions SET start_time = timestamptz '2029-12-01 08:00:00.0005+00', end_time = timestamptz '2029-12-01 09:00:00+00' WHERE id = ${session.id}`);
+    const error = await refused(session.id, 'NOT_BOOKABLE', () => scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(6) }));
+    expect(error.details.reason).toBe('past');
   });
 
   it('refuses a full session whose waitlist is full (WAITLIST_FULL)', async () => {

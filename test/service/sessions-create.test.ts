@@ -140,6 +140,14 @@ describe('hostile input to sessions.create', () => {
     expect(inverted.code).toBe('INVALID_INPUT');
     expect(inverted.details.path).toEqual(['endTime']);
 
+    // Text Postgres cannot hold as given (a NUL, an unpaired surrogate) is refused before anything is sent, on every path.
+    for (const title of ['Swim \u0000 club', 'Swim \uD800 club', 'Swim \uDC00']) {
+      const unstorable = await refused(() => scheduler.sessions.create(admin, createInput(academy, { title, startTime: at('2030-06-02T10:00:00Z'), endTime: at('2030-06-02T11:00:00Z') })));
+      expect(unstorable.code).toBe('INVALID_INPUT');
+      expect(unstorable.details.path).toEqual(['title']);
+    }
+    expect((await scheduler.sessions.create(admin, createInput(academy, { title: 'Swim 🏊 club', startTime: at('2030-06-02T10:00:00Z'), endTime: at('2030-06-02T11:00:00Z') }))).session.title).toBe('Swim 🏊 club');
+
     const invalidDate = await refused(() => scheduler.sessions.create(admin, createInput(academy, { startTime: new Date('nonsense') })));
     expect(invalidDate.code).toBe('INVALID_INPUT');
     expect(invalidDate.details.path).toEqual(['startTime']);
