@@ -118,7 +118,10 @@ export async function measureSessionCreation(targets: CreationTarget[], runs: nu
     await deleteSession(bench, createdId);
     // The service's overlap check: the WHERE of its insert when nothing is in the way
     // (newSessionIsClear), else the select of the sessions around the new one.
-    const overlapQuery = captured.find((q) => /^(select|insert into) .*from "?scheduling"?\."?sessions"?/is.test(q.query) && q.query.includes('"start_time" >'));
+    // (The insert is read back through a CTE: `with "written" as (insert into …)`.)
+    const overlapQuery = captured.find(
+      (q) => /^(with "written" as \()?(select|insert into) .*from "?scheduling"?\."?sessions"?/is.test(q.query.trim()) && q.query.includes('"start_time" >'),
+    );
     if (!overlapQuery) throw new Error('the overlap query of sessions.create was not captured');
     results.push({
       createMs: median(times[t]!.create),

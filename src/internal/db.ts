@@ -1,5 +1,5 @@
 import type { PgDatabase } from 'drizzle-orm/pg-core';
-import { type SQL, type Table, getTableColumns } from 'drizzle-orm';
+import { type Column, type SQL, type Table, getTableColumns, sql } from 'drizzle-orm';
 
 /**
  * Any Drizzle PostgreSQL database or transaction the host built: postgres.js,
@@ -18,14 +18,45 @@ export async function queryRows<T = Record<string, unknown>>(db: AnyPgDatabase, 
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** What reading rows of a table back by position needs, built once per table. */
+interface ReadBack {
+  /** `SELECT "written"."id", … FROM "written"`: every column, by name, in the table's order. */
+  select: SQL;
+  /** The columns in that order, as Drizzle's result mapping takes them. */
+  fields: Array<{ path: string[]; field: Column }>;
+}
+
+const readBacks = new WeakMap<Table, ReadBack>();
+
+function readBackOf(table: Table): ReadBack {
+  let readBack = readBacks.get(table);
+  if (!readBack) {
+    const columns = Object.entries(getTableColumns(table));
+    const names = columns.map(([, column]) => `"written"."${column.name}"`).join(', ');
+    readBack = { select: sql.raw(`SELECT ${names} FROM "written"`), fields: columns.map(([key, column]) => ({ path: [key], field: column })) };
+    readBacks.set(table, readBack);
+  }
+  return readBack;
+}
+
+/** The internals every Drizzle PgDatabase and PgTransaction carries (`scheduling-db.ts` relies on them too). */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } };
+  session: {
+    prepareQuery(query: { sql: string; params: unknown[] }, fields: ReadBack['fields'], name: string | undefined, arrayMode: boolean): { execute(): Promise<unknown> };
+  };
+}
+
 /**
  * Rows of `table`'s type produced by raw SQL — a function returning `SETOF table`, an
  * `INSERT … RETURNING *` — read exactly as a Drizzle select reads a table: the SQL
- * becomes a CTE, its columns are named one by one, and rows come back positionally,
- * each value decoded by its column. So a driver's key transform (postgres.js
- * `transform: postgres.camel`) cannot rename anything, and a column added to the
- * table later does not change the statement's result type (a prepared statement
- * would fail with "cached plan must not change result type").
+ * becomes a CTE, its columns are named one by one, and rows come back positionally
+ * (array mode), each value decoded by its column. So a driver's key transform
+ * (postgres.js `transform: postgres.camel`) cannot rename anything, and a column
+ * added to the table later does not change the statement's result type (a prepared
+ * statement would fail with "cached plan must not change result type"). The column
+ * list is built once per table: building it through Drizzle's query builder on every
+ * call cost more than a whole booking's other JavaScript.
  *
  * @example
  * ```ts
@@ -33,8 +64,8 @@ export async function queryRows<T = Record<string, unknown>>(db: AnyPgDatabase, 
  * ```
  */
 export async function queryTableRows<T extends Table>(db: AnyPgDatabase, table: T, source: SQL): Promise<Array<T['$inferSelect']>> {
-  const written = db.$with('written', getTableColumns(table)).as(source);
-  // The generic table type hides from Drizzle's types that the selection is not empty.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return (await db.with(written).select().from(written as any)) as Array<T['$inferSelect']>;
+  const { select, fields } = readBackOf(table);
+  const { dialect, session } = db as unknown as DrizzleInternals;
+  const query = dialect.sqlToQuery(sql`WITH "written" AS (${source}) ${select}`);
+  return (await session.prepareQuery(query, fields, undefined, true).execute()) as Array<T['$inferSelect']>;
 }

@@ -64,22 +64,14 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
 
   const body = async <T>(raw: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
     const tx = withSchedulingSchema(raw);
-    // Sent now and awaited after the work: statements on one connection run in the
-    // order they were sent, and postgres.js pipelines them, so the settings travel
-    // with the call's first statement instead of costing a round trip of their own.
-    const settings = applySettings(tx, request);
-    settings.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
-    try {
-      const preparing = config.needsPrepare?.() ?? false;
-      if (preparing) await config.prepare?.(tx);
-      const value = await work(tx);
-      await settings;
-      return { value, preparing };
-    } catch (error) {
-      // A failed set_config aborts the transaction; report it, not the statements it failed.
-      await settings;
-      throw error;
-    }
+    // Awaited before the work starts. (Sending it unawaited, to share a round trip with
+    // the work's first statement, made the order in which the two reached the driver
+    // depend on how many promise hops each took on its way: one change elsewhere, and a
+    // session was written before its actor was set.)
+    await applySettings(tx, request);
+    const preparing = config.needsPrepare?.() ?? false;
+    if (preparing) await config.prepare?.(tx);
+    return { value: await work(tx), preparing };
   };
 
   const joined = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
