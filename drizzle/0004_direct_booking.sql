@@ -9,7 +9,7 @@
 -- No new SQLSTATEs; nothing here refuses anything itself.
 
 -- True when a booking of this student into this session needs no decision beyond
--- writing it: the session is scheduled, starts after p_at (the scheduler's clock, in
+-- writing it: the student exists, the session is scheduled, starts after p_at (the scheduler's clock, in
 -- milliseconds as JavaScript has it), has a free place, nobody is queued or holds an
 -- offer there (so no place is promised to someone else and no offer is waiting to be
 -- settled), and the student is not confirmed in another active session at that time.
@@ -24,7 +24,8 @@ DECLARE
 BEGIN
   SELECT status, start_time, end_time, capacity, current_bookings INTO v_session
   FROM scheduling.sessions WHERE id = p_session FOR NO KEY UPDATE;
-  RETURN FOUND AND v_session.status = 'scheduled'
+  RETURN FOUND AND EXISTS (SELECT 1 FROM scheduling.students WHERE id = p_student)
+     AND v_session.status = 'scheduled'
      AND date_trunc('milliseconds', v_session.start_time) > p_at
      AND v_session.current_bookings < v_session.capacity
      AND NOT EXISTS (SELECT 1 FROM scheduling.session_waitlist

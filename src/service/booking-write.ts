@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { SchedulingError } from '../errors';
 import { sessionWaitlist } from '../schema';
+import { isAdministrator } from './actor';
 import { requireActsForStudent, resolveParentId } from './booking-access';
 import type { bookManySchema, bookSchema } from './booking-inputs';
 import { ACTIVE_WAITLIST_STATUSES, type SessionLoad, assertBookable, assertStudentsFree, loadSessionLoad } from './booking-rules';
@@ -90,7 +91,11 @@ export async function bookStudent(
   actor: Actor,
   settings: PromotionSettings,
 ): Promise<BookOutcome> {
-  await requireActsForStudent(tx, actor, input.studentId, 'book a place');
+  // An administrator booking without naming a parent needs nothing looked up first:
+  // the short path declines for a student that does not exist, and the full path then
+  // refuses with NOT_FOUND. Anyone else is checked before anything is written.
+  const nothingToCheckFirst = isAdministrator(actor) && input.parentId === undefined;
+  if (!nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
   const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
   const details: BookingDetails = {
     sessionId: input.sessionId,
@@ -104,6 +109,7 @@ export async function bookStudent(
   // Most bookings land in a session with room and no queue: one statement. Otherwise the full path below.
   const direct = await writeDirectBooking(tx, details, settings.now);
   if (direct) return { outcome: 'confirmed', booking: direct };
+  if (nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
   const load = await openSessionForBooking(tx, input.sessionId, settings, async (session) => {
     await assertNotInSession(tx, session.id, input.studentId);
     await assertStudentsFree(tx, [input.studentId], session, [session.id]);

@@ -98,6 +98,17 @@ describe('bookings.book', () => {
     expect((await scheduler.bookings.book(admin, { sessionId: backToBack.id, studentId: kid(5) })).outcome).toBe('confirmed');
   });
 
+  it('refuses a student or a session that does not exist (NOT_FOUND, the student first), writing nothing', async () => {
+    const session = await newSession();
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const student = await refused(session.id, 'NOT_FOUND', () => scheduler.bookings.book(admin, { sessionId: session.id, studentId: nobody }));
+    expect(student.details).toMatchObject({ path: ['studentId'], entity: 'student' });
+    const both = await refused(session.id, 'NOT_FOUND', () => scheduler.bookings.book(admin, { sessionId: nobody, studentId: nobody }));
+    expect(both.details).toMatchObject({ path: ['studentId'] });
+    const noSession = await refused(session.id, 'NOT_FOUND', () => scheduler.bookings.book(admin, { sessionId: nobody, studentId: kid(7) }));
+    expect(noSession.details).toMatchObject({ path: ['sessionId'], entity: 'session' });
+  });
+
   it('refuses sessions that take no bookings (NOT_BOOKABLE) with the reason', async () => {
     const cases = [
       [{ status: 'cancelled' }, 'cancelled'],
