@@ -9,7 +9,7 @@ interface DriverErrorFields {
   constraint_name?: string;
 }
 
-/** SQLSTATEs raised by our own triggers (see drizzle/0001_triggers.sql). */
+/** SQLSTATEs raised by our own triggers (see drizzle/0001_triggers.sql and the later migrations). */
 const TRIGGER_CODES: Record<string, SchedulingErrorCode> = {
   SC001: 'CAPACITY_EXCEEDED',
   SC002: 'CAPACITY_POLICY_VIOLATION',
@@ -19,6 +19,7 @@ const TRIGGER_CODES: Record<string, SchedulingErrorCode> = {
   SC006: 'AVAILABILITY_OVERLAP',
   SC007: 'NOT_BOOKABLE',
   SC008: 'ALREADY_BOOKED',
+  SC009: 'WAITLIST_POSITION_CONFLICT',
   SC010: 'INVALID_INPUT',
 };
 

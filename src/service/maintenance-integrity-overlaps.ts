@@ -25,11 +25,12 @@ export interface StudentOverlapFinding {
 const ACTIVE = sql.raw(`('scheduled', 'in_progress')`);
 
 /**
- * Groups of active sessions whose peak concurrency exceeds the limit the triggers
- * enforce: `instructor_session_limit(…)` for instructors, `max_concurrent_sessions`
- * for facilities (the same SQL functions, so the check cannot disagree with them).
- * A group contained in a larger reported group of the same owner is left out.
- * Sessions allowed by an administrator override are reported too.
+ * Groups of active sessions whose peak concurrency exceeds the limit: the database's
+ * own `concurrency_violations` (drizzle/0006), the rule its triggers enforce — for an
+ * instructor, the peak during each session is at most that session's limit (its
+ * covering availability, else the instructor's default); for a facility, its
+ * `max_concurrent_sessions`. A group contained in a larger reported group of the same
+ * owner is left out. Sessions allowed by an administrator override are reported too.
  *
  * @example
  * ```ts
@@ -37,24 +38,10 @@ const ACTIVE = sql.raw(`('scheduled', 'in_progress')`);
  * ```
  */
 export async function findConcurrencyViolations(tx: SchedulingDb, kind: 'instructor' | 'facility'): Promise<ConcurrencyFinding[]> {
-  const owner = sql.raw(kind === 'instructor' ? 'instructor_id' : 'facility_id');
-  const limit =
-    kind === 'instructor'
-      ? sql`scheduling.instructor_session_limit(s.instructor_id, s.location_id, s.start_time, s.end_time)`
-      : sql`(SELECT coalesce(f.max_concurrent_sessions, 1) FROM scheduling.facilities f WHERE f.id = s.facility_id)`;
   const rows = await queryRows<{ ownerId: string; sessionId: string; others: string[]; peak: number; lim: number }>(
     tx,
-    sql`SELECT * FROM (
-          SELECT s.${owner} AS "ownerId", s.id AS "sessionId", array_agg(o.id::text ORDER BY o.id) AS others,
-                 scheduling.peak_concurrency(s.start_time, s.end_time,
-                   array_agg(o.start_time ORDER BY o.start_time, o.id), array_agg(o.end_time ORDER BY o.start_time, o.id)) AS peak,
-                 ${limit} AS lim
-          FROM scheduling.sessions s
-          JOIN scheduling.sessions o ON o.${owner} = s.${owner} AND o.id <> s.id AND o.status IN ${ACTIVE}
-            AND o.start_time < s.end_time AND o.end_time > s.start_time
-          WHERE s.status IN ${ACTIVE} AND s.${owner} IS NOT NULL
-          GROUP BY s.id
-        ) AS g WHERE peak > lim`,
+    sql`SELECT owner_id AS "ownerId", session_id AS "sessionId", other_ids::text[] AS others, peak, session_limit AS lim
+        FROM scheduling.concurrency_violations(${kind}, NULL)`,
   );
   const groups = rows.map((r) => ({
     kind: `${kind}_overlap` as const,

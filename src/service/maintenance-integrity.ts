@@ -7,6 +7,8 @@ import type { SchedulingDb } from './scheduling-db';
 export type IntegrityFinding =
   | { kind: 'booking_count_drift'; sessionId: string; recorded: number; actual: number }
   | { kind: 'over_capacity'; sessionId: string; capacity: number; confirmed: number }
+  | { kind: 'held_offers_over_capacity'; sessionId: string; capacity: number; confirmed: number; heldOffers: number }
+  | { kind: 'capacity_outside_policy'; sessionId: string; sessionType: string; capacity: number; min: number | null; max: number | null }
   | ConcurrencyFinding
   | StudentOverlapFinding
   | { kind: 'waitlist_positions'; sessionId: string; positions: number[]; duplicates: number[]; gaps: number[] }
@@ -17,6 +19,8 @@ export type IntegrityFinding =
 export const INTEGRITY_FINDING_KINDS = [
   'booking_count_drift',
   'over_capacity',
+  'held_offers_over_capacity',
+  'capacity_outside_policy',
   'instructor_overlap',
   'facility_overlap',
   'student_overlap',
@@ -33,6 +37,8 @@ const ACTIVE_WAITLIST = sql.raw(`('waiting', 'notified', 'offered')`);
  * id within a kind. A healthy database gives `[]`. Read-only.
  *
  * - `current_bookings` equals the confirmed bookings; confirmed bookings ≤ capacity;
+ *   confirmed bookings + open offers ≤ capacity (an offer holds a place); every live
+ *   session's capacity (scheduled, in progress, postponed) within its type's policy;
  * - instructors and facilities within their concurrency limits; no student confirmed
  *   in two overlapping active sessions;
  * - active waitlist entries (waiting, notified, offered) of a session hold positions
@@ -66,6 +72,8 @@ export async function verifyIntegrity(tx: SchedulingDb, now: Date): Promise<Inte
       findings.push({ kind: 'over_capacity', sessionId: c.sessionId, capacity: Number(c.capacity), confirmed: Number(c.actual) });
     }
   }
+  findings.push(...(await findHeldOffersOverCapacity(tx)));
+  findings.push(...(await findCapacitiesOutsidePolicy(tx)));
   const byIds = (a: { ownerId: string; sessionIds: string[] }, b: { ownerId: string; sessionIds: string[] }) =>
     `${a.ownerId}:${a.sessionIds.join(',')}`.localeCompare(`${b.ownerId}:${b.sessionIds.join(',')}`);
   findings.push(...(await findConcurrencyViolations(tx, 'instructor')).sort(byIds));
@@ -113,4 +121,47 @@ async function findWaitlistPositionProblems(tx: SchedulingDb): Promise<Integrity
     const gaps = Array.from({ length: Math.max(...positions) }, (_, i) => i + 1).filter((p) => !present.has(p));
     return { kind: 'waitlist_positions' as const, sessionId: r.sessionId, positions, duplicates, gaps };
   });
+}
+
+/** Sessions where confirmed bookings and open offers together take more places than there are. */
+async function findHeldOffersOverCapacity(tx: SchedulingDb): Promise<IntegrityFinding[]> {
+  const rows = await queryRows<{ sessionId: string; capacity: number; confirmed: number; heldOffers: number }>(
+    tx,
+    sql`SELECT s.id AS "sessionId", s.capacity, coalesce(b.n, 0)::int AS confirmed, w.n::int AS "heldOffers"
+        FROM scheduling.sessions s
+        JOIN (SELECT session_id, count(*) AS n FROM scheduling.session_waitlist WHERE status = 'offered' GROUP BY session_id) w
+          ON w.session_id = s.id
+        LEFT JOIN (SELECT session_id, count(*) AS n FROM scheduling.session_bookings WHERE booking_status = 'confirmed' GROUP BY session_id) b
+          ON b.session_id = s.id
+        WHERE coalesce(b.n, 0) + w.n > s.capacity
+        ORDER BY s.id`,
+  );
+  return rows.map((r) => ({
+    kind: 'held_offers_over_capacity' as const,
+    sessionId: r.sessionId,
+    capacity: Number(r.capacity),
+    confirmed: Number(r.confirmed),
+    heldOffers: Number(r.heldOffers),
+  }));
+}
+
+/** Live sessions (scheduled, in progress, postponed) whose capacity is outside their type's policy, or whose type has none. */
+async function findCapacitiesOutsidePolicy(tx: SchedulingDb): Promise<IntegrityFinding[]> {
+  const rows = await queryRows<{ sessionId: string; sessionType: string; capacity: number; min: number | null; max: number | null }>(
+    tx,
+    sql`SELECT s.id AS "sessionId", s.session_type AS "sessionType", s.capacity, p.min_capacity AS min, p.max_capacity AS max
+        FROM scheduling.sessions s
+        LEFT JOIN scheduling.capacity_policies p ON p.session_type = s.session_type
+        WHERE s.status IN ('scheduled', 'in_progress', 'postponed')
+          AND (p.session_type IS NULL OR s.capacity < p.min_capacity OR s.capacity > p.max_capacity)
+        ORDER BY s.id`,
+  );
+  return rows.map((r) => ({
+    kind: 'capacity_outside_policy' as const,
+    sessionId: r.sessionId,
+    sessionType: r.sessionType,
+    capacity: Number(r.capacity),
+    min: r.min === null ? null : Number(r.min),
+    max: r.max === null ? null : Number(r.max),
+  }));
 }

@@ -137,8 +137,10 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Our constraint triggers that are checked at commit (see drizzle/0003). */
-const DEFERRED_CHECKS = sql.raw('scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked');
+/** Our constraint triggers that are checked at commit (see drizzle/0003 and 0006). */
+const DEFERRED_CHECKS = sql.raw(
+  'scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked, scheduling.trigger_waitlist_positions',
+);
 
 /**
  * In the host's transaction our deferred checks would run at the host's COMMIT, long

@@ -16,7 +16,7 @@ describe('migrate()', () => {
   });
 
   it('exports the migrations as data, split into statements, for hosts with their own tool', () => {
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['0000_tables', '0001_triggers', '0002_schema_evolution', '0003_performance_and_waitlist_guards', '0004_direct_booking', '0005_session_creation']);
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(['0000_tables', '0001_triggers', '0002_schema_evolution', '0003_performance_and_waitlist_guards', '0004_direct_booking', '0005_session_creation', '0006_every_write_path']);
     for (const m of MIGRATIONS) {
       const statements = migrationStatements(m);
       expect(statements.length).toBeGreaterThan(0);

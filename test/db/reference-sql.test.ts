@@ -132,8 +132,16 @@ describe('reference maintenance procedures run as written', () => {
        FROM programs p, courses c, locations l, facilities f WHERE p.code = 'SWIM' AND c.code = 'SWIM-CLUB' AND l.code = 'MAIN' AND f.code = 'POOL1'`,
       `UPDATE session_bookings SET created_at = now() - interval '3 years', booking_date = now() - interval '3 years'
        WHERE session_id = (SELECT id FROM sessions WHERE session_id = 'SES-2025-0001')`,
-      // Drift the counter by hand, as a bug or a manual edit would.
+    ]);
+    // A hand edit of the counter is refused (it is derived); drift can only come from a
+    // write with the guard switched off, as a restore with triggers disabled would make.
+    await expect(asWritten(database.db, [`UPDATE sessions SET current_bookings = 0 WHERE session_id = 'SES-2025-0001'`])).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: 'SC001' }),
+    });
+    await asWritten(database.db, [
+      `ALTER TABLE sessions DISABLE TRIGGER trigger_guard_booking_counter`,
       `UPDATE sessions SET current_bookings = 0 WHERE session_id = 'SES-2025-0001'`,
+      `ALTER TABLE sessions ENABLE TRIGGER trigger_guard_booking_counter`,
     ]);
     await asWritten(database.db, [purge!, archive!, recount!]);
     const [[gone], archived, [counted]] = await asWritten<Record<string, unknown>>(database.db, [

@@ -12,7 +12,7 @@ let scheduler: Scheduler;
 const system = { kind: 'system' as const };
 /** Healthy data every check starts from. */
 let A: typeof s.sessions.$inferSelect; // coach 0, pool, 2030-02-01 10:00–11:00, students 0 and 1
-let P: typeof s.sessions.$inferSelect; // private, capacity 2, full (students 2 and 3)
+let P: typeof s.sessions.$inferSelect; // private, capacity 2: student 2 confirmed, the other place held by an offer to student 4
 
 beforeAll(async () => {
   academy = await seedAcademy(database.db, { students: 8 });
@@ -22,8 +22,7 @@ beforeAll(async () => {
   await book(database.db, A.id, academy.studentIds[1]!);
   P = await insertSession(database.db, academy, { sessionType: 'private', capacity: 2, startTime: at('2030-02-02T10:00:00Z'), endTime: at('2030-02-02T11:00:00Z') });
   await book(database.db, P.id, academy.studentIds[2]!);
-  await book(database.db, P.id, academy.studentIds[3]!);
-  // A healthy waitlist on P: positions 1 and 2, one offer still open.
+  // A healthy waitlist on P: positions 1 and 2, one offer still open (it holds P's second place).
   await database.query(
     `INSERT INTO scheduling.session_waitlist (session_id, student_id, position, status, response_deadline)
      VALUES ('${P.id}', '${academy.studentIds[4]}', 1, 'offered', '2030-01-05T00:00:00Z'), ('${P.id}', '${academy.studentIds[5]}', 2, 'waiting', NULL),
@@ -71,9 +70,32 @@ describe('maintenance.verifyIntegrity', () => {
   });
 
   it('more confirmed bookings than places', async () => {
-    expect(await findingsWhile([`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${P.id}', '${academy.studentIds[7]}')`])).toEqual([
-      { kind: 'booking_count_drift', sessionId: P.id, recorded: 2, actual: 3 },
+    expect(
+      await findingsWhile([
+        `INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${P.id}', '${academy.studentIds[3]}'), ('${P.id}', '${academy.studentIds[7]}')`,
+      ]),
+    ).toEqual([
+      { kind: 'booking_count_drift', sessionId: P.id, recorded: 1, actual: 3 },
       { kind: 'over_capacity', sessionId: P.id, capacity: 2, confirmed: 3 },
+      { kind: 'held_offers_over_capacity', sessionId: P.id, capacity: 2, confirmed: 3, heldOffers: 1 },
+    ]);
+  });
+
+  it('a place held by an offer taken by a booking', async () => {
+    expect(
+      await findingsWhile([
+        `INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${P.id}', '${academy.studentIds[3]}')`,
+        `UPDATE scheduling.sessions SET current_bookings = 2 WHERE id = '${P.id}'`,
+      ]),
+    ).toEqual([{ kind: 'held_offers_over_capacity', sessionId: P.id, capacity: 2, confirmed: 2, heldOffers: 1 }]);
+  });
+
+  it('a live session whose capacity is outside its policy, or whose type has no policy', async () => {
+    expect(await findingsWhile([`UPDATE scheduling.sessions SET capacity = 9 WHERE id = '${A.id}'`])).toEqual([
+      { kind: 'capacity_outside_policy', sessionId: A.id, sessionType: 'group', capacity: 9, min: 1, max: 5 },
+    ]);
+    expect(await findingsWhile([`DELETE FROM scheduling.capacity_policies WHERE session_type = 'private'`])).toEqual([
+      { kind: 'capacity_outside_policy', sessionId: P.id, sessionType: 'private', capacity: 2, min: null, max: null },
     ]);
   });
 
@@ -137,10 +159,10 @@ describe('maintenance.verifyIntegrity', () => {
 describe('maintenance.recountBookings', () => {
   it('fixes drift, reports what it fixed, and leaves a count above capacity for a person', async () => {
     const overCapacity = await whileCorrupted(
-      [`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${P.id}', '${academy.studentIds[7]}')`],
+      [`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${P.id}', '${academy.studentIds[3]}'), ('${P.id}', '${academy.studentIds[7]}')`],
       (tx) => scheduler.maintenance.recountBookings(system, {}, { tx }),
     );
-    expect(overCapacity).toEqual({ fixed: [], overCapacity: [{ sessionId: P.id, sessionCode: P.sessionId, previous: 2, actual: 3, capacity: 2 }] });
+    expect(overCapacity).toEqual({ fixed: [], overCapacity: [{ sessionId: P.id, sessionCode: P.sessionId, previous: 1, actual: 3, capacity: 2 }] });
 
     await whileCorruptedCommitted(`UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = '${A.id}'`);
     expect(await scheduler.maintenance.verifyIntegrity(system, {})).toEqual([{ kind: 'booking_count_drift', sessionId: A.id, recorded: 0, actual: 2 }]);
