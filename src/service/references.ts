@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { SchedulingError } from '../errors';
 import { facilities, instructors, locations, sessions } from '../schema';
 import { sqlStateOf } from '../internal/database-errors';
@@ -63,8 +63,12 @@ export async function loadInstructor(tx: SchedulingDb, id: string, path: Array<s
 }
 
 /**
- * The session with that id, locked against concurrent edits (`FOR NO KEY UPDATE`,
- * which does not block bookings' foreign-key checks), or `NOT_FOUND`.
+ * The session with that id, locked against concurrent edits, or `NOT_FOUND`. The lock
+ * is an in-place update of the row (its guard row, see docs/guarantees.md), not just
+ * `FOR NO KEY UPDATE`: under REPEATABLE READ or SERIALIZABLE a transaction whose
+ * snapshot is older than another's change to this session's bookings or queue then
+ * fails with 40001 (and is retried) instead of deciding on what it cannot see. The
+ * update takes the same `NO KEY UPDATE` lock, so bookings' foreign-key checks still pass.
  *
  * @example
  * ```ts
@@ -72,7 +76,7 @@ export async function loadInstructor(tx: SchedulingDb, id: string, path: Array<s
  * ```
  */
 export async function lockSession(tx: SchedulingDb, id: string, path: Array<string | number> = ['sessionId']) {
-  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('no key update');
+  const [row] = await tx.update(sessions).set({ updatedAt: sql`updated_at` }).where(eq(sessions.id, id)).returning();
   if (!row) throw notFound('session', id, path);
   return row;
 }
