@@ -14,11 +14,16 @@ export interface TransactionRequest {
   allowConflicts?: boolean;
 }
 
+/** The isolation levels a scheduler's own transactions may run at. */
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
 /** Settings of a runner. */
 export interface TransactionRunnerConfig {
   db: AnyPgDatabase;
   /** Re-runs after 40001 / 40P01, when the scheduler owns the transaction. */
   maxRetries: number;
+  /** The level of the scheduler's own transactions; the server's default when absent. */
+  isolationLevel?: IsolationLevel | undefined;
   /**
    * Runs at the start of each transaction until one that called it has committed
    * (the capacity-policy sync). Its writes commit or roll back with the call's.
@@ -38,8 +43,9 @@ const SETTINGS = ['scheduling.actor_id', 'scheduling.allow_conflicts'] as const;
 /**
  * Builds the transaction helper every scheduler method uses:
  *
- * - without `tx`: its own transaction, retried up to `maxRetries` times on a
- *   serialization failure or deadlock, then `RETRY_EXHAUSTED`;
+ * - without `tx`: its own transaction (at `isolationLevel`, or the server's default),
+ *   retried up to `maxRetries` times on a serialization failure or deadlock — after a
+ *   jittered backoff, one retry at a time per scheduler — then `RETRY_EXHAUSTED`;
  * - with `tx`: a savepoint inside the host's transaction (a refusal rolls back only
  *   our writes), never retried, and the transaction-local settings are put back
  *   afterwards so an override cannot leak into the host's later statements.
@@ -98,6 +104,19 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     }
   };
 
+  // Retries of this scheduler run one at a time. Under REPEATABLE READ and SERIALIZABLE
+  // every transaction that waited for a busy row fails with 40001 when the holder
+  // commits (its snapshot is older than the change), so N callers racing for one
+  // session lose N-1 each round: retried side by side they collide again and again
+  // (a 50-child rush for one class ran out of 10 retries). In one lane, each retry
+  // starts after the previous one finished, sees it, and goes through.
+  let lane: Promise<unknown> = Promise.resolve();
+  const retryLane = <T>(attempt: () => Promise<T>): Promise<T> => {
+    const turn = lane.then(attempt, attempt);
+    lane = turn.catch(() => undefined);
+    return turn;
+  };
+
   return async function runInTransaction<T>(request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>): Promise<T> {
     if (request.tx) {
       try {
@@ -106,9 +125,15 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
         throw toSchedulingError(error);
       }
     }
+    const attemptOnce = () =>
+      config.db.transaction(
+        (tx) => body(tx, request, work),
+        config.isolationLevel ? { isolationLevel: config.isolationLevel } : undefined,
+      );
     for (let attempt = 0; ; attempt++) {
       try {
-        const { value, preparing } = await config.db.transaction((tx) => body(tx, request, work));
+        // A first attempt runs at once; a retry waits for its turn in the retry lane.
+        const { value, preparing } = await (attempt === 0 ? attemptOnce() : retryLane(attemptOnce));
         if (preparing) config.prepared?.();
         return value;
       } catch (error) {
@@ -131,9 +156,15 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   };
 }
 
-/** Jittered exponential backoff, so retried transactions do not collide again in lockstep. */
+/**
+ * Exponential backoff with full jitter (a random wait between 0 and 8 ms × 2^attempt,
+ * at most 400 ms). Under REPEATABLE READ and SERIALIZABLE every transaction that
+ * queued for a popular session's row fails with 40001 the moment the holder commits:
+ * spreading the retries over a window that doubles each time lets them take the row
+ * one after another instead of colliding again in lockstep.
+ */
 function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+  const ms = Math.random() * Math.min(400, 8 * 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
