@@ -35,6 +35,8 @@ export default defineConfig({
             // The same suite again through node-postgres: every driver the README names is proven.
             dbProject('node-postgres', 'postgres', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts'], 'node-postgres'),
             dbProject('concurrency', 'postgres', ['test/concurrency/**/*.test.ts', 'test/faults/**/*.test.ts']),
+            // Raw SQL and scheduler calls racing every entry of docs/guarantees.md at every isolation level.
+            dbProject('adversarial', 'postgres', ['test/adversarial/**/*.test.ts']),
             dbProject('soak', 'postgres', ['test/soak/**/*.test.ts']),
           ]
         : []),
