@@ -4,14 +4,23 @@ import { checkIn, checkOut, markAbsent, markNoShow, attendanceEventSchema, booki
 import { completeAndSettle, settleSession } from './attendance-settle';
 import { uuidInput } from './input-schemas';
 import { defineOperation } from './operation';
+import type { BookingRow } from './attendance-booking';
+import type { SchedulingDb } from './scheduling-db';
 import type { ServiceContext } from './service-context';
 import type { Actor } from './types';
+import { loadViewer, redactBooking, seenByActor } from './visibility';
 
 const sessionRef = z.strictObject({ sessionId: uuidInput });
 
 /** Parents and students never record attendance; refused before any database read. */
 function staffOnly(actor: Actor) {
   if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'record attendance');
+}
+
+/** The booking as the actor recording attendance sees it (the instructor: without what the family paid). */
+async function asSeenBy(tx: SchedulingDb, actor: Actor, booking: BookingRow) {
+  const viewer = await loadViewer(tx, actor, [booking.sessionId]);
+  return seenByActor(actor, redactBooking(viewer, booking), 'see this booking');
 }
 
 /**
@@ -32,13 +41,13 @@ export function createAttendanceService(ctx: ServiceContext) {
   const staff = { authorize: staffOnly };
   return {
     /** Checks a confirmed booking in (`present`, or `late` after `lateAfterMinutes`). */
-    checkIn: defineOperation(ctx, attendanceEventSchema, (tx, input, actor) => checkIn(tx, input, actor, ctx.now(), thresholds()), staff),
+    checkIn: defineOperation(ctx, attendanceEventSchema, async (tx, input, actor) => asSeenBy(tx, actor, await checkIn(tx, input, actor, ctx.now(), thresholds())), staff),
     /** Checks a booking out (`partial` when leaving more than `earlyLeaveMinutes` before the end). */
-    checkOut: defineOperation(ctx, attendanceEventSchema, (tx, input, actor) => checkOut(tx, input, actor, ctx.now(), thresholds()), staff),
+    checkOut: defineOperation(ctx, attendanceEventSchema, async (tx, input, actor) => asSeenBy(tx, actor, await checkOut(tx, input, actor, ctx.now(), thresholds())), staff),
     /** Marks a confirmed, not checked-in booking `absent` (settled to `no_show` later). */
-    markAbsent: defineOperation(ctx, bookingRefSchema, (tx, input, actor) => markAbsent(tx, input, actor, ctx.now()), staff),
+    markAbsent: defineOperation(ctx, bookingRefSchema, async (tx, input, actor) => asSeenBy(tx, actor, await markAbsent(tx, input, actor, ctx.now())), staff),
     /** Turns a confirmed, not checked-in booking into a `no_show` now. */
-    markNoShow: defineOperation(ctx, bookingRefSchema, (tx, input, actor) => markNoShow(tx, input, actor, ctx.now()), staff),
+    markNoShow: defineOperation(ctx, bookingRefSchema, async (tx, input, actor) => asSeenBy(tx, actor, await markNoShow(tx, input, actor, ctx.now())), staff),
     /** Settles a completed session: attended → `completed`, the rest → `no_show`. */
     settle: defineOperation(ctx, sessionRef, (tx, input, actor) => settleSession(tx, input.sessionId, actor), staff),
     /** `in_progress → completed` through the session state machine, then `settle`, in one transaction. */

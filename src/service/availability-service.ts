@@ -1,6 +1,11 @@
+import { requireAdministrator, requireAdministratorOrInstructor } from './actor';
 import { defineOperation } from './operation';
+import type { SchedulingDb } from './scheduling-db';
 import type { ServiceContext } from './service-context';
+import type { Actor } from './types';
+import { loadViewer, redactConflict, visibleRows } from './visibility';
 import {
+  type AvailabilityChangeResult,
   addAvailabilitySchema,
   deactivateAvailabilitySchema,
   lockAvailability,
@@ -8,6 +13,12 @@ import {
   writeAvailability,
 } from './availability-write';
 import { findAvailableInstructors, findAvailableInstructorsSchema, freeSlots, freeSlotsSchema } from './availability-read';
+
+/** An availability change as the actor sees it: an instructor gets the mismatches it recorded without their financial impact. */
+async function asSeenBy(tx: SchedulingDb, actor: Actor, result: AvailabilityChangeResult): Promise<AvailabilityChangeResult> {
+  const viewer = await loadViewer(tx, actor);
+  return { availability: result.availability, mismatches: visibleRows(result.mismatches, (row) => redactConflict(viewer, row)) };
+}
 
 /**
  * `scheduler.availability`: instructors' availability slots and who is free when.
@@ -21,23 +32,27 @@ import { findAvailableInstructors, findAvailableInstructorsSchema, freeSlots, fr
 export function createAvailabilityService(ctx: ServiceContext) {
   return {
     /** Adds a slot (regular, temporary or exception). */
-    add: defineOperation(ctx, addAvailabilitySchema, (tx, input, actor) => writeAvailability(tx, null, input, actor, ctx.now())),
+    add: defineOperation(ctx, addAvailabilitySchema, async (tx, input, actor) => asSeenBy(tx, actor, await writeAvailability(tx, null, input, actor, ctx.now()))),
     /** Changes a slot. */
     update: defineOperation(ctx, updateAvailabilitySchema, async (tx, input, actor) => {
       const { availabilityId, ...changes } = input;
       const existing = await lockAvailability(tx, availabilityId);
       const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-      return writeAvailability(tx, existing, { ...existing, ...defined, isActive: existing.isActive ?? true }, actor, ctx.now());
+      return asSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, ...defined, isActive: existing.isActive ?? true }, actor, ctx.now()));
     }),
     /** Deactivates a slot (kept for history). */
     deactivate: defineOperation(ctx, deactivateAvailabilitySchema, async (tx, input, actor) => {
       const existing = await lockAvailability(tx, input.availabilityId);
-      return writeAvailability(tx, existing, { ...existing, isActive: false }, actor, ctx.now());
+      return asSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, isActive: false }, actor, ctx.now()));
     }),
-    /** Instructors free to teach `[start, end)` at a location. */
-    findAvailableInstructors: defineOperation(ctx, findAvailableInstructorsSchema, (tx, input) => findAvailableInstructors(tx, input)),
-    /** Free slots of one instructor, in the location's time zone. */
-    freeSlots: defineOperation(ctx, freeSlotsSchema, (tx, input) => freeSlots(tx, input)),
+    /** Instructors free to teach `[start, end)` at a location (administrators: it shows every instructor's email and workload). */
+    findAvailableInstructors: defineOperation(ctx, findAvailableInstructorsSchema, (tx, input) => findAvailableInstructors(tx, input), {
+      authorize: (actor) => requireAdministrator(actor, 'look up which instructors are free'),
+    }),
+    /** Free slots of one instructor, in the location's time zone (administrators, and the instructor themself). */
+    freeSlots: defineOperation(ctx, freeSlotsSchema, (tx, input) => freeSlots(tx, input), {
+      authorize: (actor, input) => requireAdministratorOrInstructor(actor, input.instructorId, "see another instructor's free slots"),
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import { SchedulingError } from '../errors';
 import { availabilityRowSchema, localDateSchema, parseInput, timeOfDaySchema } from '../domain';
 import { AVAILABILITY_TYPES, instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../schema';
 import { forbidden, isAdministrator } from './actor';
+import { requireAdministratorToRaiseConcurrency } from './administrator-decisions';
 import { availabilitySlotsOverlap } from './availability-overlap';
 import { findAvailabilityMismatches } from './availability-mismatch';
 import { recordConflicts } from './conflict-recording';
@@ -98,6 +99,12 @@ export async function writeAvailability(
   }
   parseInput(availabilityRowSchema, { ...values, id: existing?.id ?? 'new' }, { argument: 'input' });
   const instructor = await loadInstructor(tx, values.instructorId);
+  // An instructor may lower their own limit, or restore it, but not raise it past their own.
+  requireAdministratorToRaiseConcurrency(
+    actor,
+    values.maxConcurrentSessions,
+    Math.max(instructor.maxConcurrentSessions, existing ? (existing.maxConcurrentSessions ?? 1) : 0),
+  );
   if (values.locationId) await loadLocation(tx, values.locationId);
   if (values.facilityId) {
     if (!values.locationId) throw new SchedulingError('INVALID_INPUT', 'A facility slot needs its locationId', { path: ['locationId'] });

@@ -44,7 +44,9 @@ export async function requireActsForStudent(
   if (isAdministrator(actor)) return;
   if (actor.kind === 'student' && actor.studentId === studentId) return;
   if (actor.kind === 'parent' && actor.parentId && (await isParentOf(tx, actor.parentId, studentId))) return;
-  throw forbidden(actor, `${action} (student ${studentId})`);
+  // The refusal does not name the student: asked about a booking or an entry, the
+  // caller would otherwise learn which child it belongs to.
+  throw forbidden(actor, action);
 }
 
 /**

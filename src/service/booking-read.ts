@@ -8,6 +8,7 @@ import { ACTIVE_WAITLIST_STATUSES } from './booking-rules';
 import { notFound } from './references';
 import type { SchedulingDb } from './scheduling-db';
 import type { Actor } from './types';
+import { loadViewer, redactBooking, redactEntry, redactSession, seenByActor } from './visibility';
 
 /**
  * The reference schema's "student's upcoming sessions", corrected: "now" is the
@@ -25,7 +26,7 @@ import type { Actor } from './types';
  */
 export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeof upcomingSchema>, actor: Actor, now: Date) {
   await requireActsForStudent(tx, actor, input.studentId, 'see this student\u2019s bookings');
-  return tx
+  const rows = await tx
     .select({ session: sessions, booking: sessionBookings })
     .from(sessionBookings)
     .innerJoin(sessions, eq(sessions.id, sessionBookings.sessionId))
@@ -39,6 +40,11 @@ export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeo
     )
     .orderBy(asc(sessions.startTime), asc(sessions.id))
     .limit(input.limit);
+  const viewer = await loadViewer(tx, actor, rows.map((r) => r.session));
+  return rows.map((r) => ({
+    session: redactSession(viewer, r.session),
+    booking: seenByActor(actor, redactBooking(viewer, r.booking), 'see this booking'),
+  }));
 }
 
 /**
@@ -107,5 +113,17 @@ export async function familySchedule(tx: SchedulingDb, input: z.output<typeof fa
     .innerJoin(students, eq(students.id, sessionWaitlist.studentId))
     .where(and(inArray(sessionWaitlist.studentId, children), inArray(sessionWaitlist.status, [...ACTIVE_WAITLIST_STATUSES]), inRange))
     .orderBy(asc(sessions.startTime), asc(students.lastName), asc(students.firstName), asc(students.id));
-  return { bookings, waitlist };
+  const viewer = await loadViewer(tx, actor, [...bookings, ...waitlist].map((r) => r.session));
+  return {
+    bookings: bookings.map((r) => ({
+      student: r.student,
+      session: redactSession(viewer, r.session),
+      booking: seenByActor(actor, redactBooking(viewer, r.booking), 'see this booking'),
+    })),
+    waitlist: waitlist.map((r) => ({
+      student: r.student,
+      session: redactSession(viewer, r.session),
+      entry: seenByActor(actor, redactEntry(viewer, r.entry), 'see this waitlist entry'),
+    })),
+  };
 }

@@ -1,5 +1,6 @@
 import { defineOperation } from './operation';
 import type { ServiceContext } from './service-context';
+import { requireAdministratorForCharges } from './administrator-decisions';
 import { refuseInstructors } from './booking-access';
 import { cancelBooking, moveBooking } from './booking-cancel';
 import {
@@ -14,6 +15,7 @@ import {
 import { familySchedule, sessionParticipants, upcomingForStudent } from './booking-read';
 import { bookSiblings, bookStudent } from './booking-write';
 import { promotionSettings, requireAdministratorForWindow } from './waitlist-promotion';
+import { loadViewer, redactBooking, redactPromotion, seenByActor } from './visibility';
 
 /**
  * `scheduler.bookings`: book (or queue), book siblings, cancel, move, and the
@@ -30,23 +32,53 @@ export function createBookingService(ctx: ServiceContext) {
   return {
     /** Confirms a place, or queues the student when the session is full (offers held count as taken). */
     book: defineOperation(ctx, bookSchema, (tx, input, actor) => bookStudent(tx, input, actor, promotionSettings(ctx)), {
-      authorize: refuseInstructors('book a place'),
+      authorize: (actor, input) => {
+        refuseInstructors('book a place')(actor);
+        requireAdministratorForCharges(actor, [input]);
+      },
     }),
     /** Books siblings into one session: all confirmed, or `CAPACITY_EXCEEDED` with nothing written. */
     bookMany: defineOperation(ctx, bookManySchema, (tx, input, actor) => bookSiblings(tx, input, actor, promotionSettings(ctx)), {
-      authorize: refuseInstructors('book a place'),
-    }),
-    /** Cancels a booking and passes the place to the waitlist in the same transaction. */
-    cancel: defineOperation(ctx, cancelBookingSchema, (tx, input, actor) => cancelBooking(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes)), {
-      authorize: requireAdministratorForWindow,
-    }),
-    /** Moves a booking to another session of the same course; the old place goes to its waitlist. */
-    move: defineOperation(ctx, moveBookingSchema, (tx, input, actor) => moveBooking(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes)), {
       authorize: (actor, input) => {
-        refuseInstructors('move a booking')(actor);
-        requireAdministratorForWindow(actor, input);
+        refuseInstructors('book a place')(actor);
+        requireAdministratorForCharges(actor, input.students, (i) => ['students', i, 'amountCharged']);
       },
     }),
+    /** Cancels a booking and passes the place to the waitlist in the same transaction. */
+    cancel: defineOperation(
+      ctx,
+      cancelBookingSchema,
+      async (tx, input, actor) => {
+        const { booking, promotion } = await cancelBooking(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes));
+        // The place went to someone else's child: the canceller learns only what is theirs to see.
+        const viewer = await loadViewer(tx, actor, [booking.sessionId]);
+        return {
+          booking: seenByActor(actor, redactBooking(viewer, booking), 'see this booking'),
+          promotion: redactPromotion(viewer, booking.sessionId, promotion),
+        };
+      },
+      { authorize: requireAdministratorForWindow },
+    ),
+    /** Moves a booking to another session of the same course; the old place goes to its waitlist. */
+    move: defineOperation(
+      ctx,
+      moveBookingSchema,
+      async (tx, input, actor) => {
+        const { from, booking, promotion } = await moveBooking(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes));
+        const viewer = await loadViewer(tx, actor, [from.sessionId, booking.sessionId]);
+        return {
+          from: seenByActor(actor, redactBooking(viewer, from), 'see this booking'),
+          booking: seenByActor(actor, redactBooking(viewer, booking), 'see this booking'),
+          promotion: redactPromotion(viewer, from.sessionId, promotion),
+        };
+      },
+      {
+        authorize: (actor, input) => {
+          refuseInstructors('move a booking')(actor);
+          requireAdministratorForWindow(actor, input);
+        },
+      },
+    ),
     /** A student's confirmed bookings of sessions starting from `from` (default: now), by start time. */
     upcomingForStudent: defineOperation(ctx, upcomingSchema, (tx, input, actor) => upcomingForStudent(tx, input, actor, ctx.now())),
     /** The confirmed participants of a session by name (administrators and the session's instructor). */

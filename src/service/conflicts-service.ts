@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../errors';
 import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES, RESOLUTION_METHODS, scheduleConflicts } from '../schema';
-import { requireAdministrator, requireAdministratorOrInstructor } from './actor';
+import { isAdministrator, requireAdministrator, requireAdministratorOrInstructor } from './actor';
 import { scanConflicts, scanConflictsSchema } from './conflict-scan';
 import { instantInput, pagingInput, textInput, uuidInput } from './input-schemas';
 import { defineOperation } from './operation';
@@ -11,6 +11,7 @@ import type { SchedulingDb } from './scheduling-db';
 import type { ServiceContext } from './service-context';
 import type { ConflictRow } from './sessions-write';
 import type { Actor } from './types';
+import { loadViewer, redactConflict, visibleRows } from './visibility';
 
 /**
  * Input of `conflicts.list`; `from`/`until` bound `conflict_time_start` half-open.
@@ -105,11 +106,15 @@ async function transitionConflict(
 export function createConflictService(ctx: ServiceContext) {
   const administrators = { authorize: (actor: Actor) => requireAdministrator(actor, 'manage conflicts') };
   return {
-    /** Conflicts matching the filters, newest first (instructors see only their own). */
+    /**
+     * Conflicts matching the filters, newest first. Instructors see only their own (they
+     * must pass their `instructorId`), without the financial impact and without rows
+     * naming a child.
+     */
     list: defineOperation(
       ctx,
       listConflictsSchema,
-      (tx, input) => {
+      async (tx, input, actor) => {
         const filters: Array<SQL | undefined> = [
           input.status ? eq(scheduleConflicts.status, input.status) : undefined,
           input.type ? eq(scheduleConflicts.conflictType, input.type) : undefined,
@@ -118,14 +123,18 @@ export function createConflictService(ctx: ServiceContext) {
           input.instructorId ? eq(scheduleConflicts.instructorId, input.instructorId) : undefined,
           input.from ? gte(scheduleConflicts.conflictTimeStart, input.from) : undefined,
           input.until ? lt(scheduleConflicts.conflictTimeStart, input.until) : undefined,
+          // Rows naming a child are administrators' (see `conflictRelation`): left out in SQL too, so pages stay full.
+          isAdministrator(actor) ? undefined : isNull(scheduleConflicts.studentId),
         ];
-        return tx
+        const rows = await tx
           .select()
           .from(scheduleConflicts)
           .where(and(...filters))
           .orderBy(desc(scheduleConflicts.detectedAt), desc(scheduleConflicts.conflictId))
           .limit(input.limit)
           .offset(input.offset);
+        const viewer = await loadViewer(tx, actor);
+        return visibleRows(rows, (row) => redactConflict(viewer, row));
       },
       { authorize: (actor, input) => requireAdministratorOrInstructor(actor, input.instructorId, 'list conflicts (instructors: pass their own instructorId)') },
     ),

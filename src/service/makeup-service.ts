@@ -1,4 +1,5 @@
 import { forbidden } from './actor';
+import { requireAdministratorForCredits } from './administrator-decisions';
 import { bookMakeup, bookMakeupSchema } from './makeup-book';
 import { defineOperation } from './operation';
 import type { ServiceContext } from './service-context';
@@ -6,7 +7,8 @@ import type { ServiceContext } from './service-context';
 /**
  * `scheduler.makeups`: a student who missed or cancelled a session books a makeup in
  * another session of the same course within `makeupWindowDays` (default 30).
- * Admins, the student, or a linked parent may book; instructors may not.
+ * Admins, the student, or a linked parent may book; instructors may not. Only
+ * administrators choose how many credits it uses (default 1).
  *
  * @example
  * ```ts
@@ -18,8 +20,9 @@ export function createMakeupService(ctx: ServiceContext) {
   return {
     /** Books a makeup for a missed or cancelled booking (once per original). */
     book: defineOperation(ctx, bookMakeupSchema, (tx, input, actor) => bookMakeup(tx, input, actor, ctx.makeupWindowDays), {
-      authorize: (actor) => {
+      authorize: (actor, input) => {
         if (actor.kind === 'instructor') throw forbidden(actor, 'book a makeup');
+        requireAdministratorForCredits(actor, input.creditsUsed);
       },
     }),
   };

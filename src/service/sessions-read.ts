@@ -5,6 +5,8 @@ import { sessions } from '../schema';
 import { instantInput, pagingInput, uuidInput } from './input-schemas';
 import { notFound } from './references';
 import type { SchedulingDb } from './scheduling-db';
+import type { Actor } from './types';
+import { loadViewer, redactBookingWithStudent, redactInstructor, redactSession, visibleRows } from './visibility';
 
 /**
  * Input of `sessions.get`.
@@ -18,15 +20,17 @@ export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
 
 /**
  * A session with its bookings (and each booking's student), instructor, facility and
- * location, or `NOT_FOUND`.
+ * location, or `NOT_FOUND`, as the actor may see it (`visibility.ts`): everyone gets
+ * the session; administrators and its instructor every booking; a family only its own
+ * children's bookings; nobody else any.
  *
  * @example
  * ```ts
- * const session = await getSession(tx, { sessionId });
+ * const session = await getSession(tx, { sessionId }, actor);
  * session.bookings[0]?.student.lastName;
  * ```
  */
-export async function getSession(tx: SchedulingDb, input: z.output<typeof getSessionSchema>) {
+export async function getSession(tx: SchedulingDb, input: z.output<typeof getSessionSchema>, actor: Actor) {
   const session = await tx.query.sessions.findFirst({
     where: eq(sessions.id, input.sessionId),
     with: {
@@ -37,7 +41,12 @@ export async function getSession(tx: SchedulingDb, input: z.output<typeof getSes
     },
   });
   if (!session) throw notFound('session', input.sessionId, ['sessionId']);
-  return session;
+  const viewer = await loadViewer(tx, actor, [session]);
+  return {
+    ...redactSession(viewer, session),
+    bookings: visibleRows(session.bookings, (b) => redactBookingWithStudent(viewer, b)),
+    instructor: session.instructor && redactInstructor(viewer, session.instructor),
+  };
 }
 
 /** A session as `sessions.get` returns it. */
@@ -106,13 +115,16 @@ export function buildSessionListQuery(tx: SchedulingDb, input: z.output<typeof l
 }
 
 /**
- * Sessions matching the filters, ordered by start time.
+ * Sessions matching the filters, ordered by start time: the timetable, which everyone
+ * may read (`visibility.ts` withholds preparation notes and meeting links).
  *
  * @example
  * ```ts
- * const open = await listSessions(tx, { locationId, status: 'scheduled', hasFreeSpots: true, limit: 100, offset: 0 });
+ * const open = await listSessions(tx, { locationId, status: 'scheduled', hasFreeSpots: true, limit: 100, offset: 0 }, actor);
  * ```
  */
-export async function listSessions(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>) {
-  return buildSessionListQuery(tx, input);
+export async function listSessions(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>, actor: Actor) {
+  const rows = await buildSessionListQuery(tx, input);
+  const viewer = await loadViewer(tx, actor, rows);
+  return rows.map((row) => redactSession(viewer, row));
 }

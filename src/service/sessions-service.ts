@@ -3,9 +3,18 @@ import { defineOperation } from './operation';
 import type { ServiceContext } from './service-context';
 import { createSessionSchema, rescheduleSessionSchema, updateSessionSchema } from './session-inputs';
 import { setSessionStatus, setSessionStatusSchema } from './session-status';
-import { createSession, updateSession } from './sessions-write';
+import { type ConflictRow, type SessionRow, createSession, updateSession } from './sessions-write';
 import { getSession, getSessionSchema, listSessions, listSessionsSchema } from './sessions-read';
 import { textInput, uuidInput } from './input-schemas';
+import type { SchedulingDb } from './scheduling-db';
+import type { Actor } from './types';
+import { loadViewer, redactConflict, redactSession, visibleRows } from './visibility';
+
+/** A created or changed session as the actor sees it: an instructor gets the conflicts without their financial impact. */
+async function asSeenBy<R extends { session: SessionRow; conflicts: ConflictRow[] }>(tx: SchedulingDb, actor: Actor, result: R): Promise<R> {
+  const viewer = await loadViewer(tx, actor, [result.session]);
+  return { ...result, session: redactSession(viewer, result.session), conflicts: visibleRows(result.conflicts, (row) => redactConflict(viewer, row)) };
+}
 
 const sessionRef = z.strictObject({ sessionId: uuidInput });
 const cancelSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
@@ -32,15 +41,15 @@ export function createSessionService(ctx: ServiceContext) {
     });
   return {
     /** Creates a session; returns it with the conflicts recorded for it. */
-    create: defineOperation(ctx, createSessionSchema, (tx, input, actor) => createSession(tx, input, actor, ctx.policy), {
+    create: defineOperation(ctx, createSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await createSession(tx, input, actor, ctx.policy)), {
       override: (input) => input.override,
     }),
     /** Changes fields, times, instructor, facility or capacity (`dryRun` reports without writing). */
-    update: defineOperation(ctx, updateSessionSchema, (tx, input, actor) => updateSession(tx, input, actor, ctx.policy), {
+    update: defineOperation(ctx, updateSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, ctx.policy)), {
       override: (input) => input.override,
     }),
     /** Moves a session to new times (and optionally another instructor or facility). */
-    reschedule: defineOperation(ctx, rescheduleSessionSchema, (tx, input, actor) => updateSession(tx, input, actor, ctx.policy), {
+    reschedule: defineOperation(ctx, rescheduleSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, ctx.policy)), {
       override: (input) => input.override,
     }),
     /** Any allowed life-cycle transition. */
@@ -55,10 +64,10 @@ export function createSessionService(ctx: ServiceContext) {
     resume: statusShortcut(resumeSchema, (i) => ({ sessionId: i.sessionId, status: 'scheduled', override: i.override })),
     /** Cancels a session and its confirmed/pending bookings. */
     cancel: statusShortcut(cancelSchema, (i) => ({ sessionId: i.sessionId, status: 'cancelled', reason: i.reason })),
-    /** One session with bookings (+ students), instructor, facility and location. */
-    get: defineOperation(ctx, getSessionSchema, (tx, input) => getSession(tx, input)),
-    /** Sessions matching filters, by start time. */
-    list: defineOperation(ctx, listSessionsSchema, (tx, input) => listSessions(tx, input)),
+    /** One session with bookings (+ students), instructor, facility and location; bookings only as the actor may see them (README "Who may see what"). */
+    get: defineOperation(ctx, getSessionSchema, (tx, input, actor) => getSession(tx, input, actor)),
+    /** Sessions matching filters, by start time (the timetable, for everyone; meeting links and preparation notes only to those concerned). */
+    list: defineOperation(ctx, listSessionsSchema, (tx, input, actor) => listSessions(tx, input, actor)),
   };
 }
 

@@ -5,6 +5,7 @@ import { type CapacityPolicy, type SessionType, checkCapacity, defaultCapacity }
 import { scheduleConflicts, sessions } from '../schema';
 import { queryRows, queryTableRows } from '../internal/db';
 import { forbidden, isAdministrator, requireUserId } from './actor';
+import { requireAdministratorForSessionChanges, requireAdministratorForSessionDefaults } from './administrator-decisions';
 import { afterCapacityRaised } from './capacity-raised';
 import { loadFacility, loadInstructor, loadLocation, lockSession, lookUpTogether } from './references';
 import type { SchedulingDb } from './scheduling-db';
@@ -66,6 +67,7 @@ export async function createSession(
   if (!isAdministrator(actor) && !(actor.kind === 'instructor' && actor.instructorId && actor.instructorId === input.instructorId)) {
     throw forbidden(actor, 'create a session (instructors may create only sessions they teach)');
   }
+  requireAdministratorForSessionDefaults(actor, input);
   const { override, ...fields } = input;
   const values: NewSessionValues = { ...fields, createdBy, updatedBy: createdBy };
   return (await insertIfClear(tx, values, policy)) ?? (await checkThenInsert(tx, values, override, policy));
@@ -251,14 +253,17 @@ export async function updateSession(
   return { applied: true, session: session!, conflicts: await conflictsRecordedNow(tx, sessionId), problems };
 }
 
-/** Instructors may edit their own sessions, but only administrators reassign them or change capacity. */
+/**
+ * Instructors may edit their own sessions, but only administrators reassign them or
+ * change what they cost, whom they are for and how many they take
+ * (`ADMINISTRATOR_SESSION_FIELDS`).
+ */
 function authorizeUpdate(actor: Actor, current: SessionRow, changes: Partial<SessionRow>): void {
   if (isAdministrator(actor)) return;
   if (actor.kind !== 'instructor' || !actor.instructorId || actor.instructorId !== current.instructorId) {
     throw forbidden(actor, 'change this session');
   }
-  if (changes.capacity !== undefined && changes.capacity !== current.capacity) throw forbidden(actor, 'change a session capacity');
-  if (changes.instructorId !== undefined && changes.instructorId !== current.instructorId) throw forbidden(actor, 'reassign a session');
+  requireAdministratorForSessionChanges(actor, current, changes);
 }
 
 /**

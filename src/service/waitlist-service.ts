@@ -4,8 +4,20 @@ import { defineOperation } from './operation';
 import type { ServiceContext } from './service-context';
 import { expireOffersSchema, joinWaitlistSchema, respondSchema, waitlistEntryRefSchema } from './waitlist-inputs';
 import { acceptOffer, declineOffer, expireDueOffers, joinWaitlist, leaveWaitlist } from './waitlist-offers';
-import { promotionSettings, requireAdministratorForWindow } from './waitlist-promotion';
-import { waitlistStanding } from './waitlist-queue';
+import { type PromotionResult, promotionSettings, requireAdministratorForWindow } from './waitlist-promotion';
+import { type WaitlistRow, waitlistStanding } from './waitlist-queue';
+import type { SchedulingDb } from './scheduling-db';
+import type { Actor } from './types';
+import { loadViewer, redactEntry, redactPromotion, seenByActor } from './visibility';
+
+/** An answer to the queue (leave, decline) as the actor sees it: their entry, and nothing of whoever the place went to. */
+async function asSeenBy(tx: SchedulingDb, actor: Actor, result: { entry: WaitlistRow; promotion: PromotionResult }) {
+  const viewer = await loadViewer(tx, actor, [result.entry.sessionId]);
+  return {
+    entry: seenByActor(actor, redactEntry(viewer, result.entry), 'see this waitlist entry'),
+    promotion: redactPromotion(viewer, result.entry.sessionId, result.promotion),
+  };
+}
 
 /**
  * `scheduler.waitlist`: join, leave, see one's place, answer offers, and the cron
@@ -26,7 +38,7 @@ export function createWaitlistService(ctx: ServiceContext) {
       authorize: refuseInstructors('join a waitlist'),
     }),
     /** Leaves the queue; an open offer's place passes to the next in line. */
-    leave: defineOperation(ctx, respondSchema, (tx, input, actor) => leaveWaitlist(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes)), {
+    leave: defineOperation(ctx, respondSchema, async (tx, input, actor) => asSeenBy(tx, actor, await leaveWaitlist(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes))), {
       authorize: requireAdministratorForWindow,
     }),
     /** The entry, its place (null once it left the queue) and the queue's length. */
@@ -38,7 +50,7 @@ export function createWaitlistService(ctx: ServiceContext) {
     /** Accepts an open offer: confirmed booking, entry `accepted`. */
     accept: defineOperation(ctx, waitlistEntryRefSchema, (tx, input, actor) => acceptOffer(tx, input, actor, promotionSettings(ctx))),
     /** Declines an open offer; the place passes to the next in line. */
-    decline: defineOperation(ctx, respondSchema, (tx, input, actor) => declineOffer(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes)), {
+    decline: defineOperation(ctx, respondSchema, async (tx, input, actor) => asSeenBy(tx, actor, await declineOffer(tx, input, actor, promotionSettings(ctx, input.offerWindowMinutes))), {
       authorize: requireAdministratorForWindow,
     }),
     /** Expires offers past their deadline and passes the places on (admins and the system; safe to run concurrently). */

@@ -31,12 +31,16 @@ const admin = () => adminOf(academy);
 
 describe('sessions.get', () => {
   it('returns the session with bookings and students, instructor, facility and location', async () => {
-    const session = await scheduler.sessions.get({ kind: 'parent' }, { sessionId: ids.jan20! });
+    const session = await scheduler.sessions.get(admin(), { sessionId: ids.jan20! });
     expect(session.id).toBe(ids.jan20);
     expect(session.bookings.map((b) => [b.studentId, b.student.firstName])).toEqual([[academy.studentIds[1], 'Kid1']]);
     expect(session.instructor?.id).toBe(academy.instructorIds[1]);
     expect(session.facility.id).toBe(academy.lanesId);
     expect(session.location.timezone).toBe('America/New_York');
+    // A parent not linked to Kid1 gets the timetable and no booking (visibility.test.ts has every actor).
+    const asParent = await scheduler.sessions.get({ kind: 'parent' }, { sessionId: ids.jan20! });
+    expect(asParent).toMatchObject({ id: ids.jan20, instructorId: academy.instructorIds[1], facilityId: academy.lanesId });
+    expect(asParent.bookings).toEqual([]);
   });
 
   it('works on a database built without the schema (relational queries need no host setup)', async () => {
