@@ -85,9 +85,11 @@ export async function runPostgresJsExample(databaseUrl: string, log: (line: stri
     }
 
     // Cancelling offers the freed place to the first in the queue, in the same transaction.
-    const { promotion } = await scheduler.bookings.cancel(parentOf('Ben'), { bookingId: bookingIds.get('Ben')!, type: 'student' });
-    const offer = promotion.offered[0]!;
-    const offeredTo = (Object.keys(children) as ChildName[]).find((name) => children[name].id === offer.studentId)!;
+    // Ben's parent is not told who that is; the notification worker (the system) is.
+    await scheduler.bookings.cancel(parentOf('Ben'), { bookingId: bookingIds.get('Ben')!, type: 'student' });
+    const [offer] = (await scheduler.notifications.claim({ kind: 'system' }, {})).filter((note) => note.kind === 'offer');
+    if (!offer) throw new Error('the freed place was not offered');
+    const offeredTo = (Object.keys(children) as ChildName[]).find((name) => children[name].id === offer.student.id)!;
     log(`Ben cancelled: the place is offered to ${offeredTo} until ${local.dayTime(offer.responseDeadline!)}`);
 
     const { booking } = await scheduler.waitlist.accept(parentOf(offeredTo), { waitlistId: offer.id });

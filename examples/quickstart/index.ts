@@ -125,14 +125,15 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     // 6. Tuesday morning Cleo's parent cancels. In the same transaction the place is
     //    offered to the first on the waitlist and held for 24 hours (`offerWindowMinutes`).
     now = new Date('2030-01-08T08:00:00-05:00');
-    const cancellation = await scheduler.bookings.cancel(parentOf('Cleo'), { bookingId: bookingIds.get('Cleo')!, type: 'student', reason: 'Ear infection' });
+    await scheduler.bookings.cancel(parentOf('Cleo'), { bookingId: bookingIds.get('Cleo')!, type: 'student', reason: 'Ear infection' });
     bookingIds.delete('Cleo');
-    const offer = cancellation.promotion.offered[0]!;
-    const offeredTo = Object.values(children).find((c) => c.id === offer.studentId)!;
-    log(`Cleo cancelled; the place is offered to ${offeredTo.name} until ${local.dayTime(offer.responseDeadline!)}`);
-    // The library sends nothing itself: your mailer claims what is owed, sends it, marks it sent.
+    // Cleo's parent is not told who is next (another family's child); the library sends
+    // nothing itself either: your mailer claims what is owed, sends it, marks it sent.
     const system: Actor = { kind: 'system' };
-    for (const note of await scheduler.notifications.claim(system, {})) {
+    const owed = await scheduler.notifications.claim(system, {});
+    const offer = owed.find((note) => note.kind === 'offer')!;
+    log(`Cleo cancelled; the place is offered to ${offer.student.firstName} until ${local.dayTime(offer.responseDeadline!)}`);
+    for (const note of owed) {
       log(`Notification to send (${note.method}): ${note.parent?.firstName} ${note.parent?.lastName}, "${note.student.firstName} can have a place on ${local.dayTime(note.session.startTime)}"`);
       await scheduler.notifications.markSent(system, { waitlistIds: [note.id] });
     }

@@ -146,7 +146,7 @@ describe.each(LEVELS)('at %s', (level) => {
   });
 
   it("the scheduler's own transactions: one child booked into 10 overlapping classes at once is confirmed in one", async () => {
-    const sessions = [];
+    const sessions: Array<{ id: string }> = [];
     for (let i = 0; i < 10; i++) {
       const [room] = await database.query<{ id: string }>(
         `INSERT INTO scheduling.facilities (location_id, code, name) VALUES ('${academy.locationId}', 'K-${level}-${i}-${process.pid}', 'Room') RETURNING id`,

@@ -44,7 +44,7 @@ const scenarioArb = fc.record({
   slots: fc.array(slotArb, { maxLength: 3 }),
   sessions: fc.array(sessionArb, { minLength: 2, maxLength: 5 }),
 });
-type Scenario = fc.infer<typeof scenarioArb>;
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** Runs `work` in a transaction that is always rolled back. */
 async function rolledBack<T>(work: (tx: TestDb) => Promise<T>): Promise<T> {
