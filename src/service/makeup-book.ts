@@ -6,9 +6,11 @@ import { forbidden } from './actor';
 import type { BookingRow } from './attendance-booking';
 import { textInput, uuidInput } from './input-schemas';
 import { actsForStudent } from './makeup-access';
+import { openSessionForBooking } from './booking-write';
 import { notFound } from './references';
 import type { SchedulingDb } from './scheduling-db';
 import type { Actor } from './types';
+import type { PromotionSettings } from './waitlist-promotion';
 
 /**
  * Input of `makeups.book`: the missed (or cancelled) booking to make up, the session
@@ -48,12 +50,14 @@ const MISSED = new Set(['no_show', 'cancelled']);
  *
  * Each original is made up once: its booking row is locked (`FOR UPDATE`) before the
  * check for an existing makeup, so two racing calls serialize and the second sees the
- * first. A cancelled makeup gives the right back. A full session is
- * `CAPACITY_EXCEEDED`, raised by the booking trigger.
+ * first. A cancelled makeup gives the right back. The target session is opened like
+ * every booking (locked, refused when it takes no bookings, offers past their
+ * deadline settled first): a place held by an offer is not free, and a session
+ * without a free place is `CAPACITY_EXCEEDED`.
  *
  * @example
  * ```ts
- * const { booking } = await bookMakeup(tx, { originalBookingId, sessionId, creditsUsed: 1 }, parent, 30);
+ * const { booking } = await bookMakeup(tx, { originalBookingId, sessionId, creditsUsed: 1 }, parent, { windowDays: 30, promotion });
  * booking.isMakeupSession; // true
  * ```
  */
@@ -61,8 +65,9 @@ export async function bookMakeup(
   tx: SchedulingDb,
   input: z.output<typeof bookMakeupSchema>,
   actor: Actor,
-  windowDays: number,
+  settings: { windowDays: number; promotion: PromotionSettings },
 ): Promise<BookMakeupResult> {
+  const { windowDays } = settings;
   const [original] = await tx.select().from(sessionBookings).where(eq(sessionBookings.id, input.originalBookingId)).for('update');
   if (!original) throw notFound('booking', input.originalBookingId, ['originalBookingId']);
   if (!(await actsForStudent(tx, actor, original.studentId))) throw forbidden(actor, 'book a makeup for this student');
@@ -113,6 +118,16 @@ export async function bookMakeup(
     });
   }
 
+  const load = await openSessionForBooking(tx, to.session.id, settings.promotion, async () => {});
+  if (load.freeSpots <= 0) {
+    throw new SchedulingError('CAPACITY_EXCEEDED', `Session ${to.session.sessionId} has no free place for a makeup`, {
+      sessionId: to.session.id,
+      capacity: load.session.capacity,
+      currentBookings: load.session.currentBookings,
+      heldOffers: load.heldOffers,
+      reason: load.heldOffers > 0 ? 'held_offers' : 'full',
+    });
+  }
   const [booking] = await tx
     .insert(sessionBookings)
     .values({

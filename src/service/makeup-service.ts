@@ -3,6 +3,7 @@ import { requireAdministratorForCredits } from './administrator-decisions';
 import { bookMakeup, bookMakeupSchema } from './makeup-book';
 import { defineOperation } from './operation';
 import type { ServiceContext } from './service-context';
+import { promotionSettings } from './waitlist-promotion';
 
 /**
  * `scheduler.makeups`: a student who missed or cancelled a session books a makeup in
@@ -19,12 +20,17 @@ import type { ServiceContext } from './service-context';
 export function createMakeupService(ctx: ServiceContext) {
   return {
     /** Books a makeup for a missed or cancelled booking (once per original). */
-    book: defineOperation(ctx, bookMakeupSchema, (tx, input, actor) => bookMakeup(tx, input, actor, ctx.makeupWindowDays), {
-      authorize: (actor, input) => {
-        if (actor.kind === 'instructor') throw forbidden(actor, 'book a makeup');
-        requireAdministratorForCredits(actor, input.creditsUsed);
+    book: defineOperation(
+      ctx,
+      bookMakeupSchema,
+      (tx, input, actor) => bookMakeup(tx, input, actor, { windowDays: ctx.makeupWindowDays, promotion: promotionSettings(ctx) }),
+      {
+        authorize: (actor, input) => {
+          if (actor.kind === 'instructor') throw forbidden(actor, 'book a makeup');
+          requireAdministratorForCredits(actor, input.creditsUsed);
+        },
       },
-    }),
+    ),
   };
 }
 

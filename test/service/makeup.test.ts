@@ -128,6 +128,28 @@ describe('makeups.book', () => {
     expect((await scheduler.makeups.book({ kind: 'student', studentId: academy.studentIds[1]! }, { originalBookingId: own.bookingId, sessionId: own.session.id })).booking.studentId).toBe(academy.studentIds[1]);
   });
 
+  it('never takes a place held by an offer; an offer past its deadline is settled first, and its place goes to the queue', async () => {
+    const { bookingId, session } = await missed(3, 'no_show', { days: 13, sessionType: 'private', capacity: 2 });
+    await book(database.db, session.id, academy.studentIds[4]!);
+    const offer = (deadline: string) =>
+      database.query(
+        `INSERT INTO scheduling.session_waitlist (session_id, student_id, position, status, response_deadline)
+         VALUES ('${session.id}', '${academy.studentIds[5]}', 1, 'offered', '${deadline}')`,
+      );
+    await offer('2030-01-02T00:00:00Z');
+    expect(await refused(() => scheduler.makeups.book(admin(), { originalBookingId: bookingId, sessionId: session.id }))).toMatchObject({
+      code: 'CAPACITY_EXCEEDED',
+      details: { sessionId: session.id, heldOffers: 1 },
+    });
+    // The same offer past its deadline (the clock says 2030-01-01, so move the deadline back):
+    // it expires, nobody else is waiting, and the makeup takes the place.
+    await database.query(`UPDATE scheduling.session_waitlist SET response_deadline = '2029-12-31T00:00:00Z' WHERE session_id = '${session.id}'`);
+    const { booking } = await scheduler.makeups.book(admin(), { originalBookingId: bookingId, sessionId: session.id });
+    expect(booking.bookingStatus).toBe('confirmed');
+    const [entry] = await database.query<{ status: string }>(`SELECT status FROM scheduling.session_waitlist WHERE session_id = '${session.id}'`);
+    expect(entry!.status).toBe('expired');
+  });
+
   it('a cancelled makeup gives the right back', async () => {
     const { bookingId, session } = await missed(2, 'no_show', { days: 11 });
     const { booking } = await scheduler.makeups.book(admin(), { originalBookingId: bookingId, sessionId: session.id });
