@@ -43,6 +43,28 @@ async function resetSchoolPolicy(scene: Scene) {
   await scene.run(`UPDATE scheduling.capacity_policies SET max_capacity = 30 WHERE session_type = 'school'`);
 }
 
+/**
+ * An instructor (own limit 1) with a Tuesday slot 09:00-13:00 UTC that allows two
+ * classes at once, one class 10:00-11:00 already there, and `rooms` free rooms at a
+ * UTC location for the classes an attack adds 10:30-11:30. `boundTo: 'location'` ties
+ * the slot to that location (otherwise it applies everywhere); `max` is the slot's limit.
+ */
+async function instructorWithSlot(scene: Scene, rooms: number, options: { boundTo?: 'location'; max?: number } = {}) {
+  const day = scene.day();
+  const location = await scene.newLocation('UTC');
+  const instructor = await scene.newInstructor(1);
+  const [slot] = await scene.run<{ id: string }>(
+    `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, max_concurrent_sessions, location_id)
+     VALUES ('${instructor}', 'regular', 2, '09:00', '13:00', '2031-01-01', ${options.max ?? 2}, ${options.boundTo ? `'${location}'` : 'NULL'}) RETURNING id`,
+  );
+  await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: location }), instructorId: instructor, locationId: location });
+  const facilities: string[] = [];
+  for (let i = 0; i < rooms; i++) facilities.push(await scene.newFacility({ locationId: location }));
+  const addClass = (i: number) =>
+    sessionInsert(scene.academy, { start: at(day, '10:30'), end: at(day, '11:30'), facilityId: facilities[i]!, instructorId: instructor, locationId: location });
+  return { day, location, instructor, slot: slot!.id, facilities, addClass, academy: scene.academy };
+}
+
 const defineAttack = <Ctx,>(attack: Attack<Ctx>) => attack as unknown as Attack;
 const at = (day: string, time: string) => `${day}T${time}:00Z`;
 const sql = (tx: postgres.TransactionSql, text: string) => tx.unsafe(text);
@@ -214,19 +236,7 @@ export const ATTACKS: readonly Attack[] = [
       name: `an availability slot (${how}) racing classes it allows`,
       targets: [target('G2', 'instructor_availability', 'INSERT, UPDATE')],
       attempts: 9,
-      async prepare(scene) {
-        const day = scene.day();
-        const location = await scene.newLocation('UTC');
-        const instructor = await scene.newInstructor(1);
-        const [slot] = await scene.run<{ id: string }>(
-          `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, max_concurrent_sessions)
-           VALUES ('${instructor}', 'regular', 2, '09:00', '13:00', '2031-01-01', 2) RETURNING id`,
-        );
-        await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: location }), instructorId: instructor, locationId: location });
-        const facilities = [];
-        for (let i = 0; i < 9; i++) facilities.push(await scene.newFacility({ locationId: location }));
-        return { day, location, instructor, slot: slot!.id, facilities, scene };
-      },
+      prepare: (scene) => instructorWithSlot(scene, 9),
       attempt: (t, c, i) =>
         t.inTransaction((tx) => {
           if (i % 3 === 0) {
@@ -239,7 +249,7 @@ export const ATTACKS: readonly Attack[] = [
             }[how];
             return sql(tx, change);
           }
-          return sql(tx, sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facilities[i]!, instructorId: c.instructor, locationId: c.location }));
+          return sql(tx, c.addClass(i));
         }),
     }),
   ),
@@ -247,48 +257,22 @@ export const ATTACKS: readonly Attack[] = [
     name: 'TRUNCATE of all availability racing classes it allows',
     targets: [target('G2', 'instructor_availability', 'TRUNCATE')],
     attempts: 6,
-    async prepare(scene) {
-      const day = scene.day();
-      const location = await scene.newLocation('UTC');
-      const instructor = await scene.newInstructor(1);
-      await scene.run(
-        `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, max_concurrent_sessions)
-         VALUES ('${instructor}', 'regular', 2, '09:00', '13:00', '2031-01-01', 2)`,
-      );
-      await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: location }), instructorId: instructor, locationId: location });
-      const facilities = [];
-      for (let i = 0; i < 6; i++) facilities.push(await scene.newFacility({ locationId: location }));
-      return { day, location, instructor, facilities, scene };
-    },
+    prepare: (scene) => instructorWithSlot(scene, 6),
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i === 0
-          ? 'TRUNCATE scheduling.instructor_availability'
-          : sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facilities[i]!, instructorId: c.instructor, locationId: c.location })),
+        sql(tx, i === 0 ? 'TRUNCATE scheduling.instructor_availability' : c.addClass(i)),
       ),
   }),
   defineAttack({
     name: "a location's time zone changed racing classes its slot allows",
     targets: [target('G2', 'locations', 'UPDATE OF timezone')],
     attempts: 9,
-    async prepare(scene) {
-      const day = scene.day();
-      const location = await scene.newLocation('UTC');
-      const instructor = await scene.newInstructor(1);
-      await scene.run(
-        `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, max_concurrent_sessions, location_id)
-         VALUES ('${instructor}', 'regular', 2, '09:00', '13:00', '2031-01-01', 2, '${location}')`,
-      );
-      await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: location }), instructorId: instructor, locationId: location });
-      const facilities = [];
-      for (let i = 0; i < 9; i++) facilities.push(await scene.newFacility({ locationId: location }));
-      return { day, location, instructor, facilities, scene };
-    },
+    prepare: (scene) => instructorWithSlot(scene, 9, { boundTo: 'location' }),
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
         sql(tx, i % 3 === 0
           ? `UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${c.location}'`
-          : sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facilities[i]!, instructorId: c.instructor, locationId: c.location })),
+          : c.addClass(i)),
       ),
   }),
   defineAttack({
@@ -317,19 +301,7 @@ export const ATTACKS: readonly Attack[] = [
     name: 'sessions.create (the scheduler) racing availability.deactivate',
     targets: [target('G2', 'instructor_availability', 'INSERT, UPDATE'), target('G2', 'sessions', 'INSERT')],
     attempts: 8,
-    async prepare(scene) {
-      const day = scene.day();
-      const location = await scene.newLocation('UTC');
-      const instructor = await scene.newInstructor(1);
-      const [slot] = await scene.run<{ id: string }>(
-        `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, max_concurrent_sessions)
-         VALUES ('${instructor}', 'regular', 2, '09:00', '13:00', '2031-01-01', 2) RETURNING id`,
-      );
-      await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: location }), instructorId: instructor, locationId: location });
-      const facilities = [];
-      for (let i = 0; i < 8; i++) facilities.push(await scene.newFacility({ locationId: location }));
-      return { day, location, instructor, slot: slot!.id, facilities, academy: scene.academy };
-    },
+    prepare: (scene) => instructorWithSlot(scene, 8),
     attempt: (t, c, i) => {
       const admin = { kind: 'admin' as const, userId: c.academy.adminId };
       if (i % 4 === 0) return t.scheduler.availability.deactivate(admin, { availabilityId: c.slot });

@@ -9,10 +9,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TransactionRollbackError, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { createScheduler } from '../../src';
 import { isSchedulingError } from '../../src/errors';
-import { type TestDb, useTestDatabase } from '../support/database';
+import { type TestDb, rolledBack, useTestDatabase } from '../support/database';
 import { type Academy, seedAcademy } from '../support/fixtures';
 
 const database = useTestDatabase();
@@ -46,19 +46,6 @@ const scenarioArb = fc.record({
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** Runs `work` in a transaction that is always rolled back. */
-async function rolledBack<T>(work: (tx: TestDb) => Promise<T>): Promise<T> {
-  let result: T | undefined;
-  await database.db
-    .transaction(async (tx) => {
-      result = await work(tx as unknown as TestDb);
-      tx.rollback();
-    })
-    .catch((error) => {
-      if (!(error instanceof TransactionRollbackError)) throw error;
-    });
-  return result as T;
-}
 
 async function inSavepoint(tx: TestDb, work: (sp: TestDb) => Promise<void>): Promise<boolean> {
   try {
@@ -107,7 +94,7 @@ const insertSessionSql = (coach: string, s: { from: number; length: number }, i:
 
 /** Inserts the sessions in this order; true when every insert was accepted. */
 async function allAccepted(scenario: Scenario, order: number[]): Promise<boolean> {
-  return rolledBack(async (tx) => {
+  return rolledBack(database.db, async (tx) => {
     const coach = await setUp(tx, scenario);
     return inSavepoint(tx, async (sp) => {
       for (const i of order) await sp.execute(insertSessionSql(coach, scenario.sessions[i]!, i));
@@ -118,7 +105,7 @@ async function allAccepted(scenario: Scenario, order: number[]): Promise<boolean
 /** The instructor-limit findings of verifyIntegrity for this instructor after `write`. */
 async function findingsAfter(scenario: Scenario, write: (tx: TestDb, coach: string) => Promise<void>) {
   const scheduler = createScheduler({ db: database.db });
-  return rolledBack(async (tx) => {
+  return rolledBack(database.db, async (tx) => {
     const coach = await setUp(tx, scenario);
     await write(tx, coach);
     const findings = await scheduler.maintenance.verifyIntegrity(system, {}, { tx });

@@ -6,10 +6,10 @@
  * administrator override, go through and record the conflicts it creates.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TransactionRollbackError, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/internal/db';
 import { toSchedulingError } from '../../src/internal/database-errors';
-import { type TestDb, useTestDatabase } from '../support/database';
+import { rolledBack, useTestDatabase } from '../support/database';
 import { databaseDigest } from '../support/digest';
 import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 
@@ -43,19 +43,6 @@ async function expectRefused(statements: string[], code: string, details: Record
   return error;
 }
 
-/** Runs `work` in a transaction that is rolled back afterwards; returns what `work` returned. */
-async function rolledBack<T>(work: (tx: TestDb) => Promise<T>): Promise<T> {
-  let result: T | undefined;
-  await database.db
-    .transaction(async (tx) => {
-      result = await work(tx as unknown as TestDb);
-      tx.rollback();
-    })
-    .catch((error) => {
-      if (!(error instanceof TransactionRollbackError)) throw error;
-    });
-  return result as T;
-}
 
 function pick(value: Record<string, unknown>, keys: string[]) {
   return Object.fromEntries(keys.map((key) => [key, value[key]]));
@@ -232,7 +219,7 @@ describe('derived data', () => {
   it('TRUNCATE of the bookings sets every counter back to 0', async () => {
     const session = await insertSession(database.db, academy, { instructorId: null, facilityId: await newFacility(), startTime: at('2030-03-03T15:00:00Z'), endTime: at('2030-03-03T16:00:00Z') });
     await inTransaction([`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${session.id}', '${academy.studentIds[0]}')`]);
-    const left = await rolledBack(async (tx) => {
+    const left = await rolledBack(database.db, async (tx) => {
       await tx.execute(sql`TRUNCATE scheduling.session_bookings`);
       return queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM scheduling.sessions WHERE current_bookings <> 0`);
     });

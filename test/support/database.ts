@@ -10,7 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { sql, type SQL } from 'drizzle-orm';
+import { TransactionRollbackError, sql, type SQL } from 'drizzle-orm';
 import * as schema from '../../src/schema';
 import { createTestDatabase } from '../../src/testing';
 import { queryRows } from '../../src/internal/db';
@@ -97,4 +97,18 @@ export function schemaLessDb(database: TestDatabase): TestDb {
   const client = (database.db as unknown as { $client: never }).$client;
   const build = { pglite: drizzlePglite, 'postgres-js': drizzlePostgres, 'node-postgres': drizzleNodePostgres }[database.driver] as (c: never) => unknown;
   return build(client) as TestDb;
+}
+
+/** Runs `work` in a transaction that is always rolled back afterwards; returns what `work` returned. */
+export async function rolledBack<T>(db: TestDb, work: (tx: TestDb) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  await db
+    .transaction(async (tx) => {
+      result = await work(tx as unknown as TestDb);
+      tx.rollback();
+    })
+    .catch((error) => {
+      if (!(error instanceof TransactionRollbackError)) throw error;
+    });
+  return result as T;
 }
