@@ -17,8 +17,12 @@ import { findAvailableInstructors, findAvailableInstructorsSchema, freeSlots, fr
 /** An availability change as the actor sees it: an instructor gets the mismatches it recorded without their financial impact. */
 async function asSeenBy(tx: SchedulingDb, actor: Actor, result: AvailabilityChangeResult): Promise<AvailabilityChangeResult> {
   const viewer = await loadViewer(tx, actor);
-  return { availability: result.availability, mismatches: visibleRows(result.mismatches, (row) => redactConflict(viewer, row)) };
+  const seen = (rows: AvailabilityChangeResult['mismatches']) => visibleRows(rows, (row) => redactConflict(viewer, row));
+  return { availability: result.availability, mismatches: seen(result.mismatches), overloads: seen(result.overloads) };
 }
+
+/** Availability changes take `override` (administrators only): see `addAvailabilitySchema`. */
+const overridable = { override: (input: { override: boolean }) => input.override };
 
 /**
  * `scheduler.availability`: instructors' availability slots and who is free when.
@@ -32,19 +36,19 @@ async function asSeenBy(tx: SchedulingDb, actor: Actor, result: AvailabilityChan
 export function createAvailabilityService(ctx: ServiceContext) {
   return {
     /** Adds a slot (regular, temporary or exception). */
-    add: defineOperation(ctx, addAvailabilitySchema, async (tx, input, actor) => asSeenBy(tx, actor, await writeAvailability(tx, null, input, actor, ctx.now()))),
+    add: defineOperation(ctx, addAvailabilitySchema, async (tx, input, actor) => asSeenBy(tx, actor, await writeAvailability(tx, null, input, actor, ctx.now())), overridable),
     /** Changes a slot. */
     update: defineOperation(ctx, updateAvailabilitySchema, async (tx, input, actor) => {
-      const { availabilityId, ...changes } = input;
+      const { availabilityId, override: _override, ...changes } = input;
       const existing = await lockAvailability(tx, availabilityId);
       const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       return asSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, ...defined, isActive: existing.isActive ?? true }, actor, ctx.now()));
-    }),
+    }, overridable),
     /** Deactivates a slot (kept for history). */
     deactivate: defineOperation(ctx, deactivateAvailabilitySchema, async (tx, input, actor) => {
       const existing = await lockAvailability(tx, input.availabilityId);
       return asSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, isActive: false }, actor, ctx.now()));
-    }),
+    }, overridable),
     /** Instructors free to teach `[start, end)` at a location (administrators: it shows every instructor's email and workload). */
     findAvailableInstructors: defineOperation(ctx, findAvailableInstructorsSchema, (tx, input) => findAvailableInstructors(tx, input), {
       authorize: (actor) => requireAdministrator(actor, 'look up which instructors are free'),

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, ne, or, isNull } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, ne, or, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../errors';
 import { availabilityRowSchema, localDateSchema, parseInput, timeOfDaySchema } from '../domain';
@@ -14,6 +14,14 @@ import type { SchedulingDb } from './scheduling-db';
 import type { ConflictRow } from './sessions-write';
 import type { Actor } from './types';
 import { CONFLICT_SEVERITY } from '../domain';
+
+/**
+ * `override: true` (administrators only): a change that lowers the limit of sessions
+ * it covered (a limit, a deactivation, a day off) goes through, and each session now
+ * over its limit is recorded as a resolved conflict (`overloads` in the result)
+ * instead of the change being refused with `INSTRUCTOR_DOUBLE_BOOKED`.
+ */
+const overrideInput = z.boolean().default(false);
 
 const slotFields = {
   instructorId: uuidInput,
@@ -40,7 +48,7 @@ const slotFields = {
  * addAvailabilitySchema.parse({ instructorId, availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00', endTime: '12:00', effectiveFrom: '2030-01-01' });
  * ```
  */
-export const addAvailabilitySchema = z.strictObject(slotFields);
+export const addAvailabilitySchema = z.strictObject({ ...slotFields, override: overrideInput });
 const partialSlot = Object.fromEntries(Object.entries(slotFields).filter(([k]) => k !== 'instructorId').map(([k, v]) => [k, v.optional()])) as {
   [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodOptional<(typeof slotFields)[K]>;
 };
@@ -52,7 +60,7 @@ const partialSlot = Object.fromEntries(Object.entries(slotFields).filter(([k]) =
  * updateAvailabilitySchema.parse({ availabilityId, endTime: '13:00' });
  * ```
  */
-export const updateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, ...partialSlot });
+export const updateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, ...partialSlot, override: overrideInput });
 /**
  * Input of `availability.deactivate`.
  *
@@ -61,7 +69,7 @@ export const updateAvailabilitySchema = z.strictObject({ availabilityId: uuidInp
  * deactivateAvailabilitySchema.parse({ availabilityId });
  * ```
  */
-export const deactivateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput });
+export const deactivateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, override: overrideInput });
 
 type AvailabilityRowDb = typeof instructorAvailability.$inferSelect;
 
@@ -70,6 +78,8 @@ export interface AvailabilityChangeResult {
   availability: AvailabilityRowDb;
   /** Availability mismatches newly recorded for the instructor's future sessions now outside their availability. */
   mismatches: ConflictRow[];
+  /** Under `override`: the sessions the change left over their limit, recorded as resolved conflicts. */
+  overloads: ConflictRow[];
 }
 
 /** How far ahead sessions are re-checked after an availability change. */
@@ -90,7 +100,7 @@ const RECHECK_DAYS = 365;
 export async function writeAvailability(
   tx: SchedulingDb,
   existing: AvailabilityRowDb | null,
-  values: z.output<typeof addAvailabilitySchema> & { isActive?: boolean },
+  values: Omit<z.output<typeof addAvailabilitySchema>, 'override'> & { isActive?: boolean },
   actor: Actor,
   now: Date,
 ): Promise<AvailabilityChangeResult> {
@@ -137,7 +147,23 @@ export async function writeAvailability(
   const [availability] = existing
     ? await tx.update(instructorAvailability).set({ ...normalized, updatedAt: now }).where(eq(instructorAvailability.id, existing.id)).returning()
     : await tx.insert(instructorAvailability).values({ ...normalized, createdBy: actor.userId ?? null }).returning();
-  return { availability: availability!, mismatches: await recordFutureMismatches(tx, instructor.id, actor, now) };
+  return { availability: availability!, mismatches: await recordFutureMismatches(tx, instructor.id, actor, now), overloads: await overloadsRecordedNow(tx, instructor.id) };
+}
+
+/** What the availability trigger recorded under an override in this transaction (its `detected_at` is the transaction's `now()`). */
+async function overloadsRecordedNow(tx: SchedulingDb, instructorId: string): Promise<ConflictRow[]> {
+  return tx
+    .select()
+    .from(scheduleConflicts)
+    .where(
+      and(
+        eq(scheduleConflicts.instructorId, instructorId),
+        eq(scheduleConflicts.conflictType, 'instructor_double_booking'),
+        eq(scheduleConflicts.resolutionMethod, 'manual_override'),
+        sql`${scheduleConflicts.detectedAt} = now()`,
+      ),
+    )
+    .orderBy(scheduleConflicts.conflictId);
 }
 
 /**

@@ -74,6 +74,43 @@ describe('availability slots', () => {
   });
 });
 
+describe('lowering availability under sessions that use it', () => {
+  it('update, deactivate and a day off are refused naming the sessions; under an override they go through and record the overloads', async () => {
+    const admin = adminOf(academy);
+    const coach = academy.instructorIds[2]!;
+    // Two classes at once on Monday 2030-01-14, 10:00 New York, allowed by a slot for two.
+    const { availability } = await scheduler.availability.add(admin, monday(coach, '09:00', '12:00', { maxConcurrentSessions: 2 }));
+    const rooms = [academy.poolId, academy.lanesId];
+    const sessions = [];
+    for (const [i, room] of rooms.entries()) {
+      sessions.push((await scheduler.sessions.create(admin, createInput(academy, { instructorId: coach, facilityId: room, startTime: at(`2030-01-14T15:${i}0:00Z`), endTime: at('2030-01-14T16:00:00Z') }))).session);
+    }
+    const ids = sessions.map((x) => x.id).sort();
+    const dayOff = { instructorId: coach, availabilityType: 'exception' as const, specificDate: '2030-01-14', startTime: '00:00', endTime: '23:59', effectiveFrom: '2030-01-14', maxConcurrentSessions: 0 };
+    for (const attempt of [
+      () => scheduler.availability.update(admin, { availabilityId: availability.id, maxConcurrentSessions: 1 }),
+      () => scheduler.availability.deactivate(admin, { availabilityId: availability.id }),
+      () => scheduler.availability.add(admin, dayOff),
+    ]) {
+      const error = await refused(attempt);
+      expect({ code: error.code, reason: error.details.reason, ids: [...(error.details.conflictingSessionIds as string[])].sort() }).toEqual({
+        code: 'INSTRUCTOR_DOUBLE_BOOKED',
+        reason: 'limit_lowered',
+        ids,
+      });
+    }
+    // An instructor may not override.
+    expect((await refused(() => scheduler.availability.deactivate({ kind: 'instructor', instructorId: coach }, { availabilityId: availability.id, override: true }))).code).toBe('FORBIDDEN');
+    const { availability: off, overloads } = await scheduler.availability.deactivate(admin, { availabilityId: availability.id, override: true });
+    expect(off.isActive).toBe(false);
+    expect(overloads.map((c) => [c.conflictType, c.status, c.resolutionMethod])).toEqual([
+      ['instructor_double_booking', 'resolved', 'manual_override'],
+      ['instructor_double_booking', 'resolved', 'manual_override'],
+    ]);
+    expect(new Set(overloads.map((c) => c.sessionId))).toEqual(new Set(ids));
+  });
+});
+
 describe('who is free', () => {
   it('findAvailableInstructors compares dates, exceptions and existing sessions, not just weekday and times', async () => {
     const admin = adminOf(academy);
