@@ -6,6 +6,12 @@ import { isValidTimeZone } from './time-zone';
  * the way Drizzle returns Postgres `date` and `time` columns: strings.
  */
 
+/*
+ * A failed format check here ends the value's validation (`abort`): otherwise zod
+ * would go on to run the refinements of the object holding it (date order, time
+ * order) on a string that is not a date or a time.
+ */
+
 /**
  * A calendar date `YYYY-MM-DD` (a real date, years 1000–9999), as Drizzle returns `date`.
  *
@@ -16,9 +22,9 @@ import { isValidTimeZone } from './time-zone';
  */
 export const localDateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .pipe(z.iso.date('not a real calendar date'))
-  .refine((value) => Number(value.slice(0, 4)) >= 1000, 'years before 1000 are not supported');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })
+  .pipe(z.iso.date({ message: 'not a real calendar date', abort: true }))
+  .refine((value) => Number(value.slice(0, 4)) >= 1000, { message: 'years before 1000 are not supported', abort: true });
 
 /**
  * A wall-clock time `HH:MM` or `HH:MM:SS` (`24:00[:00]` = end of day), as Drizzle returns `time`.
@@ -30,10 +36,13 @@ export const localDateSchema = z
  */
 export const timeOfDaySchema = z
   .string()
-  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/, 'expected a time as HH:MM or HH:MM:SS');
+  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/, { message: 'expected a time as HH:MM or HH:MM:SS', abort: true });
 
 /**
- * An instant: a `Date` that is not `Invalid Date`.
+ * An instant: a `Date` that is not `Invalid Date`. The domain takes `Date`s only;
+ * strings are parsed at the service's edge, where only ISO-8601 with an offset or `Z`
+ * is an instant (`instantInput`): a zone-less or date-only string is refused there,
+ * never read in some guessed zone.
  *
  * @example
  * ```ts

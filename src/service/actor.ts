@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SchedulingError } from '../errors';
-import { parseInput } from '../domain';
+import { copyPlainData, parseInput } from '../domain/validate';
 import type { Actor } from './types';
 
 const id = z.guid('expected a uuid');
@@ -23,7 +23,10 @@ export const actorSchema = z.strictObject({
 });
 
 /**
- * Validates an actor (`INVALID_INPUT` at path `actor.…`).
+ * Validates an actor (`INVALID_INPUT` at path `actor.…`). Only the actor's own data
+ * properties count: a `kind` inherited from a prototype, a getter, a class instance
+ * or a Proxy that throws is refused, so nobody becomes an admin by what an object
+ * inherits.
  *
  * @example
  * ```ts
@@ -31,7 +34,7 @@ export const actorSchema = z.strictObject({
  * ```
  */
 export function parseActor(actor: unknown): Actor {
-  return parseInput(actorSchema, actor, { prefix: ['actor'], argument: 'actor' });
+  return parseInput(actorSchema, copyPlainData(actor, ['actor']), { prefix: ['actor'], argument: 'actor' });
 }
 
 /**

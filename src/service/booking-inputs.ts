@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantInput, moneyInput, textInput, uuidInput, storableText } from './input-schemas';
+import { instantInput, moneyInput, requireRangeOrder, textInput, uuidInput, storableText } from './input-schemas';
 
 /*
  * Input schemas of `scheduler.bookings`. Bookings and waitlist entries are named by
@@ -54,7 +54,10 @@ export const bookManySchema = z
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
+    // Runs after a field failed without aborting too (a malformed uuid): compare strings only.
+    if (!Array.isArray(value.students)) return;
     value.students.forEach((s, i) => {
+      if (typeof s?.studentId !== 'string') return;
       if (seen.has(s.studentId)) ctx.addIssue({ code: 'custom', path: ['students', i, 'studentId'], message: 'a student appears twice' });
       seen.add(s.studentId);
     });
@@ -133,5 +136,4 @@ export const participantsSchema = z.strictObject({ sessionId: uuidInput });
  */
 export const familyScheduleSchema = z
   .strictObject({ parentId: uuidInput, from: instantInput, until: instantInput })
-  .refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] })
-  .refine((v) => v.until.getTime() - v.from.getTime() <= 366 * 86_400_000, { message: 'at most a year at a time', path: ['until'] });
+  .superRefine(requireRangeOrder('from', 'until', 366, 'at most a year at a time'));

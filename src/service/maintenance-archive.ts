@@ -1,11 +1,10 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { parseInput } from '../domain';
 import { queryRows } from '../internal/db';
 import { sessionBookingsArchive } from '../schema';
 import { requireAdministrator } from './actor';
 import { instantInput } from './input-schemas';
-import { type Operation, defineOperation } from './operation';
+import { type Operation, defineOperation, parseOperationInput, withInputSchema } from './operation';
 import type { SchedulingDb } from './scheduling-db';
 import type { ServiceContext } from './service-context';
 
@@ -104,8 +103,8 @@ export function createArchiveBookings(ctx: ServiceContext): Operation<ArchiveBoo
   const batch = defineOperation(ctx, batchSchema, (tx, input) => archiveBookingsBatch(tx, input), {
     authorize: (actor) => requireAdministrator(actor, 'archive bookings'),
   });
-  return async (actor, rawInput, options) => {
-    const input = parseInput(archiveBookingsSchema, rawInput, { argument: 'input' });
+  const archive: Operation<ArchiveBookingsInput, ArchiveResult> = async (actor, rawInput, options) => {
+    const input = parseOperationInput(archiveBookingsSchema, rawInput);
     const result: ArchiveResult = { archived: 0, alreadyArchived: 0, batches: 0 };
     while (input.maxBatches === undefined || result.batches < input.maxBatches) {
       const { moved, alreadyArchived } = await batch(actor, { olderThan: input.olderThan, batchSize: input.batchSize }, options);
@@ -116,4 +115,5 @@ export function createArchiveBookings(ctx: ServiceContext): Operation<ArchiveBoo
     }
     return result;
   };
+  return withInputSchema(archive, archiveBookingsSchema);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../domain';
 import { PATTERN_TYPES } from '../schema';
-import { instantInput, requireTimeOrder, textInput, uuidInput, storableText } from './input-schemas';
+import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from './input-schemas';
 import { createSessionSchema } from './session-inputs';
 
 /** A series has at most this many occurrences (more is `INVALID_INPUT`, reason `too_many_occurrences`). */
@@ -43,7 +43,7 @@ export const seriesPatternSchema = z
     daysOfWeek: z.array(z.number().int().min(0).max(6)).min(1).max(7).nullish(),
     startDate: localDateSchema,
     endDate: localDateSchema.nullish(),
-    maxOccurrences: z.number().int().min(1).nullish(),
+    maxOccurrences: z.number().int().min(1).max(INT4_MAX).nullish(),
     startTime: timeOfDaySchema,
     endTime: timeOfDaySchema,
     skipHolidays: z.boolean().default(true),
@@ -141,7 +141,7 @@ export const extendSeriesSchema = z
   .strictObject({
     patternId: uuidInput,
     endDate: localDateSchema.optional(),
-    maxOccurrences: z.number().int().min(1).optional(),
+    maxOccurrences: z.number().int().min(1).max(INT4_MAX).optional(),
     mode: seriesModeSchema.default('all-or-nothing'),
     override: z.boolean().default(false),
   })

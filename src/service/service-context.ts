@@ -1,5 +1,7 @@
 import { SchedulingError } from '../errors';
-import { type CapacityPolicy, parseInput, resolveCapacityPolicy } from '../domain';
+import { type CapacityPolicy, resolveCapacityPolicy } from '../domain';
+import { copyOwnProperties, copyPlainData, parseInput } from '../domain/validate';
+import { drizzleDatabaseInput, isDrizzlePgDatabase } from './input-schemas';
 import { z } from 'zod';
 import type { SchedulerOptions } from './types';
 import { type RunInTransaction, createTransactionRunner } from './transaction';
@@ -19,13 +21,26 @@ export interface ServiceContext {
   run: RunInTransaction;
 }
 
+/**
+ * A `withReplicas()` wrapper's primary: the scheduler only reads and writes in
+ * transactions, which the wrapper sends to the primary anyway.
+ */
+function primaryOf(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || isDrizzlePgDatabase(value)) return value;
+  try {
+    const primary = Object.getOwnPropertyDescriptor(value, '$primary')?.value as unknown;
+    return isDrizzlePgDatabase(primary) ? primary : value;
+  } catch {
+    return value;
+  }
+}
+
 const optionsSchema = z.object({
-  db: z.custom<object>((value) => typeof value === 'object' && value !== null && typeof (value as { transaction?: unknown }).transaction === 'function', {
-    message: 'expected a Drizzle PostgreSQL database',
-  }),
+  db: z.preprocess(primaryOf, drizzleDatabaseInput),
   policy: z.unknown().optional(),
   now: z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' }).optional(),
   maxRetries: z.number().int().min(0).max(20).optional(),
+  isolationLevel: z.enum(['read committed', 'repeatable read', 'serializable']).optional(),
   offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
   promotionMode: z.enum(['offer', 'auto']).optional(),
   lateAfterMinutes: z.number().int().min(0).max(24 * 60).optional(),
@@ -38,15 +53,22 @@ const optionsSchema = z.object({
  * construction) and builds the shared context. The capacity policy is synced into
  * the database once per scheduler, inside its first transaction.
  *
+ * Options are read from their own properties only (inherited ones, getters and class
+ * instances are refused; the policy is read as plain data), and `db` must be a real
+ * Drizzle PostgreSQL database or transaction — or `withReplicas()` of one, whose
+ * primary is used.
+ *
  * @example
  * ```ts
  * const context = createServiceContext({ db, policy: { school: { max: 40 } } });
  * ```
  */
 export function createServiceContext(options: SchedulerOptions): ServiceContext {
-  const parsed = parseInput(optionsSchema, options, { argument: 'options' });
-  const policy = resolveCapacityPolicy(options.policy);
-  const clock = options.now ?? (() => new Date());
+  const own = copyOwnProperties(options);
+  if (own.policy !== undefined) own.policy = copyPlainData(own.policy, ['policy']);
+  const parsed = parseInput(optionsSchema, own, { argument: 'options' });
+  const policy = resolveCapacityPolicy(parsed.policy as SchedulerOptions['policy']);
+  const clock = parsed.now ?? (() => new Date());
   const now = () => {
     const value = clock();
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
@@ -56,8 +78,9 @@ export function createServiceContext(options: SchedulerOptions): ServiceContext 
   };
   let policySynced = false;
   const runner = createTransactionRunner({
-    db: options.db,
+    db: parsed.db,
     maxRetries: parsed.maxRetries ?? 3,
+    isolationLevel: parsed.isolationLevel,
     needsPrepare: () => !policySynced,
     prepare: (tx) => syncCapacityPolicy(tx, policy),
     prepared: () => {

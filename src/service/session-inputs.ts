@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sessionTypeSchema } from '../domain';
-import { instantInput, moneyInput, percentageInput, requireTimeOrder, textInput, uuidInput, storableText } from './input-schemas';
+import { INT4_MAX, instantInput, moneyInput, percentageInput, requireTimeOrder, textInput, uuidInput, storableText } from './input-schemas';
 
 /** Fields of a session a caller may set on create and change on update. */
 const sessionFields = {
@@ -16,9 +16,9 @@ const sessionFields = {
   description: textInput.nullish(),
   startTime: instantInput,
   endTime: instantInput,
-  // Range checks belong to the capacity policy (CAPACITY_POLICY_VIOLATION), not to zod.
-  capacity: z.number().int(),
-  minParticipants: z.number().int().min(1),
+  // Range checks belong to the capacity policy (CAPACITY_POLICY_VIOLATION), not to zod; zod only keeps them storable.
+  capacity: z.number().int().min(-INT4_MAX).max(INT4_MAX),
+  minParticipants: z.number().int().min(1).max(INT4_MAX),
   specialRequirements: textInput.nullish(),
   equipmentNeeded: z.array(storableText(z.string().max(255))).max(100).nullish(),
   preparationNotes: textInput.nullish(),

@@ -1,10 +1,12 @@
 /**
  * Every public scheduler method, called with arbitrary and boundary input (wrong
- * types, huge strings, NaN and invalid dates, unknown ids, SQL-looking strings,
- * emoji, zones that do not exist, ranges of 100 years): each call ends in a result or
- * a SchedulingError with a documented code — never a raw driver error, never a hang —
- * and after each refusal the database is byte-for-byte unchanged (a digest of every
- * table). Methods are discovered from the scheduler object, so new ones are covered.
+ * types, huge strings, NaN and invalid dates, zone-less and date-only instants, unknown
+ * ids, SQL-looking strings, emoji, zones that do not exist, ranges of 100 years): each
+ * call ends in a result or a SchedulingError with a documented code — never a raw
+ * driver error, never a hang — and after each refusal the database is byte-for-byte
+ * unchanged (a digest of every table). Methods are discovered from the scheduler
+ * object, so new ones are covered; hostile-fields.property.test.ts aims a hostile
+ * value at each field of each method.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -22,7 +24,7 @@ const digest = () => databaseDigest(database.db);
 
 const UNKNOWN_UUID = '7d1f3c3e-9d5b-4a55-8f6f-0e8c1d2b3a4f';
 const hostileString = fc.oneof(
-  fc.constantFrom("'; DROP TABLE scheduling.sessions; --", 'Robert"); DELETE FROM users;--', '🏊‍♀️🎻⚽', '', ' ', 'null', 'Mars/Olympus_Mons', 'not-a-uuid', UNKNOWN_UUID, '2030-02-30', '25:61:00'),
+  fc.constantFrom("'; DROP TABLE scheduling.sessions; --", 'Robert"); DELETE FROM users;--', '🏊‍♀️🎻⚽', '', ' ', 'null', 'Mars/Olympus_Mons', 'not-a-uuid', UNKNOWN_UUID, '2030-02-30', '25:61:00', '2027-02-12T16:00', '2027-02-12'),
   fc.string({ maxLength: 20 }),
   fc.constant('x'.repeat(100_000)),
 );
