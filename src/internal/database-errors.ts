@@ -82,6 +82,17 @@ function codeFor(sqlstate: string, constraint: string | undefined): SchedulingEr
 }
 
 /**
+ * An unknown id refused by a foreign key (23503) names its column in DETAIL, `Key
+ * (course_id)=(…) is not present in table "courses".`: that column, camelCased, is the
+ * input field (`courseId`), as a NOT_FOUND found by a look-up names it.
+ */
+function missingKeyPath(driver: DriverErrorFields): { path?: string[] } {
+  if (driver.code !== '23503') return {};
+  const column = /^Key \(([a-z_]+)\)=/.exec(driver.detail ?? '')?.[1];
+  return column ? { path: [camelCase(column)] } : {};
+}
+
+/**
  * Turns anything a database call threw into a `SchedulingError`, keeping the original
  * as `cause`. A `SchedulingError` passes through unchanged.
  */
@@ -97,7 +108,7 @@ export function toSchedulingError(error: unknown): SchedulingError {
   return new SchedulingError(
     code,
     driver.message ?? `Database error ${driver.code}`,
-    { sqlstate: driver.code, ...(constraint ? { constraint } : {}), ...parseDetail(driver.detail) },
+    { sqlstate: driver.code, ...(constraint ? { constraint } : {}), ...parseDetail(driver.detail), ...missingKeyPath(driver) },
     { cause: error },
   );
 }

@@ -47,6 +47,11 @@ export const requestResourceSchema = z.strictObject({
   specifications: textInput.optional(),
   setupInstructions: textInput.optional(),
   cleanupInstructions: textInput.optional(),
+}).superRefine((value, ctx) => {
+  // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
+  if (typeof value.quantityNeeded === 'number' && typeof value.costPerUnit === 'string' && value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99) {
+    ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
+  }
 });
 
 /** Input of `resources.request`. */

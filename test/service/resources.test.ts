@@ -70,6 +70,11 @@ describe('resource life cycle', () => {
     await database.db.update(s.sessions).set({ status: 'cancelled' }).where(eq(s.sessions.id, session.id));
     expect(await refused(() => scheduler.resources.request(admin(), kickboards(session.id)))).toMatchObject({ code: 'INVALID_STATE', details: { reason: 'session_not_plannable' } });
     expect((await refused(() => scheduler.resources.request(admin(), kickboards(session.id, { quantityNeeded: 0 })))).code).toBe('INVALID_INPUT');
+    // The total (quantity × cost per unit) must fit the numeric(10, 2) the database computes.
+    expect(await refused(() => scheduler.resources.request(admin(), kickboards(session.id, { quantityNeeded: 100_000, costPerUnit: 99_999_999 })))).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { path: ['costPerUnit'] },
+    });
   });
 });
 

@@ -135,6 +135,8 @@ describe('hostile input to sessions.create', () => {
       scheduler.sessions.create(admin, createInput(academy, { courseId: '00000000-0000-4000-8000-000000000000', startTime: at('2030-06-01T10:00:00Z'), endTime: at('2030-06-01T11:00:00Z') })),
     );
     expect(unknownCourse.code).toBe('NOT_FOUND');
+    // Refused by the foreign key (no look-up of its own): the column in the key names the field.
+    expect(unknownCourse.details.path).toEqual(['courseId']);
 
     const inverted = await refused(() => scheduler.sessions.create(admin, createInput(academy, { startTime: at('2030-06-01T11:00:00Z'), endTime: at('2030-06-01T10:00:00Z') })));
     expect(inverted.code).toBe('INVALID_INPUT');
