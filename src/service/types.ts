@@ -29,8 +29,14 @@ export interface SchedulerOptions {
   policy?: PartialCapacityPolicy;
   /** The clock, injectable for tests. Defaults to `() => new Date()`. */
   now?: () => Date;
-  /** How many times a transaction is re-run after a serialization failure or deadlock (default 3). */
+  /** How many times a transaction is re-run after a serialization failure or deadlock (default 3; one retry at a time per scheduler, after a jittered backoff). */
   maxRetries?: number;
+  /**
+   * The isolation level of the scheduler's own transactions (not of a host's `{ tx }`).
+   * Default: the server's (`default_transaction_isolation`). Every guarantee holds at
+   * each level (docs/guarantees.md); above READ COMMITTED, contention shows as retries.
+   */
+  isolationLevel?: 'read committed' | 'repeatable read' | 'serializable';
   /** How long a waitlist offer stays open, in minutes (default 1440; used by the waitlist part). */
   offerWindowMinutes?: number;
   /**

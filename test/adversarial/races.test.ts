@@ -35,6 +35,7 @@ function outcomeOf(result: PromiseSettledResult<unknown>): string {
 const REFUSALS = /^(SC\d{3}|40001|40P01|23505|[A-Z_]+)$/;
 
 describe.each(LEVELS)('at %s', (level) => {
+  afterAll(async () => scene.release(level));
   const tools: AttemptTools = {
     level,
     inTransaction: (work) => scene.raw[level].begin((tx) => work(tx)),

@@ -34,6 +34,8 @@ export interface Scene {
   newLocation(timezone: string): Promise<string>;
   /** Inserts a session (triggers on); returns its id. */
   newSession(values: { start: string; end: string; facilityId: string; instructorId?: string | null; capacity?: number; type?: string; status?: string; locationId?: string }): Promise<string>;
+  /** Closes the connections of one level (the races go level by level). */
+  release(level: Level): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -41,11 +43,28 @@ export const ADMIN_CLOCK = new Date('2029-12-01T08:00:00Z');
 
 export async function openScene(database: TestDatabase): Promise<Scene> {
   const academy = await seedAcademy(database.db, { students: 400 });
+  // Pools open on first use and close with `release`: other files race on the same server.
+  const pools = new Map<Level, postgres.Sql>();
+  const poolSchedulers = new Map<Level, Scheduler>();
+  const poolAt = (level: Level) => {
+    let pool = pools.get(level);
+    if (!pool) {
+      pool = postgres(database.url!, { max: CONNECTIONS, onnotice: () => {}, connection: { default_transaction_isolation: level } });
+      pools.set(level, pool);
+    }
+    return pool;
+  };
   const raw = {} as Record<Level, postgres.Sql>;
   const schedulers = {} as Record<Level, Scheduler>;
   for (const level of LEVELS) {
-    raw[level] = postgres(database.url!, { max: CONNECTIONS, onnotice: () => {}, connection: { default_transaction_isolation: level } });
-    schedulers[level] = createScheduler({ db: drizzle(raw[level], { schema: s }), now: () => ADMIN_CLOCK });
+    Object.defineProperty(raw, level, { get: () => poolAt(level) });
+    Object.defineProperty(schedulers, level, {
+      get: () => {
+        let scheduler = poolSchedulers.get(level);
+        if (!scheduler) poolSchedulers.set(level, (scheduler = createScheduler({ db: drizzle(poolAt(level), { schema: s }), now: () => ADMIN_CLOCK })));
+        return scheduler;
+      },
+    });
   }
   const run = <T,>(statement: string) => database.query<T>(statement);
   let nextStudent = 0;
@@ -92,8 +111,14 @@ export async function openScene(database: TestDatabase): Promise<Scene> {
       const [row] = await run<{ id: string }>(sessionInsert(academy, values));
       return row!.id;
     },
+    async release(level) {
+      const pool = pools.get(level);
+      pools.delete(level);
+      poolSchedulers.delete(level);
+      await pool?.end();
+    },
     async end() {
-      await Promise.all(LEVELS.map((level) => raw[level].end()));
+      await Promise.all([...pools.values()].map((pool) => pool.end()));
     },
   };
   return scene;
