@@ -168,6 +168,50 @@ describe.each(LEVELS)('at %s', (level) => {
     expect(positions).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
   });
 
+  it('host transactions at this level: overlapping classes for one instructor, one child into overlapping classes, joins of a full queue', async () => {
+    const start = new Date(Date.UTC(2030, 10, 1, 9) + LEVELS.indexOf(level) * 86_400_000);
+    const rooms: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const [room] = await database.query<{ id: string }>(
+        `INSERT INTO scheduling.facilities (location_id, code, name) VALUES ('${academy.locationId}', 'H-${level}-${i}-${process.pid}', 'Room') RETURNING id`,
+      );
+      rooms.push(room!.id);
+    }
+    const classes = await race(12, (i) =>
+      hostTransaction(db, level, (tx) =>
+        scheduler.sessions.create(
+          admin,
+          {
+            programId: academy.programId,
+            courseId: academy.courseId,
+            locationId: academy.locationId,
+            facilityId: rooms[i]!,
+            instructorId: academy.instructorIds[1],
+            sessionType: 'group',
+            title: `Host ${i}`,
+            startTime: new Date(start.getTime() + i * 60_000),
+            endTime: new Date(start.getTime() + 3_600_000),
+          },
+          { tx: tx as never },
+        ),
+      ),
+    );
+    expect(classes.tally).toEqual({ ok: 1, INSTRUCTOR_DOUBLE_BOOKED: 11 });
+
+    const overlapping = [];
+    for (let i = 0; i < 8; i++) {
+      overlapping.push(await newSession({ facilityId: rooms[i]!, startTime: new Date(start.getTime() + 2 * 86_400_000 + i * 60_000), endTime: new Date(start.getTime() + 2 * 86_400_000 + 3_600_000) }));
+    }
+    const child = await race(8, (i) => hostTransaction(db, level, (tx) => scheduler.bookings.book(admin, { sessionId: overlapping[i]!.id, studentId: kid(57) }, { tx: tx as never })));
+    expect(child.tally).toEqual({ ok: 1, STUDENT_CONFLICT: 7 });
+
+    const full = await newSession({ capacity: 1, maxWaitlistSize: 30 });
+    await scheduler.bookings.book(admin, { sessionId: full.id, studentId: kid(56) });
+    const joins = await race(20, (i) => hostTransaction(db, level, (tx) => scheduler.waitlist.join(admin, { sessionId: full.id, studentId: kid(30 + i) }, { tx: tx as never })));
+    expect(joins.tally).toEqual({ ok: 20 });
+    expect((await bookingsOf(full.id)).positions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
   it('after all of it, verifyIntegrity finds nothing', async () => {
     expect(await scheduler.maintenance.verifyIntegrity(system, {})).toEqual([]);
   });
