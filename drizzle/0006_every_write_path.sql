@@ -447,8 +447,10 @@ CREATE TRIGGER trigger_validate_session_capacity
 
 -- current_bookings is derived: the booking triggers keep it equal to the confirmed
 -- bookings. Anyone else may only write it to that number (maintenance.recountBookings
--- does); a new session starts at 0. pg_trigger_depth() > 1 means the write comes from
--- inside a trigger (update_session_bookings' +1/-1, the TRUNCATE reset below).
+-- does); a new session starts at 0. A write from inside a trigger (pg_trigger_depth() >
+-- 1: update_session_bookings' +1/-1, the TRUNCATE reset below) passes here, so that a
+-- booking pays no count; trigger_check_booking_counter (below) checks every write of the
+-- counter at commit, whoever made it.
 CREATE FUNCTION scheduling.guard_booking_counter() RETURNS trigger
 LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
 DECLARE
@@ -518,6 +520,19 @@ BEGIN
   END IF;
   IF v_old_counts AND v_new_counts AND v_old_session = v_new_session THEN
     IF OLD.student_id <> NEW.student_id THEN
+      -- The place now belongs to another student: an offer the old one held counts again.
+      SELECT id, session_id, capacity, current_bookings INTO v_target
+      FROM scheduling.sessions WHERE id = NEW.session_id FOR NO KEY UPDATE;
+      SELECT count(*) INTO v_held FROM scheduling.session_waitlist
+      WHERE session_id = NEW.session_id AND status = 'offered' AND student_id <> NEW.student_id;
+      IF v_target.current_bookings + v_held > v_target.capacity THEN
+        RAISE EXCEPTION USING ERRCODE = 'SC001',
+          MESSAGE = format('Session %s has no free place: %s confirmed and %s held by offers, of %s',
+                           v_target.session_id, v_target.current_bookings, v_held, v_target.capacity),
+          DETAIL = json_build_object('session_id', NEW.session_id, 'capacity', v_target.capacity,
+                                     'current_bookings', v_target.current_bookings, 'held_offers', v_held,
+                                     'reason', 'held_offers')::text;
+      END IF;
       PERFORM scheduling.enforce_student_free(NEW.student_id, NEW.session_id);
     END IF;
     RETURN NULL;
@@ -590,7 +605,7 @@ $$;
 --> statement-breakpoint
 
 CREATE TRIGGER trigger_offer_holds_place
-  AFTER INSERT OR UPDATE OF status, session_id ON scheduling.session_waitlist
+  AFTER INSERT OR UPDATE OF status, session_id, student_id ON scheduling.session_waitlist
   FOR EACH ROW WHEN (NEW.status = 'offered')
   EXECUTE FUNCTION scheduling.enforce_offer_holds_place();
 --> statement-breakpoint
@@ -883,3 +898,178 @@ BEGIN
   RETURN NEW;
 END
 $$;
+--> statement-breakpoint
+
+-- covering_availability as in 0003, with timezone_abbreviations pinned: `AT TIME ZONE`
+-- looks a zone name up among the session's abbreviations first, and a writer may
+-- choose the set (under 'Australia', a location in 'EST' is 10 hours ahead), which
+-- would move sessions in or out of the availability that decides their limit.
+CREATE OR REPLACE FUNCTION scheduling.covering_availability(
+  p_instructor uuid, p_location uuid, p_start timestamptz, p_end timestamptz
+) RETURNS SETOF scheduling.instructor_availability
+LANGUAGE plpgsql STABLE SET search_path = scheduling, pg_temp SET timezone_abbreviations = 'Default' AS $$
+BEGIN
+  RETURN QUERY
+    WITH zone AS (
+      SELECT coalesce((SELECT timezone FROM scheduling.locations WHERE id = p_location), 'UTC') AS z
+    ),
+    local_times AS (
+      SELECT (p_start AT TIME ZONE z) AS ls, (p_end AT TIME ZONE z) AS le FROM zone
+    ),
+    day AS (
+      SELECT ls::date AS d,
+             extract(dow FROM ls)::int AS dow,
+             ls::time AS st,
+             CASE WHEN le::date = ls::date + 1 AND le::time = '00:00' THEN '24:00'::time ELSE le::time END AS et,
+             le::date = ls::date OR (le::date = ls::date + 1 AND le::time = '00:00') AS same_day
+      FROM local_times
+    ),
+    applicable AS (
+      SELECT ia.* FROM scheduling.instructor_availability ia, day
+      WHERE ia.instructor_id = p_instructor
+        AND coalesce(ia.is_active, true)
+        AND (ia.location_id IS NULL OR ia.location_id = p_location)
+        AND (
+          ia.specific_date = day.d
+          OR (ia.specific_date IS NULL AND ia.day_of_week = day.dow
+              AND day.d >= ia.effective_from AND (ia.effective_until IS NULL OR day.d <= ia.effective_until))
+        )
+    ),
+    temporary_applies AS (
+      SELECT EXISTS (
+        SELECT 1 FROM scheduling.instructor_availability ia, day
+        WHERE ia.instructor_id = p_instructor AND coalesce(ia.is_active, true)
+          AND ia.availability_type = 'temporary'
+          AND (ia.location_id IS NULL OR ia.location_id = p_location)
+          AND (ia.specific_date = day.d
+               OR (ia.specific_date IS NULL AND day.d >= ia.effective_from
+                   AND (ia.effective_until IS NULL OR day.d <= ia.effective_until)))
+      ) AS yes
+    ),
+    layer AS (
+      SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM applicable WHERE availability_type = 'exception' AND max_concurrent_sessions = 0) THEN 'day_off'
+        WHEN EXISTS (SELECT 1 FROM applicable WHERE availability_type = 'exception') THEN 'exception'
+        WHEN (SELECT yes FROM temporary_applies) THEN 'temporary'
+        ELSE 'regular' END AS t
+    )
+    SELECT a.* FROM applicable a, layer, day
+    WHERE a.availability_type = layer.t
+      AND day.same_day
+      AND coalesce(a.max_concurrent_sessions, 1) > 0
+      AND a.start_time <= day.st AND (a.end_time >= day.et)
+      AND NOT (a.break_start_time IS NOT NULL AND coalesce(a.break_duration_minutes, 0) > 0
+               AND day.st < a.break_start_time + make_interval(mins => a.break_duration_minutes)
+               AND a.break_start_time < day.et);
+END
+$$;
+--> statement-breakpoint
+
+-- current_bookings checked again at commit, against the confirmed bookings: the guard
+-- above trusts writes from inside a trigger (the booking triggers' ±1), and any role
+-- may create a trigger of its own on a temporary table. A deferred check cannot be
+-- skipped; it reads the session's latest row (the event's NEW may be older).
+CREATE FUNCTION scheduling.check_booking_counter() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+DECLARE
+  v_session record;
+  v_actual integer;
+BEGIN
+  SELECT id, session_id, current_bookings INTO v_session FROM scheduling.sessions WHERE id = NEW.id;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  SELECT count(*) INTO v_actual FROM scheduling.session_bookings
+  WHERE session_id = NEW.id AND booking_status = 'confirmed';
+  IF v_session.current_bookings <> v_actual THEN
+    RAISE EXCEPTION USING ERRCODE = 'SC001',
+      MESSAGE = format('current_bookings of session %s is kept by the booking triggers: it is %s, not %s',
+                       v_session.session_id, v_actual, v_session.current_bookings),
+      DETAIL = json_build_object('session_id', NEW.id, 'current_bookings', v_session.current_bookings,
+                                 'confirmed', v_actual, 'reason', 'derived_counter')::text;
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+
+CREATE CONSTRAINT TRIGGER trigger_check_booking_counter
+  AFTER UPDATE OF current_bookings ON scheduling.sessions
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION scheduling.check_booking_counter();
+--> statement-breakpoint
+
+-- TRUNCATE is not MVCC-safe: it removes rows committed after the transaction's
+-- snapshot too, and a REPEATABLE READ or SERIALIZABLE transaction's repair (reset the
+-- counters, re-check the instructors) would run on that older snapshot and miss what it
+-- cannot see. Under READ COMMITTED the repair runs after TRUNCATE's exclusive lock,
+-- with a fresh snapshot.
+CREATE FUNCTION scheduling.refuse_truncate_above_read_committed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION USING ERRCODE = TG_ARGV[0],
+      MESSAGE = format('TRUNCATE of %I runs only at READ COMMITTED: at %s it would repair on a snapshot older than what it removes; use DELETE',
+                       TG_TABLE_NAME, current_setting('transaction_isolation')),
+      DETAIL = json_build_object('table', TG_TABLE_NAME, 'reason', 'truncate_isolation')::text;
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+
+CREATE TRIGGER trigger_bookings_truncate_isolation
+  BEFORE TRUNCATE ON scheduling.session_bookings
+  FOR EACH STATEMENT EXECUTE FUNCTION scheduling.refuse_truncate_above_read_committed('SC001');
+--> statement-breakpoint
+
+CREATE TRIGGER trigger_availability_truncate_isolation
+  BEFORE TRUNCATE ON scheduling.instructor_availability
+  FOR EACH STATEMENT EXECUTE FUNCTION scheduling.refuse_truncate_above_read_committed('SC003');
+--> statement-breakpoint
+
+-- A session is held in a facility of its own location. (Otherwise a new room at another
+-- site would hold sessions whose limits depend on this location's time zone, and a
+-- change of that zone would not meet the guard rows those sessions touched.)
+CREATE FUNCTION scheduling.enforce_session_facility_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+DECLARE
+  v_facility_location uuid;
+BEGIN
+  SELECT location_id INTO v_facility_location FROM scheduling.facilities WHERE id = NEW.facility_id;
+  IF FOUND AND v_facility_location IS DISTINCT FROM NEW.location_id THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'chk_session_facility_location',
+      MESSAGE = 'A session is held in a facility of its own location',
+      DETAIL = json_build_object('session_id', NEW.id, 'facility_id', NEW.facility_id, 'location_id', NEW.location_id,
+                                 'facility_location_id', v_facility_location)::text;
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+
+CREATE TRIGGER trigger_session_facility_location
+  BEFORE INSERT OR UPDATE OF facility_id, location_id ON scheduling.sessions
+  FOR EACH ROW EXECUTE FUNCTION scheduling.enforce_session_facility_location();
+--> statement-breakpoint
+
+CREATE FUNCTION scheduling.enforce_facility_keeps_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM scheduling.sessions WHERE facility_id = NEW.id AND location_id <> NEW.location_id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'chk_session_facility_location',
+      MESSAGE = format('Facility %s holds sessions at its location: it cannot move to another', NEW.code),
+      DETAIL = json_build_object('facility_id', NEW.id, 'location_id', NEW.location_id)::text;
+  END IF;
+  -- Moving a room to a site is like adding one there (see facility_added).
+  UPDATE scheduling.locations SET updated_at = updated_at WHERE id = NEW.location_id;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+
+CREATE TRIGGER trigger_facility_keeps_location
+  AFTER UPDATE OF location_id ON scheduling.facilities
+  FOR EACH ROW WHEN (NEW.location_id IS DISTINCT FROM OLD.location_id)
+  EXECUTE FUNCTION scheduling.enforce_facility_keeps_location();
+

@@ -170,7 +170,7 @@ function backoff(attempt: number): Promise<void> {
 
 /** Our constraint triggers that are checked at commit (see drizzle/0003 and 0006). */
 const DEFERRED_CHECKS = sql.raw(
-  'scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked, scheduling.trigger_waitlist_positions',
+  'scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked, scheduling.trigger_waitlist_positions, scheduling.trigger_check_booking_counter',
 );
 
 /**

@@ -154,7 +154,7 @@ export const ATTACKS: readonly Attack[] = [
   }),
   defineAttack({
     name: 'TRUNCATE of the bookings racing confirmations',
-    targets: [target('G1', 'session_bookings', 'TRUNCATE')],
+    targets: [target('G1', 'session_bookings', 'TRUNCATE'), target('G1', 'session_bookings', 'TRUNCATE (above')],
     attempts: 8,
     async prepare(scene) {
       const day = scene.day();
@@ -255,7 +255,7 @@ export const ATTACKS: readonly Attack[] = [
   ),
   defineAttack({
     name: 'TRUNCATE of all availability racing classes it allows',
-    targets: [target('G2', 'instructor_availability', 'TRUNCATE')],
+    targets: [target('G2', 'instructor_availability', 'TRUNCATE'), target('G2', 'instructor_availability', 'TRUNCATE (above')],
     attempts: 6,
     prepare: (scene) => instructorWithSlot(scene, 6),
     attempt: (t, c, i) =>
@@ -293,9 +293,35 @@ export const ATTACKS: readonly Attack[] = [
       for (let i = 0; i < 3; i++) {
         sessions.push(await scene.newSession({ start: at(day, `10:0${i}`), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: covered }), instructorId: instructor, locationId: covered }));
       }
-      return { sessions, other };
+      const rooms = [];
+      for (let i = 0; i < 6; i++) rooms.push(await scene.newFacility({ locationId: other }));
+      return { sessions, other, rooms };
     },
-    attempt: (t, c, i) => t.inTransaction((tx) => sql(tx, `UPDATE scheduling.sessions SET location_id = '${c.other}' WHERE id = '${c.sessions[i % 3]}'`)),
+    // Half move the class with a room there; half move only the location (a room of another site: refused too).
+    attempt: (t, c, i) =>
+      t.inTransaction((tx) =>
+        sql(tx, `UPDATE scheduling.sessions SET location_id = '${c.other}'${i % 2 === 0 ? `, facility_id = '${c.rooms[i]}'` : ''} WHERE id = '${c.sessions[i % 3]}'`),
+      ),
+  }),
+  defineAttack({
+    name: "a room moved to another site under a location's time-zone change",
+    targets: [target('G2', 'facilities', 'UPDATE OF location_id'), target('G2', 'sessions', 'INSERT, UPDATE OF facility_id, location_id')],
+    attempts: 8,
+    async prepare(scene) {
+      const slot = await instructorWithSlot(scene, 8, { boundTo: 'location' });
+      const elsewhere = await scene.newLocation('UTC');
+      const emptyRooms = [];
+      for (let i = 0; i < 8; i++) emptyRooms.push(await scene.newFacility({ locationId: elsewhere }));
+      return { ...slot, elsewhere, emptyRooms };
+    },
+    // Empty rooms of another site move here and take a class; the site's zone changes; a room with a class tries to leave.
+    attempt: (t, c, i) =>
+      t.inTransaction(async (tx) => {
+        if (i % 4 === 0) return sql(tx, `UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${c.location}'`);
+        if (i % 4 === 1) return sql(tx, `UPDATE scheduling.facilities SET location_id = '${c.elsewhere}' WHERE id = (SELECT facility_id FROM scheduling.sessions WHERE instructor_id = '${c.instructor}' LIMIT 1)`);
+        await sql(tx, `UPDATE scheduling.facilities SET location_id = '${c.location}' WHERE id = '${c.emptyRooms[i]}'`);
+        return sql(tx, sessionInsert(c.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.emptyRooms[i]!, instructorId: c.instructor, locationId: c.location }));
+      }),
   }),
   defineAttack({
     name: 'sessions.create (the scheduler) racing availability.deactivate',
@@ -520,5 +546,50 @@ export const ATTACKS: readonly Attack[] = [
              WHERE session_id = '${c.session}' AND student_id = '${c.kids[1 + (i >> 1)]}'`
           : book(c.session, c.kids[7 + (i >> 1)]!)),
       ),
+  }),
+
+  // ── found by the adversarial review (test/adversarial/found/) ─────────────
+  defineAttack({
+    name: 'counters zeroed from a trigger of the writer\'s own, racing confirmations',
+    targets: [target('G1', 'sessions', 'UPDATE OF current_bookings (from inside')],
+    attempts: 9,
+    async prepare(scene) {
+      const day = scene.day();
+      const session = await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility(), capacity: 3 });
+      const kids = scene.students(9);
+      await scene.run(book(session, kids[0]!));
+      return { session, kids };
+    },
+    attempt: (t, c, i) =>
+      t.inTransaction(async (tx) => {
+        if (i % 3 !== 0) return sql(tx, book(c.session, c.kids[i]!));
+        await sql(tx, 'CREATE TEMP TABLE IF NOT EXISTS poke (id uuid) ON COMMIT DELETE ROWS');
+        await sql(tx, `CREATE OR REPLACE FUNCTION pg_temp.poke_counter() RETURNS trigger LANGUAGE plpgsql AS $f$
+                       BEGIN UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = NEW.id; RETURN NULL; END $f$`);
+        await sql(tx, 'DROP TRIGGER IF EXISTS poke_counter ON pg_temp.poke');
+        await sql(tx, 'CREATE TRIGGER poke_counter AFTER INSERT ON pg_temp.poke FOR EACH ROW EXECUTE FUNCTION pg_temp.poke_counter()');
+        return sql(tx, `INSERT INTO pg_temp.poke VALUES ('${c.session}')`);
+      }),
+  }),
+  defineAttack({
+    name: 'offers and offered places handed to other children',
+    targets: [target('G8', 'session_waitlist', 'INSERT, UPDATE OF status, session_id, student_id'), target('G8', 'session_bookings', 'UPDATE OF student_id')],
+    attempts: 8,
+    someSucceed: false,
+    async prepare(scene) {
+      const day = scene.day();
+      const session = await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility(), capacity: 2 });
+      const kids = scene.students(17);
+      await scene.run(book(session, kids[0]!));
+      await scene.run(`INSERT INTO scheduling.session_waitlist (session_id, student_id, position, status, response_deadline) VALUES ('${session}', '${kids[1]}', 1, 'offered', '2031-12-31')`);
+      return { session, holder: kids[1]!, heirs: kids.slice(2) };
+    },
+    // The holder books (its own offer does not count) and, in the same transaction, the offer or the booking changes hands.
+    attempt: (t, c, i) =>
+      t.inTransaction(async (tx) => {
+        await sql(tx, book(c.session, c.holder));
+        const table = i % 2 === 0 ? 'session_waitlist' : 'session_bookings';
+        return sql(tx, `UPDATE scheduling.${table} SET student_id = '${c.heirs[i]}' WHERE session_id = '${c.session}' AND student_id = '${c.holder}'`);
+      }),
   }),
 ];

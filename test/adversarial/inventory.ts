@@ -44,8 +44,10 @@ export const INVENTORY: readonly InventoryEntry[] = [
   row('G1', 'session_bookings', 'UPDATE OF session_id (a confirmed booking moved)', '`trigger_update_session_bookings`: both sessions locked in id order, −1 / +1'),
   row('G1', 'session_bookings', 'UPDATE OF booking_status (away from confirmed), DELETE', 'cannot break: `trigger_update_session_bookings` counts −1'),
   row('G1', 'session_bookings', 'TRUNCATE', '`trigger_reset_booking_counters`: every counter back to 0'),
+  row('G1', 'session_bookings', 'TRUNCATE (above READ COMMITTED)', '`trigger_bookings_truncate_isolation`: refused (`truncate_isolation`), the reset would run on an older snapshot'),
   row('G1', 'sessions', 'UPDATE OF capacity (lowered)', '`trigger_validate_session_capacity`: not below confirmed (`below_confirmed`)'),
-  row('G1', 'sessions', 'UPDATE OF current_bookings', "`trigger_guard_booking_counter`: only to the confirmed count (`derived_counter`), except the booking triggers' own ±1"),
+  row('G1', 'sessions', 'UPDATE OF current_bookings', "`trigger_guard_booking_counter`: only to the confirmed count (`derived_counter`), except from inside a trigger"),
+  row('G1', 'sessions', 'UPDATE OF current_bookings (from inside any trigger)', '`trigger_check_booking_counter` (at commit): equal to the confirmed bookings (`derived_counter`)'),
   row('G1', 'sessions', 'INSERT', '`trigger_guard_booking_counter`: `current_bookings` starts at 0'),
   row('G1', 'sessions', 'UPDATE OF status (to inactive)', 'cannot break: an inactive session takes no confirmation (SC007)'),
   row('G1', 'sessions', 'every write', '`chk_session_bookings`: 0 ≤ current_bookings ≤ capacity, the last line'),
@@ -56,6 +58,9 @@ export const INVENTORY: readonly InventoryEntry[] = [
   row('G2', 'instructors', 'UPDATE OF max_concurrent_sessions (lowered)', '`trigger_instructor_limit_changed` (`limit_lowered`)'),
   row('G2', 'instructor_availability', 'INSERT, UPDATE (any column), DELETE', '`trigger_availability_changed`: touches the instructor, re-checks all their active sessions (`limit_lowered`)'),
   row('G2', 'instructor_availability', 'TRUNCATE', '`trigger_availability_truncated`'),
+  row('G2', 'instructor_availability', 'TRUNCATE (above READ COMMITTED)', '`trigger_availability_truncate_isolation`: refused (`truncate_isolation`)'),
+  row('G2', 'sessions', 'INSERT, UPDATE OF facility_id, location_id', "`trigger_session_facility_location`: the facility is at the session's location (`chk_session_facility_location`), so the location's guard rows cover it"),
+  row('G2', 'facilities', 'UPDATE OF location_id', '`trigger_facility_keeps_location`: refused while it holds sessions; touches the new location'),
   row('G2', 'locations', 'UPDATE OF timezone', '`trigger_location_zone_changed`: touches every instructor and facility, re-checks the instructors with sessions there'),
 
   row('G3', 'sessions', 'INSERT', '`trigger_detect_conflicts` → `enforce_concurrency_limit`: touches the facility and counts under it'),
@@ -85,7 +90,8 @@ export const INVENTORY: readonly InventoryEntry[] = [
   row('G7', 'session_waitlist', 'INSERT, UPDATE OF status, session_id, student_id (to waiting, notified, offered)', '`trigger_waiting_not_booked` (at commit): touches the student'),
 
   row('G8', 'session_bookings', 'INSERT, UPDATE (to confirmed)', "`trigger_update_session_bookings`: confirmed + other students' open offers < capacity (`held_offers`)"),
-  row('G8', 'session_waitlist', 'INSERT, UPDATE OF status, session_id (to offered)', '`trigger_offer_holds_place`: touches the session, confirmed + offers ≤ capacity (`held_offers`)'),
+  row('G8', 'session_waitlist', 'INSERT, UPDATE OF status, session_id, student_id (to offered)', '`trigger_offer_holds_place`: touches the session, confirmed + offers ≤ capacity (`held_offers`)'),
+  row('G8', 'session_bookings', 'UPDATE OF student_id (a confirmed place handed to another student)', "`trigger_update_session_bookings`: the old student's open offer counts again (`held_offers`)"),
   row('G8', 'sessions', 'UPDATE OF capacity (lowered)', '`trigger_validate_session_capacity`: not below confirmed + open offers (`below_held_offers`)'),
 ];
 

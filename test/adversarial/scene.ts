@@ -42,7 +42,7 @@ export interface Scene {
 export const ADMIN_CLOCK = new Date('2029-12-01T08:00:00Z');
 
 export async function openScene(database: TestDatabase): Promise<Scene> {
-  const academy = await seedAcademy(database.db, { students: 400 });
+  const academy = await seedAcademy(database.db, { students: 600 });
   // Pools open on first use and close with `release`: other files race on the same server.
   const pools = new Map<Level, postgres.Sql>();
   const poolSchedulers = new Map<Level, Scheduler>();

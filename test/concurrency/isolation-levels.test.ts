@@ -198,7 +198,7 @@ describe.each(LEVELS)('at %s', (level) => {
     );
     expect(classes.tally).toEqual({ ok: 1, INSTRUCTOR_DOUBLE_BOOKED: 11 });
 
-    const overlapping = [];
+    const overlapping: Array<{ id: string }> = [];
     for (let i = 0; i < 8; i++) {
       overlapping.push(await newSession({ facilityId: rooms[i]!, startTime: new Date(start.getTime() + 2 * 86_400_000 + i * 60_000), endTime: new Date(start.getTime() + 2 * 86_400_000 + 3_600_000) }));
     }

@@ -139,9 +139,8 @@ describe('reference maintenance procedures run as written', () => {
       cause: expect.objectContaining({ code: 'SC001' }),
     });
     await asWritten(database.db, [
-      `ALTER TABLE sessions DISABLE TRIGGER trigger_guard_booking_counter`,
+      `SET LOCAL session_replication_role = replica`,
       `UPDATE sessions SET current_bookings = 0 WHERE session_id = 'SES-2025-0001'`,
-      `ALTER TABLE sessions ENABLE TRIGGER trigger_guard_booking_counter`,
     ]);
     await asWritten(database.db, [purge!, archive!, recount!]);
     const [[gone], archived, [counted]] = await asWritten<Record<string, unknown>>(database.db, [

@@ -170,10 +170,17 @@ describe('lowering a limit under live sessions', () => {
     it("moving one of the sessions to a location the slot does not cover", async () => {
       await inTransaction([`UPDATE scheduling.instructor_availability SET location_id = '${academy.locationId}' WHERE id = '${slot}'`]);
       const elsewhere = await newLocation('America/New_York');
+      const room = await newFacility({ locationId: elsewhere });
       await expectRefused(
-        [`UPDATE scheduling.sessions SET location_id = '${elsewhere}' WHERE instructor_id = '${coach}' AND start_time = '2030-02-12T15:30:00Z'`],
+        [`UPDATE scheduling.sessions SET location_id = '${elsewhere}', facility_id = '${room}' WHERE instructor_id = '${coach}' AND start_time = '2030-02-12T15:30:00Z'`],
         'INSTRUCTOR_DOUBLE_BOOKED',
         { instructorId: coach },
+      );
+      // Only the location, with the room left at the other site, is refused before that: a session is in a room of its own location.
+      await expectRefused(
+        [`UPDATE scheduling.sessions SET location_id = '${elsewhere}' WHERE instructor_id = '${coach}' AND start_time = '2030-02-12T15:30:00Z'`],
+        'INVALID_INPUT',
+        { constraint: 'chk_session_facility_location' },
       );
     });
     it("the location's time zone changing so the slot no longer covers them", async () => {
