@@ -69,7 +69,6 @@ export async function openScene(database: TestDatabase): Promise<Scene> {
   const run = <T,>(statement: string) => database.query<T>(statement);
   let nextStudent = 0;
   let nextDay = 0;
-  let counter = 0;
   const scene: Scene = {
     database,
     academy,
@@ -87,30 +86,7 @@ export async function openScene(database: TestDatabase): Promise<Scene> {
       const date = new Date(Date.UTC(2031, 0, 7) + 7 * 86_400_000 * nextDay++);
       return date.toISOString().slice(0, 10);
     },
-    async newFacility(values = {}) {
-      const [row] = await run<{ id: string }>(
-        `INSERT INTO scheduling.facilities (location_id, code, name, max_concurrent_sessions, capacity)
-         VALUES ('${values.locationId ?? academy.locationId}', 'ADV-${process.pid}-${++counter}', 'Room', ${values.max ?? 1}, ${values.capacity ?? 'NULL'}) RETURNING id`,
-      );
-      return row!.id;
-    },
-    async newInstructor(max = 1) {
-      const [row] = await run<{ id: string }>(
-        `INSERT INTO scheduling.instructors (email, first_name, last_name, max_concurrent_sessions)
-         VALUES ('adv-${process.pid}-${++counter}@academy.test', 'Coach', 'Adversary', ${max}) RETURNING id`,
-      );
-      return row!.id;
-    },
-    async newLocation(timezone) {
-      const [row] = await run<{ id: string }>(
-        `INSERT INTO scheduling.locations (code, name, timezone) VALUES ('ADV-LOC-${process.pid}-${++counter}', 'Site', '${timezone}') RETURNING id`,
-      );
-      return row!.id;
-    },
-    async newSession(values) {
-      const [row] = await run<{ id: string }>(sessionInsert(academy, values));
-      return row!.id;
-    },
+    ...rowMakers(run, academy, 'ADV'),
     async release(level) {
       const pool = pools.get(level);
       pools.delete(level);
@@ -122,6 +98,40 @@ export async function openScene(database: TestDatabase): Promise<Scene> {
     },
   };
   return scene;
+}
+
+/** What a scene makes rows with: each a fresh facility, instructor, location or session, codes unique by `prefix`. */
+export type RowMakers = Pick<Scene, 'newFacility' | 'newInstructor' | 'newLocation' | 'newSession'>;
+
+let counter = 0;
+
+/** Row makers that write through `run` (one raw statement each). */
+export function rowMakers(run: <T>(statement: string) => Promise<T[]>, academy: Academy, prefix: string): RowMakers {
+  const code = () => `${prefix}-${process.pid}-${++counter}`;
+  return {
+    async newFacility(values = {}) {
+      const [row] = await run<{ id: string }>(
+        `INSERT INTO scheduling.facilities (location_id, code, name, max_concurrent_sessions, capacity)
+         VALUES ('${values.locationId ?? academy.locationId}', '${code()}', 'Room', ${values.max ?? 1}, ${values.capacity ?? 'NULL'}) RETURNING id`,
+      );
+      return row!.id;
+    },
+    async newInstructor(max = 1) {
+      const [row] = await run<{ id: string }>(
+        `INSERT INTO scheduling.instructors (email, first_name, last_name, max_concurrent_sessions)
+         VALUES ('${code().toLowerCase()}@academy.test', 'Coach', 'Adversary', ${max}) RETURNING id`,
+      );
+      return row!.id;
+    },
+    async newLocation(timezone) {
+      const [row] = await run<{ id: string }>(`INSERT INTO scheduling.locations (code, name, timezone) VALUES ('${code()}', 'Site', '${timezone}') RETURNING id`);
+      return row!.id;
+    },
+    async newSession(values) {
+      const [row] = await run<{ id: string }>(sessionInsert(academy, values));
+      return row!.id;
+    },
+  };
 }
 
 /** The INSERT of a session, as raw SQL. */

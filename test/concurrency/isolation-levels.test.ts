@@ -8,13 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { and, eq, inArray } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import { sqlStateOf } from '../../src/internal/database-errors';
 import type { Actor } from '../../src/service/types';
 import { useTestDatabase } from '../support/database';
-import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
+import { type Academy, confirmedAndQueue, insertSession, seedAcademy } from '../support/fixtures';
 import { adminOf, at } from '../service/helpers';
 
 const LEVELS = ['read committed', 'repeatable read', 'serializable'] as const;
@@ -72,15 +71,7 @@ async function hostTransaction<T>(db: ReturnType<typeof drizzle>, level: Level, 
 }
 
 async function bookingsOf(sessionId: string) {
-  const confirmed = await database.db
-    .select({ studentId: s.sessionBookings.studentId })
-    .from(s.sessionBookings)
-    .where(and(eq(s.sessionBookings.sessionId, sessionId), eq(s.sessionBookings.bookingStatus, 'confirmed')));
-  const queue = await database.db
-    .select()
-    .from(s.sessionWaitlist)
-    .where(and(eq(s.sessionWaitlist.sessionId, sessionId), inArray(s.sessionWaitlist.status, ['waiting', 'notified', 'offered'])))
-    .orderBy(s.sessionWaitlist.position);
+  const { confirmed, queue } = await confirmedAndQueue(database.db, sessionId);
   return { confirmed, positions: queue.map((e) => e.position) };
 }
 

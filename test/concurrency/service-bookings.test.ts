@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import type { Actor } from '../../src/service/types';
 import { useTestDatabase } from '../support/database';
-import { type Academy, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { type Academy, confirmedAndQueue, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { adminOf, at } from '../service/helpers';
 
 const CONNECTIONS = 30;
@@ -58,15 +58,7 @@ async function race<T>(count: number, fn: (i: number) => Promise<T>) {
 /** The invariants every session must keep, whatever raced. */
 async function expectConsistent(sessionId: string) {
   const session = await sessionById(database.db, sessionId);
-  const confirmed = await database.db
-    .select({ studentId: s.sessionBookings.studentId })
-    .from(s.sessionBookings)
-    .where(and(eq(s.sessionBookings.sessionId, sessionId), eq(s.sessionBookings.bookingStatus, 'confirmed')));
-  const queue = await database.db
-    .select()
-    .from(s.sessionWaitlist)
-    .where(and(eq(s.sessionWaitlist.sessionId, sessionId), inArray(s.sessionWaitlist.status, ['waiting', 'notified', 'offered'])))
-    .orderBy(s.sessionWaitlist.position);
+  const { confirmed, queue } = await confirmedAndQueue(database.db, sessionId);
   const held = queue.filter((e) => e.status === 'offered' && e.responseDeadline! > clock.now).length;
   expect(session.currentBookings).toBe(confirmed.length);
   expect(confirmed.length + held).toBeLessThanOrEqual(session.capacity);

@@ -1,5 +1,5 @@
 /** A small academy to test against: one location, facilities, instructors, students. */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import type { TestDb } from './database';
 
@@ -95,4 +95,18 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A session's confirmed bookings (student ids) and its active waitlist entries in queue order. */
+export async function confirmedAndQueue(db: TestDb, sessionId: string) {
+  const confirmed = await db
+    .select({ studentId: s.sessionBookings.studentId })
+    .from(s.sessionBookings)
+    .where(and(eq(s.sessionBookings.sessionId, sessionId), eq(s.sessionBookings.bookingStatus, 'confirmed')));
+  const queue = await db
+    .select()
+    .from(s.sessionWaitlist)
+    .where(and(eq(s.sessionWaitlist.sessionId, sessionId), inArray(s.sessionWaitlist.status, ['waiting', 'notified', 'offered'])))
+    .orderBy(s.sessionWaitlist.position);
+  return { confirmed, queue };
 }

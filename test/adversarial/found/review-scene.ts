@@ -11,26 +11,20 @@ import { createScheduler, type Scheduler } from '../../../src';
 import type { IntegrityFinding } from '../../../src/service/maintenance-integrity';
 import type { TestDatabase } from '../../support/database';
 import { type Academy, seedAcademy } from '../../support/fixtures';
-import { sessionInsert } from '../scene';
+import { type RowMakers, rowMakers } from '../scene';
 
 export const ADMIN_CLOCK = new Date('2029-12-01T08:00:00Z');
 
-export interface ReviewScene {
+export interface ReviewScene extends RowMakers {
   database: TestDatabase;
   academy: Academy;
   /** One dedicated connection (its own pool of 1) per call: for hand-ordered interleavings. */
   connection(options?: { user?: string; isolation?: 'read committed' | 'repeatable read' | 'serializable' }): postgres.Sql;
   scheduler: Scheduler;
   run<T = Record<string, unknown>>(statement: string): Promise<T[]>;
-  newFacility(values?: { max?: number; capacity?: number; locationId?: string }): Promise<string>;
-  newInstructor(max?: number): Promise<string>;
-  newLocation(timezone: string): Promise<string>;
-  newSession(values: Parameters<typeof sessionInsert>[1]): Promise<string>;
   violations(): Promise<IntegrityFinding[]>;
   end(): Promise<void>;
 }
-
-let counter = 0;
 
 export async function openReviewScene(database: TestDatabase): Promise<ReviewScene> {
   const academy = await seedAcademy(database.db, { students: 20 });
@@ -58,30 +52,7 @@ export async function openReviewScene(database: TestDatabase): Promise<ReviewSce
       opened.push(sqlc);
       return sqlc;
     },
-    async newFacility(values = {}) {
-      const [row] = await run<{ id: string }>(
-        `INSERT INTO scheduling.facilities (location_id, code, name, max_concurrent_sessions, capacity)
-         VALUES ('${values.locationId ?? academy.locationId}', 'REV-${process.pid}-${++counter}', 'Room', ${values.max ?? 1}, ${values.capacity ?? 'NULL'}) RETURNING id`,
-      );
-      return row!.id;
-    },
-    async newInstructor(max = 1) {
-      const [row] = await run<{ id: string }>(
-        `INSERT INTO scheduling.instructors (email, first_name, last_name, max_concurrent_sessions)
-         VALUES ('rev-${process.pid}-${++counter}@academy.test', 'Coach', 'Review', ${max}) RETURNING id`,
-      );
-      return row!.id;
-    },
-    async newLocation(timezone) {
-      const [row] = await run<{ id: string }>(
-        `INSERT INTO scheduling.locations (code, name, timezone) VALUES ('REV-LOC-${process.pid}-${++counter}', 'Site', '${timezone}') RETURNING id`,
-      );
-      return row!.id;
-    },
-    async newSession(values) {
-      const [row] = await run<{ id: string }>(sessionInsert(academy, values));
-      return row!.id;
-    },
+    ...rowMakers(run, academy, 'REV'),
     async violations() {
       const findings = await scheduler.maintenance.verifyIntegrity({ kind: 'system' }, {});
       return findings.filter((f) => f.kind !== 'expired_offer');
