@@ -74,6 +74,7 @@ export const INVENTORY: readonly InventoryEntry[] = [
   row('G4', 'session_bookings', 'INSERT (confirmed), UPDATE OF booking_status, session_id, student_id', '`trigger_update_session_bookings` → `enforce_student_free`: touches the student, refuses an overlapping active confirmed booking'),
   row('G4', 'sessions', 'UPDATE OF start_time, end_time, location_id, status (back to active)', '`trigger_detect_conflicts` → `enforce_student_free` for each confirmed student'),
   row('G4', 'session_bookings', 'DELETE, UPDATE away from confirmed; sessions to inactive', 'cannot break'),
+  row('G4', 'session_bookings', 'TRUNCATE', 'cannot break: no booking is left'),
 
   row('G5', 'sessions', 'INSERT, UPDATE OF capacity, session_type', '`trigger_validate_session_capacity`: reads the policy `FOR SHARE`; a missing policy refuses (`policy_removed`)'),
   row('G5', 'sessions', 'UPDATE OF status (cancelled or completed back to live)', '`trigger_validate_session_capacity`: checked against the policy as it is now'),
@@ -82,17 +83,20 @@ export const INVENTORY: readonly InventoryEntry[] = [
   row('G5', 'capacity_policies', 'INSERT', '`trigger_validate_capacity_policy_insert`'),
   row('G5', 'capacity_policies', 'DELETE', '`trigger_refuse_policy_delete` (`policy_removed`)'),
   row('G5', 'capacity_policies', 'TRUNCATE', '`trigger_refuse_policy_truncate` (`policy_removed`)'),
+  row('G5', 'sessions', 'UPDATE OF status (to cancelled or completed), DELETE, TRUNCATE', 'cannot break: the policy applies to live sessions'),
 
   row('G6', 'session_waitlist', 'INSERT, UPDATE OF position, status, session_id, DELETE', '`trigger_waitlist_positions` (at commit): touches the session, refuses positions that are not 1..n'),
   row('G6', 'session_waitlist', 'TRUNCATE', 'cannot break: no queue is left'),
 
   row('G7', 'session_bookings', 'INSERT, UPDATE OF booking_status, session_id, student_id (to confirmed)', '`trigger_booking_not_waiting` (at commit): touches the student'),
   row('G7', 'session_waitlist', 'INSERT, UPDATE OF status, session_id, student_id (to waiting, notified, offered)', '`trigger_waiting_not_booked` (at commit): touches the student'),
+  row('G7', 'session_bookings, session_waitlist', 'DELETE, TRUNCATE, UPDATE away from confirmed or from an active entry', 'cannot break'),
 
   row('G8', 'session_bookings', 'INSERT, UPDATE (to confirmed)', "`trigger_update_session_bookings`: confirmed + other students' open offers < capacity (`held_offers`)"),
   row('G8', 'session_waitlist', 'INSERT, UPDATE OF status, session_id, student_id (to offered)', '`trigger_offer_holds_place`: touches the session, confirmed + offers ≤ capacity (`held_offers`)'),
   row('G8', 'session_bookings', 'UPDATE OF student_id (a confirmed place handed to another student)', "`trigger_update_session_bookings`: the old student's open offer counts again (`held_offers`)"),
   row('G8', 'sessions', 'UPDATE OF capacity (lowered)', '`trigger_validate_session_capacity`: not below confirmed + open offers (`below_held_offers`)'),
+  row('G8', 'session_waitlist, session_bookings', 'DELETE, TRUNCATE, UPDATE away from offered or from confirmed', 'cannot break'),
 ];
 
 /** An entry's key, as attacks name what they attack. */
