@@ -1,4 +1,5 @@
-import { RRule, type RRuleOptions } from './rrule-interop';
+import type { DateRule, RuleWeekday } from './recurrence-rule-days';
+import { RRule } from './rrule-interop';
 import { invalidInput } from './validate';
 
 /**
@@ -31,13 +32,25 @@ const PART_GRAMMAR: Record<string, (value: string) => boolean> = {
   WKST: (v) => new RegExp(`^${WEEKDAY}$`).test(v),
 };
 
-/** A custom rule ready for `rrule`, plus the bounds it carries itself. */
+/** A custom rule: what it selects, and the bounds it carries itself. */
 export interface ParsedCustomRule {
-  options: Partial<RRuleOptions>;
-  hasCount: boolean;
-  /** UNTIL as written: date-only, floating local date-time, or UTC (`Z`). */
+  rule: DateRule;
+  /** COUNT, or null. */
+  count: number | null;
+  /** UNTIL as written: date-only, floating local date-time, or UTC (`Z`), as epoch ms of that reading. */
   until: { kind: 'date' | 'local' | 'utc'; ms: number } | null;
 }
+
+const FREQUENCIES = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY'] as const;
+
+/** `rrule` gives a single value as a scalar and several as an array. */
+function list<T>(value: T | T[] | null | undefined): T[] | null {
+  if (value === null || value === undefined) return null;
+  return Array.isArray(value) ? value : [value];
+}
+
+/** `rrule`'s weekday (0 = Monday) as ours (0 = Sunday). */
+const fromRRuleWeekday = (weekday: number) => (weekday + 1) % 7;
 
 /**
  * Parses `customPattern.rrule` (with or without the `RRULE:` prefix, without DTSTART).
@@ -46,7 +59,7 @@ export interface ParsedCustomRule {
  *
  * @example
  * ```ts
- * parseCustomRule({ rrule: 'RRULE:FREQ=MONTHLY;BYDAY=2TU' }).options.freq; // RRule.MONTHLY
+ * parseCustomRule({ rrule: 'RRULE:FREQ=MONTHLY;BYDAY=2TU' }).rule.byDay; // [{ weekday: 2, n: 2 }]
  * ```
  */
 export function parseCustomRule(customPattern: unknown): ParsedCustomRule {
@@ -71,18 +84,42 @@ export function parseCustomRule(customPattern: unknown): ParsedCustomRule {
   if (!seen.has('FREQ')) throw invalidInput('RRULE needs FREQ (YEARLY, MONTHLY, WEEKLY or DAILY)', RULE_PATH, { rrule: raw });
   if (seen.has('COUNT') && seen.has('UNTIL')) throw invalidInput('RRULE may not have both COUNT and UNTIL', RULE_PATH, { rrule: raw });
 
-  let options: Partial<RRuleOptions>;
+  // RFC 5545 §3.3.10: parts that MUST NOT appear with this frequency, refused rather than guessed at.
+  const freq = /(?:^|;)FREQ=([A-Z]+)/.exec(text)![1] as (typeof FREQUENCIES)[number];
+  const refuse = (message: string) => invalidInput(message, RULE_PATH, { rrule: raw });
+  if (seen.has('BYWEEKNO') && freq !== 'YEARLY') throw refuse('BYWEEKNO is only for FREQ=YEARLY (RFC 5545)');
+  if (seen.has('BYYEARDAY') && freq !== 'YEARLY') throw refuse('BYYEARDAY is only for FREQ=YEARLY here (RFC 5545: not with DAILY, WEEKLY or MONTHLY)');
+  if (seen.has('BYMONTHDAY') && freq === 'WEEKLY') throw refuse('BYMONTHDAY cannot be used with FREQ=WEEKLY (RFC 5545)');
+  const ordinalDay = /(?:^|;)BYDAY=[^;]*[+-]?\d/.test(text);
+  if (ordinalDay && freq !== 'MONTHLY' && freq !== 'YEARLY') throw refuse('a BYDAY ordinal (such as 1MO) is only for FREQ=MONTHLY or YEARLY (RFC 5545)');
+  if (ordinalDay && seen.has('BYWEEKNO')) throw refuse('a BYDAY ordinal cannot be combined with BYWEEKNO (RFC 5545)');
+  if (seen.has('BYSETPOS') && !['BYMONTH', 'BYWEEKNO', 'BYYEARDAY', 'BYMONTHDAY', 'BYDAY'].some((part) => seen.has(part))) {
+    throw refuse('BYSETPOS needs another BY-part to select from (RFC 5545)');
+  }
+
+  let options: ReturnType<typeof RRule.parseString>;
   try {
     options = RRule.parseString(text);
   } catch (error) {
-    throw invalidInput(`malformed RRULE: ${(error as Error).message}`, RULE_PATH, { rrule: raw });
+    throw refuse(`malformed RRULE: ${(error as Error).message}`);
   }
   const untilText = /(?:^|;)UNTIL=([^;]+)/.exec(text)?.[1];
   const until = untilText && options.until ? { kind: untilKind(untilText), ms: options.until.getTime() } : null;
-  delete options.until;
-  // Weeks start on Monday unless the rule says otherwise (RFC 5545 default, made explicit).
-  if (options.wkst === undefined || options.wkst === null) options.wkst = RRule.MO;
-  return { options, hasCount: seen.has('COUNT'), until };
+  const weekdays = list(options.byweekday as Array<{ weekday: number; n?: number }> | { weekday: number; n?: number } | null);
+  const wkst = options.wkst as { weekday: number } | number | null | undefined;
+  const rule: DateRule = {
+    freq,
+    interval: options.interval ?? 1,
+    byMonth: list(options.bymonth),
+    byWeekNo: list(options.byweekno),
+    byYearDay: list(options.byyearday),
+    byMonthDay: list(options.bymonthday),
+    byDay: weekdays?.map((d): RuleWeekday => ({ weekday: fromRRuleWeekday(d.weekday), n: d.n ?? null })) ?? null,
+    bySetPos: list(options.bysetpos),
+    // Weeks start on Monday unless the rule says otherwise (RFC 5545's default).
+    wkst: wkst === null || wkst === undefined ? 1 : fromRRuleWeekday(typeof wkst === 'number' ? wkst : wkst.weekday),
+  };
+  return { rule, count: options.count ?? null, until };
 }
 
 function untilKind(value: string): 'date' | 'local' | 'utc' {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { civilFromDays, daysFromCivil, formatLocalDate, MS_PER_DAY, parseLocalDate, parseTimeOfDay } from './calendar';
 import { dailyDays, monthlyDays, weekdayMask, weeklyDays, type NextDay } from './recurrence-days';
-import { parseCustomRule, type ParsedCustomRule } from './recurrence-rule';
-import { RRule } from './rrule-interop';
+import { parseCustomRule } from './recurrence-rule';
+import { ruleDays } from './recurrence-rule-days';
 import { instantSchema, localDateSchema, timeOfDaySchema, timeZoneSchema } from './schemas';
 import { ZoneTimeline } from './time-zone';
 import { invalidInput, parseInput } from './validate';
@@ -115,61 +115,83 @@ export function expandRecurrence(pattern: RecurringPatternInput, options: Expand
   const removed = new Set<number>((p.exceptionDates ?? []).map(parseLocalDate));
   if (p.skipHolidays !== false) for (const holiday of o.holidays ?? []) removed.add(parseLocalDate(holiday));
 
-  const openEnded = endDay === Infinity && maxOccurrences === Infinity && !rule?.hasCount && !rule?.until && untilMs === Infinity;
+  const openEnded = endDay === Infinity && maxOccurrences === Infinity && !rule?.count && !rule?.until && untilMs === Infinity;
   const limit = openEnded ? (o.limit ?? RECURRENCE_DEFAULT_LIMIT) : Infinity;
   const out: Occurrence[] = [];
   let nth = 0;
   let counted = 0;
 
-  /** Handles one candidate local date; returns false once the series is over. */
+  /** Handles one occurrence of the pattern (before removals); returns false once the series is over. */
   const visit = (day: number): boolean => {
-    if (day > endDay) return false;
     if (removed.has(day)) return true;
-    nth++;
-    if (nth > maxOccurrences) return false;
     const start = timeline.toInstant(day * MS_PER_DAY + startMs);
     if (start >= untilMs) return false;
+    nth++;
     // Occurrences before `from` still count towards maxOccurrences, but are not returned.
     if (start >= fromMs || maxOccurrences !== Infinity) {
       if (++counted > RECURRENCE_HARD_CAP) throw tooMany();
     }
-    if (start < fromMs) return true;
-    out.push({ start: new Date(start), end: new Date(start + durationMs), localDate: formatLocalDate(day) });
-    return out.length < limit;
+    if (start >= fromMs) out.push({ start: new Date(start), end: new Date(start + durationMs), localDate: formatLocalDate(day) });
+    // The maxOccurrences-th occurrence ends the series: nothing after it is looked at.
+    return nth < maxOccurrences && out.length < limit;
   };
 
-  const beyondHorizon = (): never => {
+  // The rule's own UNTIL (inclusive): a date, a floating local date-time as written, or an instant.
+  const ruleUntil = rule?.until ?? null;
+  const pastRuleUntil = (day: number): boolean => {
+    if (!ruleUntil) return false;
+    if (ruleUntil.kind === 'date') return day * MS_PER_DAY > ruleUntil.ms;
+    if (ruleUntil.kind === 'local') return day * MS_PER_DAY + startMs > ruleUntil.ms;
+    return timeline.toInstant(day * MS_PER_DAY + startMs) > ruleUntil.ms;
+  };
+  // The last local date any bound allows (the horizon at most): no candidate beyond it matters.
+  const untilDays = [horizonDay, endDay];
+  if (ruleUntil) untilDays.push(Math.floor((ruleUntil.kind === 'utc' ? timeline.toFloating(ruleUntil.ms) : ruleUntil.ms) / MS_PER_DAY));
+  if (untilMs !== Infinity) untilDays.push(Math.floor(timeline.toFloating(untilMs) / MS_PER_DAY));
+  const lastDay = Math.min(...untilDays);
+
+  // Without a count from the start (maxOccurrences, COUNT) nothing before `from` matters, so candidates may start near it.
+  const countsFromStart = maxOccurrences !== Infinity || rule?.count !== undefined && rule?.count !== null;
+  const fromDay = !countsFromStart && fromMs > -Infinity ? Math.floor(timeline.toFloating(fromMs) / MS_PER_DAY) - 1 : startDay;
+  const next: NextDay = rule ? ruleDays(rule.rule, startDay, fromDay, lastDay) : builtInDays(p, startDay, fromDay, horizonDay);
+
+  let matched = 0;
+  let ended = false;
+  for (;;) {
+    const day = next();
+    // Infinity: no candidate left up to the last day that matters (or ever, for a built-in pattern).
+    if (day === Infinity || day > lastDay) {
+      ended = day !== Infinity && day > endDay;
+      break;
+    }
+    if (pastRuleUntil(day)) {
+      ended = true;
+      break;
+    }
+    matched++;
+    if (!visit(day) || (rule?.count != null && matched >= rule.count)) {
+      ended = true;
+      break;
+    }
+  }
+  // A bounded series still going at the horizon is refused; one that never matched has no occurrences.
+  if (!ended && !openEnded && matched > 0 && lastDay === horizonDay && endDay > horizonDay) {
     throw invalidInput(
       `the series runs more than ${RECURRENCE_MAX_SPAN_YEARS} years past startDate before reaching its end; give an earlier endDate, maxOccurrences or until`,
       [],
       { limit: RECURRENCE_MAX_SPAN_YEARS, reason: 'series_too_long' },
     );
-  };
-
-  if (rule) {
-    expandCustom(rule, { startDay, startMs, endDay, untilMs, horizonDay, timeline, visit, openEnded, onHorizon: beyondHorizon });
-  } else {
-    // Without maxOccurrences nothing before `from` matters, so candidates may start near it.
-    const fromDay = maxOccurrences === Infinity && fromMs > -Infinity ? Math.floor(timeline.toFloating(fromMs) / MS_PER_DAY) - 1 : startDay;
-    const interval = p.intervalValue ?? 1;
-    const mask = weekdayMask(p.daysOfWeek);
-    const next: NextDay =
-      p.patternType === 'daily'
-        ? dailyDays(startDay, interval, mask, fromDay)
-        : p.patternType === 'monthly'
-          ? monthlyDays(startDay, interval, mask, fromDay, horizonDay)
-          : weeklyDays(startDay, p.patternType === 'biweekly' ? 2 * interval : interval, mask, fromDay);
-    for (;;) {
-      const day = next();
-      if (day === Infinity) break; // the pattern can never match (e.g. every 7 days, but only Mondays, from a Wednesday)
-      if (day > horizonDay && day <= endDay) {
-        if (!openEnded) beyondHorizon();
-        break;
-      }
-      if (!visit(day)) break;
-    }
   }
   return out;
+}
+
+/** The candidate dates of a built-in pattern type. */
+function builtInDays(p: z.output<typeof recurringPatternSchema>, startDay: number, fromDay: number, horizonDay: number): NextDay {
+  const interval = p.intervalValue ?? 1;
+  const mask = weekdayMask(p.daysOfWeek);
+  if (p.patternType === 'daily') return dailyDays(startDay, interval, mask, fromDay);
+  if (p.patternType === 'monthly') return monthlyDays(startDay, interval, mask, fromDay, horizonDay);
+  return weeklyDays(startDay, p.patternType === 'biweekly' ? 2 * interval : interval, mask, fromDay);
 }
 
 function tooMany(): Error {
@@ -178,51 +200,4 @@ function tooMany(): Error {
     [],
     { limit: RECURRENCE_HARD_CAP, reason: 'too_many_occurrences' },
   );
-}
-
-interface CustomContext {
-  startDay: number;
-  startMs: number;
-  endDay: number;
-  untilMs: number;
-  horizonDay: number;
-  timeline: ZoneTimeline;
-  visit: (day: number) => boolean;
-  openEnded: boolean;
-  onHorizon: () => never;
-}
-
-/** Runs an RRULE in floating (UTC-as-wall-clock) mode and feeds each date to `visit`. */
-function expandCustom(rule: ParsedCustomRule, ctx: CustomContext): void {
-  const dtstart = new Date(ctx.startDay * MS_PER_DAY + ctx.startMs);
-  // rrule has no iteration guard (an impossible daily rule scans to year 9999), so it
-  // always gets an UNTIL: the earliest of the rule's, endDate, the window and the horizon.
-  const horizon = (ctx.horizonDay + 1) * MS_PER_DAY - 1;
-  const bounds: number[] = [horizon];
-  if (ctx.endDay !== Infinity) bounds.push((ctx.endDay + 1) * MS_PER_DAY - 1);
-  if (ctx.untilMs !== Infinity) bounds.push(ctx.timeline.toFloating(ctx.untilMs) + MS_PER_DAY);
-  if (rule.until) {
-    const { kind, ms } = rule.until;
-    // RFC 5545: a UTC UNTIL is an instant; a floating one is wall-clock; a DATE includes that whole day.
-    bounds.push(kind === 'utc' ? ctx.timeline.toFloating(ms) : kind === 'date' ? ms + MS_PER_DAY - 1 : ms);
-  }
-  const until = Math.min(...bounds);
-  // rrule checks UNTIL only when a date matches, and stops otherwise at year 9999, so an
-  // impossible rule (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) would scan ~8000 years. The
-  // Gregorian calendar repeats exactly every 400 years (146097 days = 20871 weeks), so
-  // we run the rule shifted by whole 400-year cycles to just below 9999: every match is
-  // the same, and the year-9999 stop becomes a scan bound of 100–500 years.
-  const [startYear] = civilFromDays(ctx.startDay);
-  const cycles = Math.max(0, Math.floor((9999 - RECURRENCE_MAX_SPAN_YEARS - 1 - startYear) / 400));
-  const shiftMs = cycles * 146097 * MS_PER_DAY;
-  const rrule = new RRule({ ...rule.options, dtstart: new Date(dtstart.getTime() + shiftMs), until: new Date(until + shiftMs), tzid: null });
-  let continued = true;
-  let seen = 0;
-  rrule.all((date) => {
-    seen++;
-    continued = ctx.visit(Math.floor((date.getTime() - shiftMs) / MS_PER_DAY));
-    return continued;
-  });
-  const endedByCount = rule.hasCount && seen === rule.options.count;
-  if (continued && until === horizon && !endedByCount && !ctx.openEnded) ctx.onHorizon();
 }
