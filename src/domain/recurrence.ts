@@ -119,7 +119,6 @@ export function expandRecurrence(pattern: RecurringPatternInput, options: Expand
   const limit = openEnded ? (o.limit ?? RECURRENCE_DEFAULT_LIMIT) : Infinity;
   const out: Occurrence[] = [];
   let nth = 0;
-  let counted = 0;
 
   /** Handles one occurrence of the pattern (before removals); returns false once the series is over. */
   const visit = (day: number): boolean => {
@@ -127,11 +126,12 @@ export function expandRecurrence(pattern: RecurringPatternInput, options: Expand
     const start = timeline.toInstant(day * MS_PER_DAY + startMs);
     if (start >= untilMs) return false;
     nth++;
-    // Occurrences before `from` still count towards maxOccurrences, but are not returned.
-    if (start >= fromMs || maxOccurrences !== Infinity) {
-      if (++counted > RECURRENCE_HARD_CAP) throw tooMany();
+    // Occurrences before `from` still count towards maxOccurrences, but are not returned
+    // (nor counted by the hard cap, which bounds what a call returns, whatever bounds the series).
+    if (start >= fromMs) {
+      if (out.length === RECURRENCE_HARD_CAP) throw tooMany();
+      out.push({ start: new Date(start), end: new Date(start + durationMs), localDate: formatLocalDate(day) });
     }
-    if (start >= fromMs) out.push({ start: new Date(start), end: new Date(start + durationMs), localDate: formatLocalDate(day) });
     // The maxOccurrences-th occurrence ends the series: nothing after it is looked at.
     return nth < maxOccurrences && out.length < limit;
   };
