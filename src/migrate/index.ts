@@ -10,8 +10,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { SchedulingError } from '../errors';
-import { type AnyPgDatabase, queryRows } from '../internal/db';
-import { toSchedulingError } from '../internal/database-errors';
+import { type AnyPgDatabase, queryRows } from '../db/query';
+import { toSchedulingError } from '../db/database-errors';
 import { MIGRATIONS } from './migrations.generated';
 import type { Migration } from './types';
 

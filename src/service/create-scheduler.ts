@@ -1,17 +1,17 @@
-import { createServiceContext } from './service-context';
-import { createSessionService } from './sessions-service';
-import { createConflictService } from './conflicts-service';
-import { createAvailabilityService } from './availability-service';
-import { createBookingService } from './bookings-service';
-import { createWaitlistService } from './waitlist-service';
-import { createNotificationService } from './notification-service';
-import { createSeriesService } from './series-service';
-import { createAttendanceService } from './attendance-service';
-import { createMakeupService } from './makeup-service';
-import { createFeedbackService } from './feedback-service';
-import { createResourceService } from './resource-service';
-import { createMaintenanceService } from './maintenance-service';
-import type { SchedulerOptions } from './types';
+import { createServiceContext } from './kernel/context';
+import { createSessionService } from './sessions/service';
+import { createConflictService } from './conflicts/service';
+import { createAvailabilityService } from './availability/service';
+import { createBookingService } from './bookings/service';
+import { createWaitlistService } from './waitlist/service';
+import { createNotificationService } from './notifications/service';
+import { createSeriesService } from './series/service';
+import { createAttendanceService } from './attendance/service';
+import { createMakeupService } from './makeups/service';
+import { createFeedbackService } from './feedback/service';
+import { createResourceService } from './resources/service';
+import { createMaintenanceService } from './maintenance/service';
+import type { SchedulerOptions } from './kernel/types';
 
 /**
  * The scheduler: every operation validates its input, runs in one transaction (or

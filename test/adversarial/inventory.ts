@@ -5,7 +5,7 @@
  * rows, that every named trigger exists in a migrated database, and that every write
  * that must be refused has at least one attack in `attacks.ts`.
  */
-import type { IntegrityFinding } from '../../src/service/maintenance-integrity';
+import type { IntegrityFinding } from '../../src/service/maintenance/integrity';
 
 export type GuaranteeId = 'G1' | 'G2' | 'G3' | 'G4' | 'G5' | 'G6' | 'G7' | 'G8';
 

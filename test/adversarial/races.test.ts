@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSchedulingError } from '../../src';
-import { sqlStateOf } from '../../src/internal/database-errors';
+import { sqlStateOf } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
 import { ATTACKS, type AttemptTools } from './attacks';
 import { LEVELS, type Scene, openScene, violations } from './scene';

@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import * as s from '../../src/schema';
 import { createScheduler, type Scheduler } from '../../src';
-import type { IntegrityFinding } from '../../src/service/maintenance-integrity';
+import type { IntegrityFinding } from '../../src/service/maintenance/integrity';
 import type { TestDatabase } from '../support/database';
 import { type Academy, seedAcademy } from '../support/fixtures';
 

@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { and, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { toSchedulingError } from '../../src/internal/database-errors';
+import { toSchedulingError } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
 import { type Academy, seedAcademy, sessionValues } from '../support/fixtures';
 

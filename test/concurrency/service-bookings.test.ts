@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
-import type { Actor } from '../../src/service/types';
+import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { type Academy, confirmedAndQueue, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { adminOf, at } from '../service/helpers';

@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { eq, inArray, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError } from '../../src';
-import { queryRows } from '../../src/internal/db';
+import { queryRows } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
 import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
 import { at, book } from '../service/helpers';

@@ -10,7 +10,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import { expandRecurrence } from '../../src/domain';
-import type { SeriesMode } from '../../src/service/series-inputs';
+import type { SeriesMode } from '../../src/service/series/inputs';
 import { useTestDatabase } from '../support/database';
 import { seedAcademy } from '../support/fixtures';
 import { adminOf, createInput } from '../service/helpers';

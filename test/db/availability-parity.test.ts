@@ -10,8 +10,8 @@ import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { computeAvailabilityWindows, sessionFitsAvailability } from '../../src/domain';
 import { isSchedulingError } from '../../src/errors';
-import { toSchedulingError } from '../../src/internal/database-errors';
-import { queryRows } from '../../src/internal/db';
+import { toSchedulingError } from '../../src/db/database-errors';
+import { queryRows } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
 import { seedAcademy } from '../support/fixtures';
 

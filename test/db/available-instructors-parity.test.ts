@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { inArray, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { isSchedulingError } from '../../src/errors';
-import { toSchedulingError } from '../../src/internal/database-errors';
-import { queryRows } from '../../src/internal/db';
-import { availableInstructorsQuery } from '../../src/service/availability-read';
+import { toSchedulingError } from '../../src/db/database-errors';
+import { queryRows } from '../../src/db/query';
+import { availableInstructorsQuery } from '../../src/service/availability/read';
 import { useTestDatabase } from '../support/database';
 import { seedAcademy, sessionValues } from '../support/fixtures';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler } from '../../src';
-import { toSchedulingError } from '../../src/internal/database-errors';
+import { toSchedulingError } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
 import { errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 

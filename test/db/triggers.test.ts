@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { toSchedulingError } from '../../src/internal/database-errors';
+import { toSchedulingError } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
 import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 

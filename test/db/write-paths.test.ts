@@ -7,8 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../src/internal/db';
-import { toSchedulingError } from '../../src/internal/database-errors';
+import { queryRows } from '../../src/db/query';
+import { toSchedulingError } from '../../src/db/database-errors';
 import { rolledBack, useTestDatabase } from '../support/database';
 import { databaseDigest } from '../support/digest';
 import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Scheduler, type SchedulingError } from '../../src';
-import type { Actor } from '../../src/service/types';
+import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { type Academy, insertSession } from '../support/fixtures';
 import { type Sql, type Victim, useFaultScene, causeMessages, digestTables, holdLock, killWhileBlocked, openVictim } from './fault-harness';

@@ -10,8 +10,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSchedulingError, type SchedulingError } from '../../src';
-import type { Actor } from '../../src/service/types';
-import type { AnyPgDatabase } from '../../src/internal/db';
+import type { Actor } from '../../src/service/kernel/types';
+import type { AnyPgDatabase } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
 import { type Driver, type Sql, type Victim, useFaultScene, deferred, digestTables, holdLock, openSchedulerClient, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
 

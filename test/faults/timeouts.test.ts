@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { type SchedulingError } from '../../src';
-import type { Actor } from '../../src/service/types';
+import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { type Academy } from '../support/fixtures';
 import { type Driver, type Sql, type Victim, useFaultScene, digestTables, holdLock, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';

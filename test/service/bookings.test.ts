@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
-import type { Actor } from '../../src/service/types';
+import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { adminOf, at } from './helpers';

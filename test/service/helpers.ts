@@ -1,9 +1,9 @@
 /** Shared helpers of the service tests. */
 import { sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { queryRows } from '../../src/internal/db';
-import type { Actor } from '../../src/service/types';
-import type { CreateSessionInput } from '../../src/service/session-inputs';
+import { queryRows } from '../../src/db/query';
+import type { Actor } from '../../src/service/kernel/types';
+import type { CreateSessionInput } from '../../src/service/sessions/inputs';
 import type { TestDb } from '../support/database';
 import type { Academy } from '../support/fixtures';
 

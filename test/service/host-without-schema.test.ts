@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createScheduler } from '../../src';
-import { inSavepoint, withSchedulingSchema } from '../../src/service/scheduling-db';
-import type { AnyPgDatabase } from '../../src/internal/db';
-import { queryRows } from '../../src/internal/db';
+import { inSavepoint, withSchedulingSchema } from '../../src/db/scheduling-db';
+import type { AnyPgDatabase } from '../../src/db/query';
+import { queryRows } from '../../src/db/query';
 import { schemaLessDb, useTestDatabase } from '../support/database';
 import { insertSession, seedAcademy } from '../support/fixtures';
 import { adminOf } from './helpers';

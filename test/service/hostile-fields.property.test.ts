@@ -20,9 +20,9 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { createScheduler, type Scheduler } from '../../src';
 import { SCHEDULING_ERROR_CODES, type SchedulingError, isSchedulingError } from '../../src/errors';
-import { instantInput } from '../../src/service/input-schemas';
-import { inputSchemaOf } from '../../src/service/operation';
-import type { Actor } from '../../src/service/types';
+import { instantInput } from '../../src/service/kernel/inputs';
+import { inputSchemaOf } from '../../src/service/kernel/operation';
+import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { databaseDigest } from '../support/digest';
 import { type Academy, errorOf, insertSession, seedAcademy } from '../support/fixtures';
@@ -39,7 +39,7 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 20);
 /**
  * Methods that do not go through `defineOperation` and carry no schema yet, with the
  * schema they parse. `maintenance.archiveBookings` parses its input itself
- * (src/service/maintenance-archive.ts) without the plain-data copy: a value zod
+ * (src/service/maintenance/archive.ts) without the plain-data copy: a value zod
  * refuses is still `INVALID_INPUT` (a throwing getter at the root of the input, not
  * at the field), but an inherited field or a getter that returns a valid value is
  * read. It should use `parseOperationInput` and `withInputSchema` (operation.ts);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
-import { queryRows } from '../../src/internal/db';
+import { queryRows } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
 import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { adminOf, at, book } from './helpers';

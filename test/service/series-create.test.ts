@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler, type SchedulingError } from '../../src';
-import type { CreateSeriesInput } from '../../src/service/series-inputs';
+import type { CreateSeriesInput } from '../../src/service/series/inputs';
 import { useTestDatabase } from '../support/database';
 import { type Academy, errorOf, insertSession, seedAcademy } from '../support/fixtures';
 import { adminOf, at, rowCounts } from './helpers';

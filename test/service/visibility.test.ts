@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
-import type { Actor } from '../../src/service/types';
+import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { refusedUnchanged } from '../support/digest';
 import { type Academy, seedAcademy } from '../support/fixtures';

@@ -4,8 +4,8 @@
  * runs it), the operations themselves and how each outcome is classified.
  */
 import { isSchedulingError, type Scheduler, type SchedulingErrorCode } from '../../src';
-import type { Actor } from '../../src/service/types';
-import type { AnyPgDatabase } from '../../src/internal/db';
+import type { Actor } from '../../src/service/kernel/types';
+import type { AnyPgDatabase } from '../../src/db/query';
 import type { TestDb } from '../support/database';
 import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
 import { addFacility } from '../service/helpers';

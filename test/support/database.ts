@@ -13,7 +13,7 @@ import pg from 'pg';
 import { TransactionRollbackError, sql, type SQL } from 'drizzle-orm';
 import * as schema from '../../src/schema';
 import { createTestDatabase } from '../../src/testing';
-import { queryRows } from '../../src/internal/db';
+import { queryRows } from '../../src/db/query';
 import { createDatabaseFromTemplate, databaseUrlFor, dropDatabase } from './server';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { type SchedulingError, isSchedulingError } from '../../src/errors';
-import { queryRows } from '../../src/internal/db';
+import { queryRows } from '../../src/db/query';
 import type { TestDb } from './database';
 import { errorOf } from './fixtures';
 

@@ -11,7 +11,7 @@
  * timezone_abbreviations = 'Default'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlStateOf } from '../../../src/internal/database-errors';
+import { sqlStateOf } from '../../../src/db/database-errors';
 import { useTestDatabase } from '../../support/database';
 import { sessionInsert } from '../scene';
 import { type ReviewScene, openReviewScene } from './review-scene';

@@ -11,7 +11,7 @@
  * booking handed to another student counts the offers of everyone else again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlStateOf } from '../../../src/internal/database-errors';
+import { sqlStateOf } from '../../../src/db/database-errors';
 import { useTestDatabase } from '../../support/database';
 import { type ReviewScene, openReviewScene } from './review-scene';
 

@@ -28,7 +28,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlStateOf, toSchedulingError } from '../../../src/internal/database-errors';
+import { sqlStateOf, toSchedulingError } from '../../../src/db/database-errors';
 import { useTestDatabase } from '../../support/database';
 import { sessionInsert } from '../scene';
 import { type ReviewScene, openReviewScene, pause } from './review-scene';

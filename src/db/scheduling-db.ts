@@ -1,0 +1,92 @@
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import { createTableRelationsHelpers, entityKind, extractTablesRelationalConfig } from 'drizzle-orm';
+import * as schema from '../schema';
+import type { AnyPgDatabase } from './query';
+
+/** A Drizzle database or transaction that knows the scheduling schema, so `db.query.sessions…` works. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SchedulingDb = PgDatabase<any, typeof schema>;
+
+const relationalSchema = (() => {
+  const config = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+  return { fullSchema: schema, schema: config.tables, tableNamesMap: config.tableNamesMap };
+})();
+
+/**
+ * The host's database (or transaction) as a `SchedulingDb`. Hosts may build their
+ * Drizzle instance without our schema, and then `db.query` is empty; this returns an
+ * object that inherits everything from the host's (same connection, same transaction,
+ * and the driver's own `transaction()` for savepoints) but whose `query` knows our
+ * tables and relations, so relational queries work on every driver.
+ *
+ * Inheriting matters: postgres.js fails a whole transaction when a statement fails
+ * outside its own `savepoint()`, so nested work must go through the driver's
+ * `transaction()`, never through plain `SAVEPOINT` statements.
+ *
+ * @example
+ * ```ts
+ * const session = await withSchedulingSchema(tx).query.sessions.findFirst({ with: { bookings: true } });
+ * ```
+ */
+export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
+  // `dialect` and `session` are internal fields that every PgDatabase and PgTransaction carries.
+  const internals = db as unknown as { dialect: ConstructorParameters<typeof PgDatabase>[0]; session: ConstructorParameters<typeof PgDatabase>[1] };
+  const session = preparingSession(internals.session);
+  const known = (db as unknown as { query?: Record<string, unknown> }).query;
+  if (session === internals.session && known && known.sessions && known.scheduleConflicts) return db as unknown as SchedulingDb;
+  // Built on first use: it makes a query builder per table, and most calls never need one.
+  let relational: PgDatabase<never, typeof schema> | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const relationalDb = () => (relational ??= new PgDatabase(internals.dialect, session, relationalSchema as any));
+  const derived = Object.create(db) as Record<string, unknown>;
+  Object.defineProperty(derived, 'session', { value: session, enumerable: false });
+  Object.defineProperty(derived, 'query', { get: () => relationalDb().query, enumerable: true });
+  Object.defineProperty(derived, '_', { get: () => relationalDb()._, enumerable: false });
+  return derived as unknown as SchedulingDb;
+}
+
+type PgSessionLike = ConstructorParameters<typeof PgDatabase>[1];
+
+/**
+ * Statements with more parameters than this stay unprepared: their text grows with an
+ * id list (`IN ($1, $2, …)`), so each length would be one more statement that
+ * postgres.js keeps for the life of the connection.
+ */
+const MAX_PREPARED_PARAMETERS = 20;
+
+/**
+ * Drizzle's postgres.js session runs a statement unprepared unless the query was given
+ * a name, and postgres.js sends an unprepared statement with parameters in two round
+ * trips (describe it, then run it). This session asks for the scheduler's statements
+ * to be prepared, so postgres.js keeps them per connection and runs each in one round
+ * trip from its second use on (a booking went from 8 writes to the server to 4). A
+ * host that set `prepare: false` on its postgres.js client (behind PgBouncer in
+ * transaction mode, say) still gets unprepared statements: postgres.js lets the client
+ * option win. Other drivers are left as they are.
+ */
+function preparingSession(session: PgSessionLike): PgSessionLike {
+  if ((session.constructor as unknown as Record<symbol, unknown>)[entityKind] !== 'PostgresJsSession') return session;
+  const derived = Object.create(session) as PgSessionLike;
+  const prepareQuery = session.prepareQuery as (...args: unknown[]) => unknown;
+  Object.defineProperty(derived, 'prepareQuery', {
+    // The name only switches preparing on: postgres.js names and caches statements itself, by their text.
+    value: (query: { params: unknown[] }, fields: unknown, name: unknown, ...rest: unknown[]) =>
+      prepareQuery.call(derived, query, fields, name ?? (query.params.length <= MAX_PREPARED_PARAMETERS ? 'academy-scheduling' : undefined), ...rest),
+  });
+  return derived;
+}
+
+/**
+ * Runs `work` in a savepoint of the current transaction, through the driver's nested
+ * `transaction()`: if `work` fails, only its writes are rolled back and the error is
+ * rethrown for the caller to handle; the outer transaction stays usable on every driver.
+ *
+ * @example
+ * ```ts
+ * try { await inSavepoint(tx, (sp) => sp.insert(sessionBookings).values(row)); }
+ * catch (error) { /* refused: skip this row, the rest of the transaction goes on *\/ }
+ * ```
+ */
+export function inSavepoint<T>(tx: SchedulingDb, work: (savepoint: SchedulingDb) => Promise<T>): Promise<T> {
+  return tx.transaction((savepoint) => work(withSchedulingSchema(savepoint as unknown as AnyPgDatabase)));
+}

@@ -1,0 +1,185 @@
+import { sql } from 'drizzle-orm';
+import { SchedulingError } from '../errors';
+import { RETRYABLE_SQLSTATES, sqlStateOf, toSchedulingError } from './database-errors';
+import { type AnyPgDatabase, queryRows } from './query';
+import type { Actor } from '../service/kernel/types';
+import { type SchedulingDb, withSchedulingSchema } from './scheduling-db';
+
+/** What one scheduler call needs from its transaction. */
+export interface TransactionRequest {
+  actor: Actor;
+  /** The host's transaction to join, if any. */
+  tx?: AnyPgDatabase | undefined;
+  /** Turns on `scheduling.allow_conflicts` (an administrator override) for this call only. */
+  allowConflicts?: boolean;
+}
+
+/** The isolation levels a scheduler's own transactions may run at. */
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
+/** Settings of a runner. */
+export interface TransactionRunnerConfig {
+  db: AnyPgDatabase;
+  /** Re-runs after 40001 / 40P01, when the scheduler owns the transaction. */
+  maxRetries: number;
+  /** The level of the scheduler's own transactions; the server's default when absent. */
+  isolationLevel?: IsolationLevel | undefined;
+  /**
+   * Runs at the start of each transaction until one that called it has committed
+   * (the capacity-policy sync). Its writes commit or roll back with the call's.
+   */
+  prepare?: (tx: SchedulingDb) => Promise<void>;
+  /** Called after a transaction in which `prepare` ran has committed. */
+  prepared?: () => void;
+  /** Whether `prepare` still has to run. */
+  needsPrepare?: () => boolean;
+}
+
+/** Runs one unit of work in a transaction with the actor's settings, mapping every error. */
+export type RunInTransaction = <T>(request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => Promise<T>;
+
+const SETTINGS = ['scheduling.actor_id', 'scheduling.allow_conflicts'] as const;
+
+/**
+ * Builds the transaction helper every scheduler method uses:
+ *
+ * - without `tx`: its own transaction (at `isolationLevel`, or the server's default),
+ *   retried up to `maxRetries` times on a serialization failure or deadlock — after a
+ *   jittered backoff, one retry at a time per scheduler — then `RETRY_EXHAUSTED`;
+ * - with `tx`: a savepoint inside the host's transaction (a refusal rolls back only
+ *   our writes), never retried, and the transaction-local settings are put back
+ *   afterwards so an override cannot leak into the host's later statements.
+ *
+ * `scheduling.actor_id` and `scheduling.allow_conflicts` are set with
+ * `set_config(…, true)`: they are transaction-local, so a pooled connection never
+ * carries them into someone else's transaction.
+ *
+ * @example
+ * ```ts
+ * const run = createTransactionRunner({ db, maxRetries: 3 });
+ * const row = await run({ actor }, (tx) => tx.insert(sessions).values(values).returning());
+ * ```
+ */
+export function createTransactionRunner(config: TransactionRunnerConfig): RunInTransaction {
+  const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
+    await tx.execute(
+      sql`SELECT set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
+                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)`,
+    );
+  };
+
+  const body = async <T>(raw: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
+    const tx = withSchedulingSchema(raw);
+    // Awaited before the work starts. (Sending it unawaited, to share a round trip with
+    // the work's first statement, made the order in which the two reached the driver
+    // depend on how many promise hops each took on its way: one change elsewhere, and a
+    // session was written before its actor was set.)
+    await applySettings(tx, request);
+    const preparing = config.needsPrepare?.() ?? false;
+    if (preparing) await config.prepare?.(tx);
+    return { value: await work(tx), preparing };
+  };
+
+  const joined = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
+    const before = await queryRows<{ actor: string | null; allow: string | null }>(
+      host,
+      sql`SELECT current_setting('scheduling.actor_id', true) AS actor, current_setting('scheduling.allow_conflicts', true) AS allow`,
+    );
+    try {
+      const { value } = await host.transaction((savepoint) =>
+        body(savepoint, request, async (tx) => {
+          const result = await work(tx);
+          await checkDeferredNow(tx);
+          return result;
+        }),
+      );
+      return value;
+    } finally {
+      // After a failed savepoint Postgres has already restored them; restoring again is harmless.
+      await host
+        .execute(
+          sql`SELECT set_config(${SETTINGS[0]}, ${before[0]?.actor ?? ''}, true), set_config(${SETTINGS[1]}, ${before[0]?.allow ?? ''}, true)`,
+        )
+        .catch(() => undefined);
+    }
+  };
+
+  // Retries of this scheduler run one at a time. Under REPEATABLE READ and SERIALIZABLE
+  // every transaction that waited for a busy row fails with 40001 when the holder
+  // commits (its snapshot is older than the change), so N callers racing for one
+  // session lose N-1 each round: retried side by side they collide again and again
+  // (a 50-child rush for one class ran out of 10 retries). In one lane, each retry
+  // starts after the previous one finished, sees it, and goes through.
+  let lane: Promise<unknown> = Promise.resolve();
+  const retryLane = <T>(attempt: () => Promise<T>): Promise<T> => {
+    const turn = lane.then(attempt, attempt);
+    lane = turn.catch(() => undefined);
+    return turn;
+  };
+
+  return async function runInTransaction<T>(request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>): Promise<T> {
+    if (request.tx) {
+      try {
+        return await joined(request.tx, request, work);
+      } catch (error) {
+        throw toSchedulingError(error);
+      }
+    }
+    const attemptOnce = () =>
+      config.db.transaction(
+        (tx) => body(tx, request, work),
+        config.isolationLevel ? { isolationLevel: config.isolationLevel } : undefined,
+      );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // A first attempt runs at once; a retry waits for its turn in the retry lane.
+        const { value, preparing } = await (attempt === 0 ? attemptOnce() : retryLane(attemptOnce));
+        if (preparing) config.prepared?.();
+        return value;
+      } catch (error) {
+        const sqlstate = sqlStateOf(error);
+        if (sqlstate && RETRYABLE_SQLSTATES.has(sqlstate)) {
+          if (attempt < config.maxRetries) {
+            await backoff(attempt);
+            continue;
+          }
+          throw new SchedulingError(
+            'RETRY_EXHAUSTED',
+            `Gave up after ${attempt + 1} attempts: the transaction kept failing with SQLSTATE ${sqlstate}`,
+            { sqlstate, attempts: attempt + 1 },
+            { cause: error },
+          );
+        }
+        throw toSchedulingError(error);
+      }
+    }
+  };
+}
+
+/**
+ * Exponential backoff with full jitter (a random wait between 0 and 8 ms × 2^attempt,
+ * at most 400 ms). Under REPEATABLE READ and SERIALIZABLE every transaction that
+ * queued for a popular session's row fails with 40001 the moment the holder commits:
+ * spreading the retries over a window that doubles each time lets them take the row
+ * one after another instead of colliding again in lockstep.
+ */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(400, 8 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Our constraint triggers that are checked at commit (see drizzle/0003 and 0006). */
+const DEFERRED_CHECKS = sql.raw(
+  'scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked, scheduling.trigger_waitlist_positions, scheduling.trigger_check_booking_counter',
+);
+
+/**
+ * In the host's transaction our deferred checks would run at the host's COMMIT, long
+ * after our call returned, and reach the host as raw driver errors. Running them now
+ * (then deferring them again) makes their refusals, lock waits and timeouts part of
+ * this call, as typed errors, and rolls back only our savepoint.
+ */
+async function checkDeferredNow(tx: SchedulingDb): Promise<void> {
+  await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} IMMEDIATE`);
+  await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} DEFERRED`);
+}

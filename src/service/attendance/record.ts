@@ -1,0 +1,163 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { SchedulingError } from '../../errors';
+import { type AttendanceStatus, sessionBookings } from '../../schema';
+import { type BookingRow, bookingStateError, lockBookingForAttendance } from './booking-lock';
+import { instantInput, uuidInput } from '../kernel/inputs';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+
+/** The thresholds that turn a check-in into `late` and a check-out into `partial`. */
+export interface AttendanceThresholds {
+  lateAfterMinutes: number;
+  earlyLeaveMinutes: number;
+}
+
+/**
+ * Input of `attendance.checkIn` / `attendance.checkOut`: the booking and, optionally,
+ * when it happened (defaults to the scheduler's clock).
+ *
+ * @example
+ * ```ts
+ * attendanceEventSchema.parse({ bookingId, at: '2030-01-15T15:04:00Z' });
+ * ```
+ */
+export const attendanceEventSchema = z.strictObject({ bookingId: uuidInput, at: instantInput.optional() });
+
+/** Input of `attendance.checkIn` / `attendance.checkOut`. */
+export type AttendanceEventInput = z.input<typeof attendanceEventSchema>;
+
+/**
+ * Input of `attendance.markAbsent` / `attendance.markNoShow`.
+ *
+ * @example
+ * ```ts
+ * bookingRefSchema.parse({ bookingId });
+ * ```
+ */
+export const bookingRefSchema = z.strictObject({ bookingId: uuidInput });
+
+const MINUTE = 60_000;
+// A cancelled or postponed session has nobody to check in.
+const RUNNING_OR_DONE = new Set(['scheduled', 'in_progress', 'completed']);
+
+/**
+ * Checks a student in: `late` when later than `lateAfterMinutes` after the start,
+ * else `present`. Only a confirmed booking that is not checked in yet.
+ *
+ * @example
+ * ```ts
+ * const booking = await checkIn(tx, { bookingId, at }, actor, now, { lateAfterMinutes: 10, earlyLeaveMinutes: 10 });
+ * booking.attendanceStatus; // 'present' | 'late'
+ * ```
+ */
+export async function checkIn(
+  tx: SchedulingDb,
+  input: z.output<typeof attendanceEventSchema>,
+  actor: Actor,
+  now: Date,
+  thresholds: AttendanceThresholds,
+): Promise<BookingRow> {
+  const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
+  if (booking.bookingStatus !== 'confirmed') throw bookingStateError(booking, 'check in', 'not_confirmed');
+  if (!RUNNING_OR_DONE.has(session.status)) throw sessionNotRunning(booking, session.status);
+  if (booking.checkedInAt) throw bookingStateError(booking, 'check in again', 'already_checked_in');
+  if (booking.attendanceStatus === 'absent') throw bookingStateError(booking, 'check in an absent student', 'marked_absent');
+  const at = input.at ?? now;
+  const late = at.getTime() > session.startTime.getTime() + thresholds.lateAfterMinutes * MINUTE;
+  return writeAttendance(tx, booking.id, { checkedInAt: at, attendanceStatus: late ? 'late' : 'present' });
+}
+
+/**
+ * Checks a student out: `partial` when earlier than `earlyLeaveMinutes` before the
+ * end, otherwise the check-in's status stays. The check-out is never before the
+ * check-in (`INVALID_INPUT` at `at`).
+ *
+ * @example
+ * ```ts
+ * const booking = await checkOut(tx, { bookingId }, actor, now, thresholds);
+ * ```
+ */
+export async function checkOut(
+  tx: SchedulingDb,
+  input: z.output<typeof attendanceEventSchema>,
+  actor: Actor,
+  now: Date,
+  thresholds: AttendanceThresholds,
+): Promise<BookingRow> {
+  const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
+  if (!booking.checkedInAt) throw bookingStateError(booking, 'check out', 'not_checked_in');
+  if (booking.checkedOutAt) throw bookingStateError(booking, 'check out again', 'already_checked_out');
+  const at = input.at ?? now;
+  if (at.getTime() < booking.checkedInAt.getTime()) {
+    throw new SchedulingError('INVALID_INPUT', 'A check-out cannot be before the check-in', {
+      path: ['at'],
+      bookingId: booking.id,
+      checkedInAt: booking.checkedInAt.toISOString(),
+      reason: 'before_check_in',
+    });
+  }
+  const early = at.getTime() < session.endTime.getTime() - thresholds.earlyLeaveMinutes * MINUTE;
+  return writeAttendance(tx, booking.id, { checkedOutAt: at, ...(early ? { attendanceStatus: 'partial' as const } : {}) });
+}
+
+/**
+ * Records that a confirmed student did not come (`attendance_status = 'absent'`); the
+ * booking stays confirmed until the session is settled. Repeating it changes nothing.
+ *
+ * @example
+ * ```ts
+ * await markAbsent(tx, { bookingId }, actor, now);
+ * ```
+ */
+export async function markAbsent(tx: SchedulingDb, input: z.output<typeof bookingRefSchema>, actor: Actor, now: Date): Promise<BookingRow> {
+  const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
+  assertMissable(booking, session, now, 'mark absent');
+  if (booking.attendanceStatus === 'absent') return booking;
+  return writeAttendance(tx, booking.id, { attendanceStatus: 'absent' });
+}
+
+/**
+ * Turns a confirmed booking into a `no_show` right away (absent, and the place no
+ * longer counts as taken).
+ *
+ * @example
+ * ```ts
+ * const booking = await markNoShow(tx, { bookingId }, actor, now);
+ * booking.bookingStatus; // 'no_show'
+ * ```
+ */
+export async function markNoShow(tx: SchedulingDb, input: z.output<typeof bookingRefSchema>, actor: Actor, now: Date): Promise<BookingRow> {
+  const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
+  assertMissable(booking, session, now, 'mark a no-show');
+  return writeAttendance(tx, booking.id, { bookingStatus: 'no_show', attendanceStatus: 'absent' });
+}
+
+/** Absence is only known once the session has started, and never for someone who came. */
+function assertMissable(booking: BookingRow, session: { status: string; startTime: Date }, now: Date, action: string) {
+  if (booking.bookingStatus !== 'confirmed') throw bookingStateError(booking, action, 'not_confirmed');
+  if (!RUNNING_OR_DONE.has(session.status)) throw sessionNotRunning(booking, session.status);
+  if (booking.checkedInAt) throw bookingStateError(booking, action, 'checked_in');
+  if (now.getTime() < session.startTime.getTime()) throw bookingStateError(booking, `${action} before the session starts`, 'not_started');
+}
+
+function sessionNotRunning(booking: BookingRow, status: string): SchedulingError {
+  return new SchedulingError('INVALID_STATE', `The session of booking ${booking.bookingId} is ${status}`, {
+    bookingId: booking.id,
+    sessionStatus: status,
+    reason: 'session_not_running',
+  });
+}
+
+async function writeAttendance(
+  tx: SchedulingDb,
+  bookingId: string,
+  values: { checkedInAt?: Date; checkedOutAt?: Date; attendanceStatus?: AttendanceStatus; bookingStatus?: 'no_show' },
+): Promise<BookingRow> {
+  const [row] = await tx
+    .update(sessionBookings)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(sessionBookings.id, bookingId))
+    .returning();
+  return row!;
+}

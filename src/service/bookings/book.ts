@@ -1,0 +1,173 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { z } from 'zod';
+import { SchedulingError } from '../../errors';
+import { sessionWaitlist } from '../../schema';
+import { isAdministrator } from '../kernel/actor';
+import { requireActsForStudent, resolveParentId } from '../kernel/family-access';
+import type { bookManySchema, bookSchema } from './inputs';
+import { ACTIVE_WAITLIST_STATUSES, type SessionLoad, assertBookable, assertStudentsFree, loadSessionLoad } from '../places/session-load';
+import { type BookingDetails, type BookingRow, alreadyBooked, findBookingRow, writeConfirmedBooking, writeDirectBooking } from '../places/booking-rows';
+import { lockSession } from '../kernel/lookups';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+import { type PromotionSettings, promoteFromWaitlist } from '../places/waitlist-promotion';
+import { type WaitlistRow, addToWaitlist } from '../places/waitlist-queue';
+
+/** Result of `bookings.book`: a place, or a place in the queue. Refusals are thrown. */
+export type BookOutcome =
+  | { outcome: 'confirmed'; booking: BookingRow }
+  | { outcome: 'waitlisted'; entry: WaitlistRow; position: number };
+
+/** Result of `bookings.bookMany`: every sibling confirmed (refusals are thrown, nothing written). */
+export interface BookManyResult {
+  outcome: 'confirmed';
+  bookings: BookingRow[];
+}
+
+/**
+ * Throws `ALREADY_BOOKED` when the student has a booking in the session that is not
+ * cancelled, or an active waitlist entry there (a child is never both booked and
+ * waiting for the same class).
+ *
+ * @example
+ * ```ts
+ * await assertNotInSession(tx, sessionId, studentId);
+ * ```
+ */
+export async function assertNotInSession(tx: SchedulingDb, sessionId: string, studentId: string): Promise<void> {
+  const booking = await findBookingRow(tx, sessionId, studentId);
+  if (booking && booking.bookingStatus !== 'cancelled') {
+    throw alreadyBooked(sessionId, studentId, { bookingId: booking.bookingId, status: booking.bookingStatus });
+  }
+  const [entry] = await tx
+    .select()
+    .from(sessionWaitlist)
+    .where(
+      and(eq(sessionWaitlist.sessionId, sessionId), eq(sessionWaitlist.studentId, studentId), inArray(sessionWaitlist.status, [...ACTIVE_WAITLIST_STATUSES])),
+    );
+  if (entry) throw alreadyBooked(sessionId, studentId, { waitlistId: entry.waitlistId, status: entry.status, position: entry.position });
+}
+
+/**
+ * Locks the session, refuses one that takes no bookings, settles offers past their
+ * deadline (their places go to the next in line first, never to whoever books now),
+ * runs the caller's checks and returns how full the session is. Every booking decision starts here, so it is made
+ * under the session row lock and cannot race another.
+ *
+ * @example
+ * ```ts
+ * const load = await openSessionForBooking(tx, sessionId, settings, async () => checks());
+ * ```
+ */
+export async function openSessionForBooking(
+  tx: SchedulingDb,
+  sessionId: string,
+  settings: PromotionSettings,
+  checks: (session: SessionLoad['session']) => Promise<void>,
+): Promise<SessionLoad> {
+  const session = await lockSession(tx, sessionId);
+  assertBookable(session, settings.now);
+  // Settle first, so the checks see the queue as it really is (an expired offer is no longer "already waiting").
+  await promoteFromWaitlist(tx, sessionId, settings);
+  await checks(session);
+  return loadSessionLoad(tx, sessionId, settings.now);
+}
+
+/**
+ * Books one student: confirmed when a place is free (offers held for waitlisted
+ * students count as taken), otherwise queued when the waitlist has room. Refusals:
+ * `FORBIDDEN`, `NOT_FOUND`, `NOT_BOOKABLE`, `ALREADY_BOOKED`, `STUDENT_CONFLICT`
+ * (naming the session in the way), `WAITLIST_FULL`.
+ *
+ * @example
+ * ```ts
+ * const result = await bookStudent(tx, input, actor, settings);
+ * if (result.outcome === 'waitlisted') console.log(`position ${result.position}`);
+ * ```
+ */
+export async function bookStudent(
+  tx: SchedulingDb,
+  input: z.output<typeof bookSchema>,
+  actor: Actor,
+  settings: PromotionSettings,
+): Promise<BookOutcome> {
+  // An administrator booking without naming a parent needs nothing looked up first:
+  // the short path declines for a student that does not exist, and the full path then
+  // refuses with NOT_FOUND. Anyone else is checked before anything is written.
+  const nothingToCheckFirst = isAdministrator(actor) && input.parentId === undefined;
+  if (!nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
+  const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
+  const details: BookingDetails = {
+    sessionId: input.sessionId,
+    studentId: input.studentId,
+    parentId,
+    source: input.source ?? actor.kind,
+    specialRequests: input.specialRequests,
+    medicalNotes: input.medicalNotes,
+    amountCharged: input.amountCharged,
+  };
+  // Most bookings land in a session with room and no queue: one statement. Otherwise the full path below.
+  const direct = await writeDirectBooking(tx, details, settings.now);
+  if (direct) return { outcome: 'confirmed', booking: direct };
+  if (nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
+  const load = await openSessionForBooking(tx, input.sessionId, settings, async (session) => {
+    await assertNotInSession(tx, session.id, input.studentId);
+    await assertStudentsFree(tx, [input.studentId], session, [session.id]);
+  });
+  if (load.freeSpots > 0) return { outcome: 'confirmed', booking: await writeConfirmedBooking(tx, details) };
+  const entry = await addToWaitlist(tx, load, { studentId: input.studentId, parentId, now: settings.now });
+  return { outcome: 'waitlisted', entry, position: entry.position };
+}
+
+/**
+ * Books siblings into one session, all or nothing: every student must be
+ * confirmable now, otherwise nothing is written (`CAPACITY_EXCEEDED` with the
+ * places requested and free when they do not all fit; no partial or waitlisted
+ * outcome — families queue one child at a time with `book` or `waitlist.join`).
+ * Students are written in id order, the lock order every booking path uses.
+ *
+ * @example
+ * ```ts
+ * const { bookings } = await bookSiblings(tx, { sessionId, students: [{ studentId: a }, { studentId: b }] }, parent, settings);
+ * ```
+ */
+export async function bookSiblings(
+  tx: SchedulingDb,
+  input: z.output<typeof bookManySchema>,
+  actor: Actor,
+  settings: PromotionSettings,
+): Promise<BookManyResult> {
+  const ordered = [...input.students].sort((a, b) => (a.studentId < b.studentId ? -1 : 1));
+  const parents = new Map<string, string | null>();
+  for (const [i, student] of input.students.entries()) {
+    await requireActsForStudent(tx, actor, student.studentId, 'book a place', ['students', i, 'studentId']);
+    parents.set(student.studentId, await resolveParentId(tx, actor, student.studentId, input.parentId));
+  }
+  const ids = ordered.map((s) => s.studentId);
+  const load = await openSessionForBooking(tx, input.sessionId, settings, async (session) => {
+    for (const id of ids) await assertNotInSession(tx, session.id, id);
+    await assertStudentsFree(tx, ids, session, [session.id]);
+  });
+  if (load.freeSpots < ordered.length) {
+    throw new SchedulingError(
+      'CAPACITY_EXCEEDED',
+      `Session ${load.session.sessionId} has ${load.freeSpots} free place(s), not ${ordered.length}: nobody was booked`,
+      { sessionId: load.session.id, requested: ordered.length, available: load.freeSpots, reason: 'not_all_fit' },
+    );
+  }
+  const bookings: BookingRow[] = [];
+  for (const student of ordered) {
+    bookings.push(
+      await writeConfirmedBooking(tx, {
+        sessionId: input.sessionId,
+        studentId: student.studentId,
+        parentId: parents.get(student.studentId) ?? null,
+        source: input.source ?? actor.kind,
+        specialRequests: student.specialRequests,
+        medicalNotes: student.medicalNotes,
+        amountCharged: student.amountCharged,
+      }),
+    );
+  }
+  return { outcome: 'confirmed', bookings };
+}

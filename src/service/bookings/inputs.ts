@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { instantInput, moneyInput, requireRangeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
+
+/*
+ * Input schemas of `scheduler.bookings`. Bookings and waitlist entries are named by
+ * their uuid or by their human code (`BKG-2030-0001`, `WLT-2030-0001`).
+ */
+
+/** A booking's uuid or `BKG-…` code. */
+export const bookingRefInput = z.union([uuidInput, z.string().regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code')]);
+
+/** Per-call override of the offer window (administrators only). */
+export const promotionOverrideInput = { offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional() };
+
+const bookingFields = {
+  specialRequests: textInput.optional(),
+  medicalNotes: textInput.optional(),
+  amountCharged: moneyInput.optional(),
+};
+
+/**
+ * Input of `bookings.book`.
+ *
+ * @example
+ * ```ts
+ * bookSchema.parse({ sessionId, studentId, parentId, source: 'parent_app', specialRequests: 'Needs armbands' });
+ * ```
+ */
+export const bookSchema = z.strictObject({
+  sessionId: uuidInput,
+  studentId: uuidInput,
+  parentId: uuidInput.optional(),
+  source: storableText(z.string().trim().min(1).max(50)).optional(),
+  ...bookingFields,
+});
+
+/** Input of `bookings.book`. */
+export type BookInput = z.input<typeof bookSchema>;
+
+/**
+ * Input of `bookings.bookMany`: siblings into one session, all or nothing.
+ *
+ * @example
+ * ```ts
+ * bookManySchema.parse({ sessionId, parentId, students: [{ studentId: a }, { studentId: b, medicalNotes: 'Asthma' }] });
+ * ```
+ */
+export const bookManySchema = z
+  .strictObject({
+    sessionId: uuidInput,
+    parentId: uuidInput.optional(),
+    source: storableText(z.string().trim().min(1).max(50)).optional(),
+    students: z.array(z.strictObject({ studentId: uuidInput, ...bookingFields })).min(1).max(50),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    // Runs after a field failed without aborting too (a malformed uuid): compare strings only.
+    if (!Array.isArray(value.students)) return;
+    value.students.forEach((s, i) => {
+      if (typeof s?.studentId !== 'string') return;
+      if (seen.has(s.studentId)) ctx.addIssue({ code: 'custom', path: ['students', i, 'studentId'], message: 'a student appears twice' });
+      seen.add(s.studentId);
+    });
+  });
+
+/** Input of `bookings.bookMany`. */
+export type BookManyInput = z.input<typeof bookManySchema>;
+
+/**
+ * Input of `bookings.cancel`. Parents and students may only cancel as `student`.
+ *
+ * @example
+ * ```ts
+ * cancelBookingSchema.parse({ bookingId: 'BKG-2030-0042', type: 'student', reason: 'Ill' });
+ * ```
+ */
+export const cancelBookingSchema = z.strictObject({
+  bookingId: bookingRefInput,
+  type: z.enum(['student', 'instructor', 'academy', 'emergency']),
+  reason: textInput.trim().min(1).optional(),
+  ...promotionOverrideInput,
+});
+
+/** Input of `bookings.cancel`. */
+export type CancelBookingInput = z.input<typeof cancelBookingSchema>;
+
+/**
+ * Input of `bookings.move`.
+ *
+ * @example
+ * ```ts
+ * moveBookingSchema.parse({ bookingId, toSessionId });
+ * ```
+ */
+export const moveBookingSchema = z.strictObject({
+  bookingId: bookingRefInput,
+  toSessionId: uuidInput,
+  reason: textInput.trim().min(1).optional(),
+  ...promotionOverrideInput,
+});
+
+/** Input of `bookings.move`. */
+export type MoveBookingInput = z.input<typeof moveBookingSchema>;
+
+/**
+ * Input of `bookings.upcomingForStudent`; `from` defaults to the scheduler's clock.
+ *
+ * @example
+ * ```ts
+ * upcomingSchema.parse({ studentId });
+ * ```
+ */
+export const upcomingSchema = z.strictObject({
+  studentId: uuidInput,
+  from: instantInput.optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+/**
+ * Input of `bookings.participants`.
+ *
+ * @example
+ * ```ts
+ * participantsSchema.parse({ sessionId });
+ * ```
+ */
+export const participantsSchema = z.strictObject({ sessionId: uuidInput });
+
+/**
+ * Input of `bookings.familySchedule`: sessions starting in `[from, until)`.
+ *
+ * @example
+ * ```ts
+ * familyScheduleSchema.parse({ parentId, from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z') });
+ * ```
+ */
+export const familyScheduleSchema = z
+  .strictObject({ parentId: uuidInput, from: instantInput, until: instantInput })
+  .superRefine(requireRangeOrder('from', 'until', 366, 'at most a year at a time'));

@@ -1,0 +1,101 @@
+import { type SQL, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows } from '../../db/query';
+import { sessions } from '../../schema';
+import { forbidden, isAdministrator } from '../kernel/actor';
+import { uuidInput } from '../kernel/inputs';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+
+/**
+ * Input of `feedback.averages`: exactly one of a session, an instructor or a course.
+ *
+ * @example
+ * ```ts
+ * feedbackAveragesSchema.parse({ instructorId });
+ * ```
+ */
+export const feedbackAveragesSchema = z
+  .strictObject({ sessionId: uuidInput.optional(), instructorId: uuidInput.optional(), courseId: uuidInput.optional() })
+  .refine((v) => [v.sessionId, v.instructorId, v.courseId].filter(Boolean).length === 1, {
+    message: 'give exactly one of sessionId, instructorId, courseId',
+    path: ['sessionId'],
+  });
+
+/** Input of `feedback.averages`. */
+export type FeedbackAveragesInput = z.input<typeof feedbackAveragesSchema>;
+
+/** How many pieces of feedback rated one aspect, and their average (2 decimals; null when none did). */
+export interface RatingAverage {
+  count: number;
+  average: number | null;
+}
+
+/** Rating averages over every piece of feedback in scope. */
+export interface FeedbackAverages {
+  feedbackCount: number;
+  overall: RatingAverage;
+  instructionQuality: RatingAverage;
+  facility: RatingAverage;
+  content: RatingAverage;
+  punctuality: RatingAverage;
+  communication: RatingAverage;
+  safety: RatingAverage;
+}
+
+const ASPECTS = {
+  overall: 'overall_rating',
+  instructionQuality: 'instruction_quality',
+  facility: 'facility_rating',
+  content: 'content_rating',
+  punctuality: 'punctuality_rating',
+  communication: 'communication_rating',
+  safety: 'safety_rating',
+} as const;
+
+/**
+ * Counts and averages of each rating for a session, an instructor (the instructor
+ * the feedback is about) or a course. Admins see everything; an instructor sees
+ * their own figures and their own sessions'; others are `FORBIDDEN`.
+ *
+ * @example
+ * ```ts
+ * const { feedbackCount, overall } = await feedbackAverages(tx, { courseId }, admin);
+ * overall.average; // 4.25
+ * ```
+ */
+export async function feedbackAverages(tx: SchedulingDb, input: z.output<typeof feedbackAveragesSchema>, actor: Actor): Promise<FeedbackAverages> {
+  await authorizeAverages(tx, input, actor);
+  const scope: SQL = input.sessionId
+    ? sql`f.session_id = ${input.sessionId}`
+    : input.instructorId
+      ? sql`f.instructor_id = ${input.instructorId}`
+      : sql`s.course_id = ${input.courseId!}`;
+  const columns = Object.entries(ASPECTS).map(
+    ([key, column]) => sql`, count(f.${sql.raw(column)})::int AS ${sql.raw(`"${key}_count"`)}, round(avg(f.${sql.raw(column)}), 2)::float8 AS ${sql.raw(`"${key}_avg"`)}`,
+  );
+  const [row] = await queryRows<Record<string, number | null>>(
+    tx,
+    sql`SELECT count(*)::int AS feedback_count ${sql.join(columns, sql``)}
+        FROM scheduling.session_feedback f JOIN scheduling.sessions s ON s.id = f.session_id
+        WHERE ${scope}`,
+  );
+  const result = { feedbackCount: Number(row!.feedback_count) } as FeedbackAverages;
+  for (const key of Object.keys(ASPECTS) as Array<keyof typeof ASPECTS>) {
+    const average = row![`${key}_avg`];
+    result[key] = { count: Number(row![`${key}_count`]), average: average === null || average === undefined ? null : Number(average) };
+  }
+  return result;
+}
+
+async function authorizeAverages(tx: SchedulingDb, input: z.output<typeof feedbackAveragesSchema>, actor: Actor) {
+  if (isAdministrator(actor)) return;
+  if (actor.kind === 'instructor' && actor.instructorId) {
+    if (input.instructorId === actor.instructorId) return;
+    if (input.sessionId) {
+      const [session] = await tx.select({ instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, input.sessionId));
+      if (session?.instructorId === actor.instructorId) return;
+    }
+  }
+  throw forbidden(actor, 'read these feedback figures');
+}

@@ -1,0 +1,163 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { SchedulingError } from '../../errors';
+import { findDriverError } from '../../db/database-errors';
+import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema';
+import { forbidden, requireUserId } from '../kernel/actor';
+import { textInput, uuidInput } from '../kernel/inputs';
+import { notFound } from '../kernel/lookups';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+
+const ratingInput = z.number().int().min(1, 'a rating is 1 to 5').max(5, 'a rating is 1 to 5');
+
+/**
+ * Input of `feedback.submit`. Who is writing (student, parent, instructor, admin)
+ * comes from the actor; a parent may name which of their children attended. At least
+ * an overall rating or a text is required.
+ *
+ * @example
+ * ```ts
+ * submitFeedbackSchema.parse({ sessionId, overallRating: 5, feedbackText: 'Great class', requiresFollowUp: false });
+ * ```
+ */
+export const submitFeedbackSchema = z
+  .strictObject({
+    sessionId: uuidInput,
+    studentId: uuidInput.optional(),
+    overallRating: ratingInput.optional(),
+    instructionQuality: ratingInput.optional(),
+    facilityRating: ratingInput.optional(),
+    contentRating: ratingInput.optional(),
+    punctualityRating: ratingInput.optional(),
+    communicationRating: ratingInput.optional(),
+    safetyRating: ratingInput.optional(),
+    feedbackText: textInput.trim().min(1).optional(),
+    positiveAspects: textInput.optional(),
+    areasForImprovement: textInput.optional(),
+    requiresFollowUp: z.boolean().default(false),
+    followUpNotes: textInput.optional(),
+  })
+  .refine((v) => v.overallRating !== undefined || v.feedbackText !== undefined, {
+    message: 'feedback needs an overall rating or a text',
+    path: ['overallRating'],
+  });
+
+/** Input of `feedback.submit`. */
+export type SubmitFeedbackInput = z.input<typeof submitFeedbackSchema>;
+
+/** A feedback row as Drizzle returns it. */
+export type FeedbackRow = typeof sessionFeedback.$inferSelect;
+
+/** Who wrote a piece of feedback, as the unique index `uk_session_feedback_author` sees it. */
+interface Author {
+  source: FeedbackSource;
+  studentId: string | null;
+  parentId: string | null;
+}
+
+// A participant is someone whose place was taken up: confirmed (not yet settled) or completed.
+const PARTICIPATED = ['confirmed', 'completed'] as const;
+
+/**
+ * Records feedback on a completed session (`INVALID_STATE` otherwise) from a
+ * participant, a parent of one, the session's instructor or an admin (`FORBIDDEN`
+ * for anyone else). Each person gives one piece per session and source: a second
+ * is `INVALID_STATE` with `details.reason = 'duplicate'`, decided by the unique index
+ * so that two racing submissions cannot both pass.
+ *
+ * @example
+ * ```ts
+ * const row = await submitFeedback(tx, { sessionId, overallRating: 4, requiresFollowUp: false }, { kind: 'student', studentId });
+ * ```
+ */
+export async function submitFeedback(tx: SchedulingDb, input: z.output<typeof submitFeedbackSchema>, actor: Actor): Promise<FeedbackRow> {
+  const [session] = await tx.select().from(sessions).where(eq(sessions.id, input.sessionId));
+  if (!session) throw notFound('session', input.sessionId, ['sessionId']);
+  const author = await resolveAuthor(tx, actor, session, input.studentId);
+  if (session.status !== 'completed') {
+    throw new SchedulingError('INVALID_STATE', `Feedback is given on a completed session; ${session.sessionId} is ${session.status}`, {
+      sessionId: session.id,
+      sessionStatus: session.status,
+      reason: 'not_completed',
+    });
+  }
+  const { sessionId, studentId: _ignored, ...fields } = input;
+  try {
+    const [row] = await tx
+      .insert(sessionFeedback)
+      .values({
+        ...fields,
+        sessionId,
+        feedbackSource: author.source,
+        studentId: author.studentId,
+        parentId: author.parentId,
+        // The instructor the feedback is about (and, for instructor feedback, its author).
+        instructorId: session.instructorId,
+        submittedBy: actor.userId ?? null,
+      })
+      .returning();
+    return row!;
+  } catch (error) {
+    const driver = findDriverError(error);
+    if (driver?.code === '23505' && (driver.constraint ?? driver.constraint_name) === 'uk_session_feedback_author') {
+      throw new SchedulingError(
+        'INVALID_STATE',
+        'This person has already given feedback on this session',
+        { sessionId, feedbackSource: author.source, reason: 'duplicate' },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+async function resolveAuthor(
+  tx: SchedulingDb,
+  actor: Actor,
+  session: { id: string; instructorId: string | null },
+  studentId: string | undefined,
+): Promise<Author> {
+  const action = 'give feedback on this session';
+  switch (actor.kind) {
+    case 'admin':
+    case 'system':
+      // The unique index keys admin feedback on submitted_by: without a user it would not hold.
+      requireUserId(actor);
+      return { source: 'admin', studentId: null, parentId: null };
+    case 'instructor':
+      if (!actor.instructorId || actor.instructorId !== session.instructorId) throw forbidden(actor, action);
+      return { source: 'instructor', studentId: null, parentId: null };
+    case 'student':
+      if (!actor.studentId || (studentId && studentId !== actor.studentId)) throw forbidden(actor, action);
+      if ((await participants(tx, session.id, [actor.studentId])).length === 0) throw forbidden(actor, action);
+      return { source: 'student', studentId: actor.studentId, parentId: null };
+    case 'parent': {
+      if (!actor.parentId) throw forbidden(actor, action);
+      const children = await tx
+        .select({ studentId: parentStudents.studentId })
+        .from(parentStudents)
+        .where(eq(parentStudents.parentId, actor.parentId));
+      const candidates = children.map((c) => c.studentId).filter((id) => !studentId || id === studentId);
+      const attended = await participants(tx, session.id, candidates);
+      if (attended.length === 0) throw forbidden(actor, action);
+      return { source: 'parent', studentId: attended[0]!, parentId: actor.parentId };
+    }
+  }
+}
+
+/** Those of `studentIds` who took part in the session, sorted. */
+async function participants(tx: SchedulingDb, sessionId: string, studentIds: string[]): Promise<string[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await tx
+    .select({ studentId: sessionBookings.studentId })
+    .from(sessionBookings)
+    .where(
+      and(
+        eq(sessionBookings.sessionId, sessionId),
+        inArray(sessionBookings.studentId, studentIds),
+        inArray(sessionBookings.bookingStatus, [...PARTICIPATED]),
+      ),
+    );
+  return rows.map((r) => r.studentId).sort();
+}

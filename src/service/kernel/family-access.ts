@@ -1,0 +1,90 @@
+import { and, eq } from 'drizzle-orm';
+import { SchedulingError } from '../../errors';
+import { parentStudents, students } from '../../schema';
+import { forbidden, isAdministrator } from './actor';
+import { notFound } from './lookups';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from './types';
+
+/**
+ * True when the parent is linked to the student in `parent_students`.
+ *
+ * @example
+ * ```ts
+ * if (await isParentOf(tx, parentId, studentId)) …
+ * ```
+ */
+export async function isParentOf(tx: SchedulingDb, parentId: string, studentId: string): Promise<boolean> {
+  const [link] = await tx
+    .select({ parentId: parentStudents.parentId })
+    .from(parentStudents)
+    .where(and(eq(parentStudents.parentId, parentId), eq(parentStudents.studentId, studentId)));
+  return link !== undefined;
+}
+
+/**
+ * Checks that the student exists (`NOT_FOUND`) and that the actor may act for them
+ * (`FORBIDDEN`): administrators for anyone, a parent for the students linked to them
+ * in `parent_students`, a student for themself. Instructors never book or queue.
+ *
+ * @example
+ * ```ts
+ * await requireActsForStudent(tx, actor, studentId, 'book this student');
+ * ```
+ */
+export async function requireActsForStudent(
+  tx: SchedulingDb,
+  actor: Actor,
+  studentId: string,
+  action: string,
+  path: Array<string | number> = ['studentId'],
+): Promise<void> {
+  const [student] = await tx.select({ id: students.id }).from(students).where(eq(students.id, studentId));
+  if (!student) throw notFound('student', studentId, path);
+  if (isAdministrator(actor)) return;
+  if (actor.kind === 'student' && actor.studentId === studentId) return;
+  if (actor.kind === 'parent' && actor.parentId && (await isParentOf(tx, actor.parentId, studentId))) return;
+  // The refusal does not name the student: asked about a booking or an entry, the
+  // caller would otherwise learn which child it belongs to.
+  throw forbidden(actor, action);
+}
+
+/**
+ * The parent recorded on a booking or waitlist entry: the one given (it must be
+ * linked to the student, else `INVALID_INPUT`), else the acting parent.
+ *
+ * @example
+ * ```ts
+ * const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
+ * ```
+ */
+export async function resolveParentId(
+  tx: SchedulingDb,
+  actor: Actor,
+  studentId: string,
+  given: string | undefined,
+  path: Array<string | number> = ['parentId'],
+): Promise<string | null> {
+  const parentId = given ?? (actor.kind === 'parent' ? actor.parentId : undefined);
+  if (!parentId) return null;
+  if (actor.kind === 'parent' && given && given !== actor.parentId) throw forbidden(actor, 'book in the name of another parent');
+  if (!(await isParentOf(tx, parentId, studentId))) {
+    throw new SchedulingError('INVALID_INPUT', `Parent ${parentId} is not linked to student ${studentId}`, { path, parentId, studentId });
+  }
+  return parentId;
+}
+
+/**
+ * Throws `FORBIDDEN` for instructors: they teach sessions but do not book places
+ * (a check that needs no database, so it runs before the transaction).
+ *
+ * @example
+ * ```ts
+ * defineOperation(ctx, bookSchema, handler, { authorize: refuseInstructors('book a place') });
+ * ```
+ */
+export function refuseInstructors(action: string) {
+  return (actor: Actor): void => {
+    if (actor.kind === 'instructor') throw forbidden(actor, action);
+  };
+}

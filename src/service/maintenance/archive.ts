@@ -1,0 +1,119 @@
+import { getTableColumns, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows } from '../../db/query';
+import { sessionBookingsArchive } from '../../schema';
+import { requireAdministrator } from '../kernel/actor';
+import { instantInput } from '../kernel/inputs';
+import { type Operation, defineOperation, parseOperationInput, withInputSchema } from '../kernel/operation';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { ServiceContext } from '../kernel/context';
+
+/**
+ * Input of `maintenance.archiveBookings`: bookings created before `olderThan` move to
+ * the archive, `batchSize` per transaction, at most `maxBatches` batches (unbounded
+ * when omitted).
+ *
+ * @example
+ * ```ts
+ * archiveBookingsSchema.parse({ olderThan: '2024-01-01T00:00:00Z', batchSize: 500 });
+ * ```
+ */
+export const archiveBookingsSchema = z.strictObject({
+  olderThan: instantInput,
+  batchSize: z.number().int().min(1).max(10_000).default(1000),
+  maxBatches: z.number().int().min(1).optional(),
+});
+
+/** Input of `maintenance.archiveBookings`. */
+export type ArchiveBookingsInput = z.input<typeof archiveBookingsSchema>;
+
+/** Result of `maintenance.archiveBookings`. */
+export interface ArchiveResult {
+  /** Bookings removed from `session_bookings` (each is now in the archive). */
+  archived: number;
+  /** Of those, how many were already in the archive (a re-run after an interrupted one). */
+  alreadyArchived: number;
+  /** Batches that moved at least one booking. */
+  batches: number;
+}
+
+const batchSchema = z.strictObject({ olderThan: instantInput, batchSize: z.number().int() });
+
+// Column list from the table definition: the reference's `SELECT *` relies on column order.
+const ARCHIVE_COLUMNS = sql.raw(
+  Object.values(getTableColumns(sessionBookingsArchive))
+    .map((c) => `"${c.name}"`)
+    .join(', '),
+);
+
+/**
+ * Moves one batch in one statement: picks up to `batchSize` old bookings (skipping
+ * rows another archiver holds, so concurrent runs take disjoint batches), copies them
+ * into the archive (`ON CONFLICT (id) DO NOTHING`: rows that an earlier attempt
+ * already copied stay as they are) and deletes exactly the picked ids that are now in
+ * the archive. Bookings of sessions that can still run (scheduled, in progress,
+ * postponed) are never archived, whatever their age.
+ *
+ * @example
+ * ```ts
+ * const { moved } = await archiveBookingsBatch(tx, { olderThan, batchSize: 500 });
+ * ```
+ */
+export async function archiveBookingsBatch(tx: SchedulingDb, input: z.output<typeof batchSchema>): Promise<{ moved: number; alreadyArchived: number }> {
+  const [row] = await queryRows<{ moved: number; already: number }>(
+    tx,
+    sql`WITH picked AS (
+          SELECT b.id FROM scheduling.session_bookings b
+          JOIN scheduling.sessions s ON s.id = b.session_id
+          WHERE b.created_at < ${input.olderThan.toISOString()}::timestamptz
+            AND s.status NOT IN ('scheduled', 'in_progress', 'postponed')
+          ORDER BY b.id
+          LIMIT ${input.batchSize}
+          FOR UPDATE OF b SKIP LOCKED
+        ), copied AS (
+          INSERT INTO scheduling.session_bookings_archive (${ARCHIVE_COLUMNS})
+          SELECT ${ARCHIVE_COLUMNS} FROM scheduling.session_bookings WHERE id IN (SELECT id FROM picked)
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id
+        ), already AS (
+          SELECT a.id FROM scheduling.session_bookings_archive a WHERE a.id IN (SELECT id FROM picked)
+        ), removed AS (
+          DELETE FROM scheduling.session_bookings
+          WHERE id IN (SELECT id FROM copied UNION SELECT id FROM already)
+          RETURNING id
+        )
+        SELECT (SELECT count(*)::int FROM removed) AS moved, (SELECT count(*)::int FROM already) AS already`,
+  );
+  return { moved: Number(row!.moved), alreadyArchived: Number(row!.already) };
+}
+
+/**
+ * `maintenance.archiveBookings`: repeats `archiveBookingsBatch`, each batch in its own
+ * transaction (a savepoint of the host's when `{ tx }` is given), until a batch finds
+ * nothing. An interrupted run loses nothing: committed batches are done, the batch
+ * in flight rolls back whole, and a re-run continues.
+ *
+ * @example
+ * ```ts
+ * const archive = createArchiveBookings(ctx);
+ * const { archived } = await archive(admin, { olderThan: new Date('2024-01-01'), batchSize: 500 });
+ * ```
+ */
+export function createArchiveBookings(ctx: ServiceContext): Operation<ArchiveBookingsInput, ArchiveResult> {
+  const batch = defineOperation(ctx, batchSchema, (tx, input) => archiveBookingsBatch(tx, input), {
+    authorize: (actor) => requireAdministrator(actor, 'archive bookings'),
+  });
+  const archive: Operation<ArchiveBookingsInput, ArchiveResult> = async (actor, rawInput, options) => {
+    const input = parseOperationInput(archiveBookingsSchema, rawInput);
+    const result: ArchiveResult = { archived: 0, alreadyArchived: 0, batches: 0 };
+    while (input.maxBatches === undefined || result.batches < input.maxBatches) {
+      const { moved, alreadyArchived } = await batch(actor, { olderThan: input.olderThan, batchSize: input.batchSize }, options);
+      if (moved === 0) break;
+      result.archived += moved;
+      result.alreadyArchived += alreadyArchived;
+      result.batches += 1;
+    }
+    return result;
+  };
+  return withInputSchema(archive, archiveBookingsSchema);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { requireAdministrator } from '../kernel/actor';
+import { createArchiveBookings } from './archive';
+import { verifyIntegrity } from './integrity';
+import { purgeCancelledSessions, purgeCancelledSessionsSchema } from './purge';
+import { recountBookings } from './recount';
+import { advanceStatuses, advanceStatusesSchema } from './statuses';
+import { defineOperation } from '../kernel/operation';
+import type { ServiceContext } from '../kernel/context';
+import type { Actor } from '../kernel/types';
+
+const noInput = z.strictObject({}).default({});
+
+/**
+ * `scheduler.maintenance`: housekeeping for admins and the system (`FORBIDDEN` for
+ * everyone else): recount, archive, purge, advance statuses by the clock, verify.
+ *
+ * @example
+ * ```ts
+ * const maintenance = createMaintenanceService(ctx);
+ * const system = { kind: 'system' } as const;
+ * await maintenance.advanceStatuses(system, {});
+ * const findings = await maintenance.verifyIntegrity(system, {});
+ * ```
+ */
+export function createMaintenanceService(ctx: ServiceContext) {
+  const adminOnly = { authorize: (actor: Actor) => requireAdministrator(actor, 'run maintenance') };
+  return {
+    /** Sets `current_bookings` to the confirmed count where they differ; returns the drift fixed. */
+    recountBookings: defineOperation(ctx, noInput, (tx) => recountBookings(tx), adminOnly),
+    /** Moves bookings created before `olderThan` into the archive, `batchSize` per transaction. */
+    archiveBookings: createArchiveBookings(ctx),
+    /** Deletes cancelled sessions that started before `olderThan` (except those still referenced). */
+    purgeCancelledSessions: defineOperation(ctx, purgeCancelledSessionsSchema, (tx, input) => purgeCancelledSessions(tx, input), adminOnly),
+    /** `scheduled → in_progress → completed` by the clock (or `now`). */
+    advanceStatuses: defineOperation(ctx, advanceStatusesSchema, (tx, input, actor) => advanceStatuses(tx, input.now ?? ctx.now(), actor), adminOnly),
+    /** Every broken invariant, as a typed list (`[]` when healthy). */
+    verifyIntegrity: defineOperation(ctx, noInput, (tx) => verifyIntegrity(tx, ctx.now()), adminOnly),
+  };
+}
+
+/** `scheduler.maintenance`. */
+export type MaintenanceService = ReturnType<typeof createMaintenanceService>;

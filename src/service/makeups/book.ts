@@ -1,0 +1,157 @@
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { SchedulingError } from '../../errors';
+import { courses, sessionBookings, sessions } from '../../schema';
+import { forbidden } from '../kernel/actor';
+import type { BookingRow } from '../attendance/booking-lock';
+import { textInput, uuidInput } from '../kernel/inputs';
+import { actsForStudent } from './access';
+import { openSessionForBooking } from '../bookings/book';
+import { notFound } from '../kernel/lookups';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+import type { PromotionSettings } from '../places/waitlist-promotion';
+
+/**
+ * Input of `makeups.book`: the missed (or cancelled) booking to make up, the session
+ * to make it up in, and how many session credits the makeup uses (default 1).
+ *
+ * @example
+ * ```ts
+ * bookMakeupSchema.parse({ originalBookingId, sessionId: laterSessionId, creditsUsed: 1 });
+ * ```
+ */
+export const bookMakeupSchema = z.strictObject({
+  originalBookingId: uuidInput,
+  sessionId: uuidInput,
+  creditsUsed: z.number().int().min(0).max(100).default(1),
+  specialRequests: textInput.optional(),
+});
+
+/** Input of `makeups.book`. */
+export type BookMakeupInput = z.input<typeof bookMakeupSchema>;
+
+/** Result of `makeups.book`. */
+export interface BookMakeupResult {
+  booking: BookingRow;
+  /** The booking that was missed, unchanged. */
+  original: BookingRow;
+}
+
+const DAY = 86_400_000;
+const MISSED = new Set(['no_show', 'cancelled']);
+
+/**
+ * Books a makeup: a student who missed a session (`no_show`, or attendance
+ * `absent`) or cancelled it takes a place in another session of the same course
+ * (and level, when the original has one) that starts after the original ended and
+ * within `windowDays` of its start. The new booking is confirmed, `is_makeup_session`,
+ * linked by `original_session_id`, with `session_credits_used`.
+ *
+ * Each original is made up once: its booking row is locked (`FOR UPDATE`) before the
+ * check for an existing makeup, so two racing calls serialize and the second sees the
+ * first. A cancelled makeup gives the right back. The target session is opened like
+ * every booking (locked, refused when it takes no bookings, offers past their
+ * deadline settled first): a place held by an offer is not free, and a session
+ * without a free place is `CAPACITY_EXCEEDED`.
+ *
+ * @example
+ * ```ts
+ * const { booking } = await bookMakeup(tx, { originalBookingId, sessionId, creditsUsed: 1 }, parent, { windowDays: 30, promotion });
+ * booking.isMakeupSession; // true
+ * ```
+ */
+export async function bookMakeup(
+  tx: SchedulingDb,
+  input: z.output<typeof bookMakeupSchema>,
+  actor: Actor,
+  settings: { windowDays: number; promotion: PromotionSettings },
+): Promise<BookMakeupResult> {
+  const { windowDays } = settings;
+  const [original] = await tx.select().from(sessionBookings).where(eq(sessionBookings.id, input.originalBookingId)).for('update');
+  if (!original) throw notFound('booking', input.originalBookingId, ['originalBookingId']);
+  if (!(await actsForStudent(tx, actor, original.studentId))) throw forbidden(actor, 'book a makeup for this student');
+
+  if (!MISSED.has(original.bookingStatus) && original.attendanceStatus !== 'absent') {
+    throw refusal('INVALID_STATE', `Booking ${original.bookingId} was attended (${original.bookingStatus}); only a missed or cancelled session is made up`, 'not_missed', {
+      bookingStatus: original.bookingStatus,
+      attendanceStatus: original.attendanceStatus,
+    });
+  }
+  const [existing] = await tx
+    .select({ id: sessionBookings.id })
+    .from(sessionBookings)
+    .where(
+      and(
+        eq(sessionBookings.studentId, original.studentId),
+        eq(sessionBookings.originalSessionId, original.sessionId),
+        eq(sessionBookings.isMakeupSession, true),
+        ne(sessionBookings.bookingStatus, 'cancelled'),
+      ),
+    );
+  if (existing) throw refusal('INVALID_STATE', 'This missed session has already been made up', 'already_made_up', { makeupBookingId: existing.id });
+
+  const both = await tx
+    .select({ session: sessions, courseLevelId: courses.levelId })
+    .from(sessions)
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(inArray(sessions.id, [original.sessionId, input.sessionId]));
+  const from = both.find((r) => r.session.id === original.sessionId)!;
+  const to = both.find((r) => r.session.id === input.sessionId);
+  if (!to) throw notFound('session', input.sessionId, ['sessionId']);
+  if (to.session.id === from.session.id) throw refusal('INVALID_INPUT', 'A makeup is in another session', 'same_session', {}, ['sessionId']);
+  if (to.session.courseId !== from.session.courseId) {
+    throw refusal('INVALID_INPUT', 'A makeup is in a session of the same course', 'other_course', { expectedCourseId: from.session.courseId }, ['sessionId']);
+  }
+  // The session's own level wins over its course's.
+  const originalLevel = from.session.levelId ?? from.courseLevelId;
+  const targetLevel = to.session.levelId ?? to.courseLevelId;
+  if (originalLevel && targetLevel !== originalLevel) {
+    throw refusal('INVALID_INPUT', 'A makeup is in a session of the same level', 'other_level', { expectedLevelId: originalLevel }, ['sessionId']);
+  }
+  const windowStart = from.session.endTime;
+  const windowEnd = new Date(from.session.startTime.getTime() + windowDays * DAY);
+  if (to.session.startTime < windowStart || to.session.startTime > windowEnd) {
+    throw refusal('INVALID_STATE', `A makeup starts after the missed session and within ${windowDays} days of it`, 'outside_window', {
+      windowStart: windowStart.toISOString(),
+      windowEnd: windowEnd.toISOString(),
+    });
+  }
+
+  const load = await openSessionForBooking(tx, to.session.id, settings.promotion, async () => {});
+  if (load.freeSpots <= 0) {
+    throw new SchedulingError('CAPACITY_EXCEEDED', `Session ${to.session.sessionId} has no free place for a makeup`, {
+      sessionId: to.session.id,
+      capacity: load.session.capacity,
+      currentBookings: load.session.currentBookings,
+      heldOffers: load.heldOffers,
+      reason: load.heldOffers > 0 ? 'held_offers' : 'full',
+    });
+  }
+  const [booking] = await tx
+    .insert(sessionBookings)
+    .values({
+      sessionId: to.session.id,
+      studentId: original.studentId,
+      parentId: actor.kind === 'parent' ? actor.parentId! : original.parentId,
+      bookingStatus: 'confirmed',
+      bookingSource: 'makeup',
+      isMakeupSession: true,
+      originalSessionId: original.sessionId,
+      sessionCreditsUsed: input.creditsUsed,
+      specialRequests: input.specialRequests ?? null,
+      createdBy: actor.userId ?? null,
+    })
+    .returning();
+  return { booking: booking!, original };
+
+  function refusal(code: 'INVALID_STATE' | 'INVALID_INPUT', message: string, reason: string, extra: Record<string, unknown>, path?: string[]) {
+    return new SchedulingError(code, message, {
+      ...(path ? { path } : {}),
+      originalBookingId: original!.id,
+      sessionId: input.sessionId,
+      reason,
+      ...extra,
+    });
+  }
+}

@@ -1,0 +1,188 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { SchedulingError } from '../../errors';
+import { type AllocationStatus, RESOURCE_TYPES, sessionResources, sessions } from '../../schema';
+import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
+import { moneyInput, textInput, uuidInput, storableText } from '../kernel/inputs';
+import { lockSession, notFound } from '../kernel/lookups';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+
+/** A resource row as Drizzle returns it. */
+export type ResourceRow = typeof sessionResources.$inferSelect;
+
+/**
+ * The allocation life cycle: `requested → allocated | unavailable | cancelled`,
+ * `allocated → allocated` (another quantity) `| unavailable | cancelled`,
+ * `unavailable → allocated | cancelled`. Cancelled is final.
+ *
+ * @example
+ * ```ts
+ * RESOURCE_TRANSITIONS.unavailable; // ['allocated', 'cancelled']
+ * ```
+ */
+export const RESOURCE_TRANSITIONS: Readonly<Record<AllocationStatus, readonly AllocationStatus[]>> = Object.freeze({
+  requested: ['allocated', 'unavailable', 'cancelled'],
+  allocated: ['allocated', 'unavailable', 'cancelled'],
+  unavailable: ['allocated', 'cancelled'],
+  cancelled: [],
+});
+
+/**
+ * Input of `resources.request`.
+ *
+ * @example
+ * ```ts
+ * requestResourceSchema.parse({ sessionId, resourceType: 'equipment', resourceName: 'Kickboards', quantityNeeded: 6, costPerUnit: 1.5 });
+ * ```
+ */
+export const requestResourceSchema = z.strictObject({
+  sessionId: uuidInput,
+  resourceType: z.enum(RESOURCE_TYPES),
+  resourceName: storableText(z.string().trim().min(1).max(255)),
+  resourceDescription: textInput.optional(),
+  quantityNeeded: z.number().int().min(1).max(100_000).default(1),
+  costPerUnit: moneyInput.default('0.00'),
+  isMandatory: z.boolean().default(true),
+  specifications: textInput.optional(),
+  setupInstructions: textInput.optional(),
+  cleanupInstructions: textInput.optional(),
+}).superRefine((value, ctx) => {
+  // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
+  if (typeof value.quantityNeeded === 'number' && typeof value.costPerUnit === 'string' && value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99) {
+    ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
+  }
+});
+
+/** Input of `resources.request`. */
+export type RequestResourceInput = z.input<typeof requestResourceSchema>;
+
+/**
+ * Input of `resources.allocate`: how many units are allocated (at most the number needed).
+ *
+ * @example
+ * ```ts
+ * allocateResourceSchema.parse({ resourceId, quantity: 6 });
+ * ```
+ */
+export const allocateResourceSchema = z.strictObject({ resourceId: uuidInput, quantity: z.number().int().min(1).max(100_000) });
+
+/**
+ * Input of `resources.markUnavailable` and `resources.cancel`.
+ *
+ * @example
+ * ```ts
+ * resourceRefSchema.parse({ resourceId });
+ * ```
+ */
+export const resourceRefSchema = z.strictObject({ resourceId: uuidInput });
+
+// Resources are planned for sessions that will still run.
+const PLANNABLE = new Set(['scheduled', 'in_progress', 'postponed']);
+
+/**
+ * Asks for a resource for a session (admins, or the session's instructor). The
+ * session must still be going to run (`INVALID_STATE` otherwise).
+ *
+ * @example
+ * ```ts
+ * const row = await requestResource(tx, input, actor);
+ * row.allocationStatus; // 'requested'
+ * ```
+ */
+export async function requestResource(tx: SchedulingDb, input: z.output<typeof requestResourceSchema>, actor: Actor): Promise<ResourceRow> {
+  const session = await lockSession(tx, input.sessionId);
+  requireAdministratorOrInstructor(actor, session.instructorId, 'request resources for this session');
+  if (!PLANNABLE.has(session.status)) {
+    throw new SchedulingError('INVALID_STATE', `Session ${session.sessionId} is ${session.status}; resources are requested for sessions that will run`, {
+      sessionId: session.id,
+      sessionStatus: session.status,
+      reason: 'session_not_plannable',
+    });
+  }
+  const [row] = await tx.insert(sessionResources).values({ ...input, allocationStatus: 'requested', quantityAllocated: 0 }).returning();
+  return row!;
+}
+
+/**
+ * Allocates `quantity` units (≤ the quantity needed, else `INVALID_INPUT`) and records
+ * who and when. Admins only.
+ *
+ * @example
+ * ```ts
+ * const row = await allocateResource(tx, { resourceId, quantity: 4 }, admin, now);
+ * ```
+ */
+export async function allocateResource(tx: SchedulingDb, input: z.output<typeof allocateResourceSchema>, actor: Actor, now: Date): Promise<ResourceRow> {
+  requireAdministrator(actor, 'allocate resources');
+  const row = await lockResourceFor(tx, input.resourceId, 'allocated');
+  if (input.quantity > (row.quantityNeeded ?? 1)) {
+    throw new SchedulingError('INVALID_INPUT', `Only ${row.quantityNeeded} units are needed`, {
+      path: ['quantity'],
+      resourceId: row.id,
+      quantityNeeded: row.quantityNeeded,
+      reason: 'more_than_needed',
+    });
+  }
+  return writeResource(tx, row.id, {
+    allocationStatus: 'allocated',
+    quantityAllocated: input.quantity,
+    allocatedBy: actor.userId ?? null,
+    allocatedAt: now,
+    isAvailable: true,
+  });
+}
+
+/**
+ * Records that a resource cannot be provided: nothing stays allocated. Admins only.
+ *
+ * @example
+ * ```ts
+ * await markResourceUnavailable(tx, { resourceId }, admin);
+ * ```
+ */
+export async function markResourceUnavailable(tx: SchedulingDb, input: z.output<typeof resourceRefSchema>, actor: Actor): Promise<ResourceRow> {
+  requireAdministrator(actor, 'mark resources unavailable');
+  const row = await lockResourceFor(tx, input.resourceId, 'unavailable');
+  return writeResource(tx, row.id, { allocationStatus: 'unavailable', quantityAllocated: 0, isAvailable: false });
+}
+
+/**
+ * Withdraws a resource request (admins, or the session's instructor); final.
+ *
+ * @example
+ * ```ts
+ * await cancelResource(tx, { resourceId }, actor);
+ * ```
+ */
+export async function cancelResource(tx: SchedulingDb, input: z.output<typeof resourceRefSchema>, actor: Actor): Promise<ResourceRow> {
+  const row = await lockResourceFor(tx, input.resourceId, 'cancelled');
+  const [session] = await tx.select({ instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, row.sessionId));
+  requireAdministratorOrInstructor(actor, session?.instructorId, 'cancel resources of this session');
+  return writeResource(tx, row.id, { allocationStatus: 'cancelled', quantityAllocated: 0 });
+}
+
+/** Locks the row and refuses a transition the life cycle does not allow. */
+async function lockResourceFor(tx: SchedulingDb, resourceId: string, to: AllocationStatus): Promise<ResourceRow> {
+  const [row] = await tx.select().from(sessionResources).where(eq(sessionResources.id, resourceId)).for('update');
+  if (!row) throw notFound('resource', resourceId, ['resourceId']);
+  const from = (row.allocationStatus ?? 'requested') as AllocationStatus;
+  if (!RESOURCE_TRANSITIONS[from].includes(to)) {
+    throw new SchedulingError('INVALID_STATE', `A ${from} resource cannot become ${to}`, {
+      resourceId: row.id,
+      from,
+      to,
+      allowed: RESOURCE_TRANSITIONS[from],
+    });
+  }
+  return row;
+}
+
+async function writeResource(tx: SchedulingDb, id: string, values: Partial<typeof sessionResources.$inferInsert>): Promise<ResourceRow> {
+  const [row] = await tx
+    .update(sessionResources)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(sessionResources.id, id))
+    .returning();
+  return row!;
+}

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../../domain';
+import { PATTERN_TYPES } from '../../schema';
+import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
+import { createSessionSchema } from '../sessions/inputs';
+
+/** A series has at most this many occurrences (more is `INVALID_INPUT`, reason `too_many_occurrences`). */
+export const SERIES_MAX_OCCURRENCES = 1000;
+/** A series ends within this many years of its start date (longer is `INVALID_INPUT`, reason `series_too_long`). */
+export const SERIES_MAX_YEARS = 2;
+
+/**
+ * How a series treats conflicting occurrences: `all-or-nothing` (default) refuses the
+ * whole call with `SERIES_CONFLICT` listing every conflicting date; `skip-conflicts`
+ * writes the others and returns the skipped dates with their reasons.
+ *
+ * @example
+ * ```ts
+ * seriesModeSchema.parse('skip-conflicts');
+ * ```
+ */
+export const seriesModeSchema = z.enum(['all-or-nothing', 'skip-conflicts']);
+/** `all-or-nothing` | `skip-conflicts`. */
+export type SeriesMode = z.infer<typeof seriesModeSchema>;
+
+/**
+ * The pattern of a new series: a `recurring_patterns` row without its ids. Time order
+ * and date order are the domain's rules (`recurringPatternSchema`), reported under `pattern`.
+ *
+ * @example
+ * ```ts
+ * seriesPatternSchema.parse({ name: 'Swim club', patternType: 'weekly', daysOfWeek: [1, 3, 5],
+ *   startDate: '2025-01-15', endDate: '2025-12-31', startTime: '10:00', endTime: '11:00' });
+ * ```
+ */
+export const seriesPatternSchema = z
+  .strictObject({
+    name: storableText(z.string().trim().min(1).max(100)),
+    description: textInput.nullish(),
+    patternType: z.enum(PATTERN_TYPES),
+    intervalValue: z.number().int().min(1).max(1000).default(1),
+    // chk_days_of_week: a list, when given, has 1–7 entries.
+    daysOfWeek: z.array(z.number().int().min(0).max(6)).min(1).max(7).nullish(),
+    startDate: localDateSchema,
+    endDate: localDateSchema.nullish(),
+    maxOccurrences: z.number().int().min(1).max(INT4_MAX).nullish(),
+    startTime: timeOfDaySchema,
+    endTime: timeOfDaySchema,
+    skipHolidays: z.boolean().default(true),
+    exceptionDates: z.array(localDateSchema).max(SERIES_MAX_OCCURRENCES).nullish(),
+    customPattern: z.strictObject({ rrule: storableText(z.string().trim().min(1).max(1000)) }).nullish(),
+  })
+  .superRefine((pattern, ctx) => {
+    const domain = recurringPatternSchema.safeParse(pattern);
+    if (!domain.success) for (const issue of domain.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    if (pattern.patternType === 'custom' && !pattern.customPattern) {
+      ctx.addIssue({ code: 'custom', path: ['customPattern'], message: 'a custom pattern needs customPattern.rrule' });
+    }
+  });
+
+// The session template is a session without its times, which come from the pattern.
+const { startTime: _startTime, endTime: _endTime, override: _override, ...templateShape } = createSessionSchema.shape;
+
+/**
+ * The fields every occurrence of a series gets, as in `sessions.create` minus the times.
+ *
+ * @example
+ * ```ts
+ * seriesTemplateSchema.parse({ programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club' });
+ * ```
+ */
+export const seriesTemplateSchema = z.strictObject(templateShape);
+
+/**
+ * Input of `series.create`.
+ *
+ * @example
+ * ```ts
+ * createSeriesSchema.parse({ pattern, session: template, mode: 'skip-conflicts' });
+ * ```
+ */
+export const createSeriesSchema = z.strictObject({
+  pattern: seriesPatternSchema,
+  session: seriesTemplateSchema,
+  mode: seriesModeSchema.default('all-or-nothing'),
+  override: z.boolean().default(false),
+});
+/** Input of `series.create`. */
+export type CreateSeriesInput = z.input<typeof createSeriesSchema>;
+
+const changeFields = {
+  /** New wall-clock start in the location's zone. */
+  startTime: timeOfDaySchema.optional(),
+  /** New wall-clock end in the location's zone. */
+  endTime: timeOfDaySchema.optional(),
+  instructorId: uuidInput.nullish(),
+  facilityId: uuidInput.optional(),
+};
+
+/**
+ * Input of `series.editFollowing`: the occurrence from which on the series changes.
+ *
+ * @example
+ * ```ts
+ * editFollowingSchema.parse({ sessionId, startTime: '16:00', endTime: '17:00' });
+ * ```
+ */
+export const editFollowingSchema = z
+  .strictObject({ sessionId: uuidInput, ...changeFields, override: z.boolean().default(false) })
+  .refine((v) => v.startTime !== undefined || v.endTime !== undefined || v.instructorId !== undefined || v.facilityId !== undefined, {
+    message: 'nothing to change: give startTime/endTime, instructorId or facilityId',
+  });
+/** Input of `series.editFollowing`. */
+export type EditFollowingInput = z.input<typeof editFollowingSchema>;
+
+/**
+ * Input of `series.cancelFrom`: cancels the occurrences on or after a local date and ends the pattern the day before.
+ *
+ * @example
+ * ```ts
+ * cancelFromSchema.parse({ patternId, fromDate: '2025-06-01', reason: 'Pool renovation' });
+ * ```
+ */
+export const cancelFromSchema = z.strictObject({
+  patternId: uuidInput,
+  fromDate: localDateSchema,
+  reason: textInput.trim().min(1, 'a cancellation needs a reason'),
+});
+/** Input of `series.cancelFrom`. */
+export type CancelFromInput = z.input<typeof cancelFromSchema>;
+
+/**
+ * Input of `series.extend`: a later end date and/or a larger count; only the new dates are created.
+ *
+ * @example
+ * ```ts
+ * extendSeriesSchema.parse({ patternId, endDate: '2026-06-30' });
+ * ```
+ */
+export const extendSeriesSchema = z
+  .strictObject({
+    patternId: uuidInput,
+    endDate: localDateSchema.optional(),
+    maxOccurrences: z.number().int().min(1).max(INT4_MAX).optional(),
+    mode: seriesModeSchema.default('all-or-nothing'),
+    override: z.boolean().default(false),
+  })
+  .refine((v) => v.endDate !== undefined || v.maxOccurrences !== undefined, { message: 'give a new endDate or maxOccurrences', path: ['endDate'] });
+/** Input of `series.extend`. */
+export type ExtendSeriesInput = z.input<typeof extendSeriesSchema>;
+
+/**
+ * Input of `series.editOccurrence`: new instants, instructor or facility for one occurrence.
+ *
+ * @example
+ * ```ts
+ * editOccurrenceSchema.parse({ sessionId, startTime: new Date('2025-03-10T18:00:00Z'), endTime: new Date('2025-03-10T19:00:00Z') });
+ * ```
+ */
+export const editOccurrenceSchema = z
+  .strictObject({
+    sessionId: uuidInput,
+    startTime: instantInput.optional(),
+    endTime: instantInput.optional(),
+    instructorId: uuidInput.nullish(),
+    facilityId: uuidInput.optional(),
+    override: z.boolean().default(false),
+  })
+  .superRefine(requireTimeOrder('startTime', 'endTime'));
+/** Input of `series.editOccurrence`. */
+export type EditOccurrenceInput = z.input<typeof editOccurrenceSchema>;
+
+/**
+ * Input of `series.cancelOccurrence`.
+ *
+ * @example
+ * ```ts
+ * cancelOccurrenceSchema.parse({ sessionId, reason: 'Pool closed' });
+ * ```
+ */
+export const cancelOccurrenceSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
+/** Input of `series.cancelOccurrence`. */
+export type CancelOccurrenceInput = z.input<typeof cancelOccurrenceSchema>;

@@ -1,0 +1,130 @@
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { sessionTypeSchema } from '../../domain';
+import { sessions } from '../../schema';
+import { instantInput, pagingInput, uuidInput } from '../kernel/inputs';
+import { notFound } from '../kernel/lookups';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+import { loadViewer, redactBookingWithStudent, redactInstructor, redactSession, visibleRows } from '../kernel/visibility';
+
+/**
+ * Input of `sessions.get`.
+ *
+ * @example
+ * ```ts
+ * getSessionSchema.parse({ sessionId });
+ * ```
+ */
+export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
+
+/**
+ * A session with its bookings (and each booking's student), instructor, facility and
+ * location, or `NOT_FOUND`, as the actor may see it (`visibility.ts`): everyone gets
+ * the session; administrators and its instructor every booking; a family only its own
+ * children's bookings; nobody else any.
+ *
+ * @example
+ * ```ts
+ * const session = await getSession(tx, { sessionId }, actor);
+ * session.bookings[0]?.student.lastName;
+ * ```
+ */
+export async function getSession(tx: SchedulingDb, input: z.output<typeof getSessionSchema>, actor: Actor) {
+  const session = await tx.query.sessions.findFirst({
+    where: eq(sessions.id, input.sessionId),
+    with: {
+      bookings: { with: { student: true }, orderBy: (b, { asc: ascending }) => [ascending(b.bookingId)] },
+      instructor: true,
+      facility: true,
+      location: true,
+    },
+  });
+  if (!session) throw notFound('session', input.sessionId, ['sessionId']);
+  const viewer = await loadViewer(tx, actor, [session]);
+  return {
+    ...redactSession(viewer, session),
+    bookings: visibleRows(session.bookings, (b) => redactBookingWithStudent(viewer, b)),
+    instructor: session.instructor && redactInstructor(viewer, session.instructor),
+  };
+}
+
+/** A session as `sessions.get` returns it. */
+export type SessionDetails = Awaited<ReturnType<typeof getSession>>;
+
+/**
+ * Input of `sessions.list`. `from`/`until` bound `start_time` half-open
+ * (`from ≤ start_time < until`); `hasFreeSpots` keeps sessions with a place left.
+ *
+ * @example
+ * ```ts
+ * listSessionsSchema.parse({ locationId, from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z'), hasFreeSpots: true });
+ * ```
+ */
+export const listSessionsSchema = z
+  .strictObject({
+    locationId: uuidInput.optional(),
+    facilityId: uuidInput.optional(),
+    instructorId: uuidInput.optional(),
+    courseId: uuidInput.optional(),
+    sessionType: sessionTypeSchema.optional(),
+    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']).optional(),
+    from: instantInput.optional(),
+    until: instantInput.optional(),
+    hasFreeSpots: z.boolean().optional(),
+    ...pagingInput,
+  })
+  .refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] });
+
+/** Input of `sessions.list`. */
+export type ListSessionsInput = z.input<typeof listSessionsSchema>;
+
+/**
+ * The reference schema's "find available sessions" query, done right: a half-open
+ * range on `start_time` (its `BETWEEN` counted a session starting exactly at the end
+ * twice across pages), every filter an equality or range the composite indexes
+ * (`idx_sessions_availability`, `_instructor_schedule`, `_facility_schedule`,
+ * `_course_schedule`) can use, and a stable order for paging. Returned unexecuted so a
+ * test can EXPLAIN it.
+ *
+ * @example
+ * ```ts
+ * const rows = await buildSessionListQuery(tx, { locationId, from, until, limit: 50, offset: 0 });
+ * ```
+ */
+export function buildSessionListQuery(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>) {
+  const filters: Array<SQL | undefined> = [
+    input.locationId ? eq(sessions.locationId, input.locationId) : undefined,
+    input.facilityId ? eq(sessions.facilityId, input.facilityId) : undefined,
+    input.instructorId ? eq(sessions.instructorId, input.instructorId) : undefined,
+    input.courseId ? eq(sessions.courseId, input.courseId) : undefined,
+    input.sessionType ? eq(sessions.sessionType, input.sessionType) : undefined,
+    input.status ? eq(sessions.status, input.status) : undefined,
+    input.from ? gte(sessions.startTime, input.from) : undefined,
+    input.until ? lt(sessions.startTime, input.until) : undefined,
+    input.hasFreeSpots === true ? sql`${sessions.currentBookings} < ${sessions.capacity}` : undefined,
+    input.hasFreeSpots === false ? sql`${sessions.currentBookings} >= ${sessions.capacity}` : undefined,
+  ];
+  return tx
+    .select()
+    .from(sessions)
+    .where(and(...filters))
+    .orderBy(asc(sessions.startTime), asc(sessions.id))
+    .limit(input.limit)
+    .offset(input.offset);
+}
+
+/**
+ * Sessions matching the filters, ordered by start time: the timetable, which everyone
+ * may read (`visibility.ts` withholds preparation notes and meeting links).
+ *
+ * @example
+ * ```ts
+ * const open = await listSessions(tx, { locationId, status: 'scheduled', hasFreeSpots: true, limit: 100, offset: 0 }, actor);
+ * ```
+ */
+export async function listSessions(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>, actor: Actor) {
+  const rows = await buildSessionListQuery(tx, input);
+  const viewer = await loadViewer(tx, actor, rows);
+  return rows.map((row) => redactSession(viewer, row));
+}

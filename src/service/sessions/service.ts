@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { defineOperation } from '../kernel/operation';
+import type { ServiceContext } from '../kernel/context';
+import { createSessionSchema, rescheduleSessionSchema, updateSessionSchema } from './inputs';
+import { setSessionStatus, setSessionStatusSchema } from '../places/session-status';
+import { type ConflictRow, type SessionRow, createSession, updateSession } from './write';
+import { getSession, getSessionSchema, listSessions, listSessionsSchema } from './read';
+import { textInput, uuidInput } from '../kernel/inputs';
+import type { SchedulingDb } from '../../db/scheduling-db';
+import type { Actor } from '../kernel/types';
+import { loadViewer, redactConflict, redactSession, visibleRows } from '../kernel/visibility';
+
+/** A created or changed session as the actor sees it: an instructor gets the conflicts without their financial impact. */
+async function asSeenBy<R extends { session: SessionRow; conflicts: ConflictRow[] }>(tx: SchedulingDb, actor: Actor, result: R): Promise<R> {
+  const viewer = await loadViewer(tx, actor, [result.session]);
+  return { ...result, session: redactSession(viewer, result.session), conflicts: visibleRows(result.conflicts, (row) => redactConflict(viewer, row)) };
+}
+
+const sessionRef = z.strictObject({ sessionId: uuidInput });
+const cancelSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
+const postponeSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1).optional() });
+const resumeSchema = z.strictObject({ sessionId: uuidInput, override: z.boolean().default(false) });
+
+/**
+ * `scheduler.sessions`: create, change, move through the life cycle, read.
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessionService(ctx);
+ * const { session } = await sessions.create(admin, { ...fields, sessionType: 'group', title: 'Swim club', startTime, endTime });
+ * await sessions.cancel(admin, { sessionId: session.id, reason: 'Pool closed' });
+ * ```
+ */
+export function createSessionService(ctx: ServiceContext) {
+  const setStatus = defineOperation(ctx, setSessionStatusSchema, (tx, input, actor) => setSessionStatus(tx, input, actor, ctx.policy, ctx.now()), {
+    override: (input) => input.override,
+  });
+  const statusShortcut = <S extends z.ZodType>(schema: S, toStatus: (input: z.output<S>) => z.input<typeof setSessionStatusSchema>) =>
+    defineOperation(ctx, schema, (tx, input, actor) => setSessionStatus(tx, setSessionStatusSchema.parse(toStatus(input)), actor, ctx.policy, ctx.now()), {
+      override: (input) => Boolean((input as { override?: boolean }).override),
+    });
+  return {
+    /** Creates a session; returns it with the conflicts recorded for it. */
+    create: defineOperation(ctx, createSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await createSession(tx, input, actor, ctx.policy)), {
+      override: (input) => input.override,
+    }),
+    /** Changes fields, times, instructor, facility or capacity (`dryRun` reports without writing). */
+    update: defineOperation(ctx, updateSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, ctx.policy)), {
+      override: (input) => input.override,
+    }),
+    /** Moves a session to new times (and optionally another instructor or facility). */
+    reschedule: defineOperation(ctx, rescheduleSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, ctx.policy)), {
+      override: (input) => input.override,
+    }),
+    /** Any allowed life-cycle transition. */
+    setStatus,
+    /** `scheduled → in_progress` (admins, or the session's instructor). */
+    start: statusShortcut(sessionRef, (i) => ({ sessionId: i.sessionId, status: 'in_progress' })),
+    /** `in_progress → completed` (admins, or the session's instructor). */
+    complete: statusShortcut(sessionRef, (i) => ({ sessionId: i.sessionId, status: 'completed' })),
+    /** `scheduled → postponed`. */
+    postpone: statusShortcut(postponeSchema, (i) => ({ sessionId: i.sessionId, status: 'postponed', ...(i.reason ? { reason: i.reason } : {}) })),
+    /** `postponed → scheduled`, re-checked like a new session. */
+    resume: statusShortcut(resumeSchema, (i) => ({ sessionId: i.sessionId, status: 'scheduled', override: i.override })),
+    /** Cancels a session and its confirmed/pending bookings. */
+    cancel: statusShortcut(cancelSchema, (i) => ({ sessionId: i.sessionId, status: 'cancelled', reason: i.reason })),
+    /** One session with bookings (+ students), instructor, facility and location; bookings only as the actor may see them (README "Who may see what"). */
+    get: defineOperation(ctx, getSessionSchema, (tx, input, actor) => getSession(tx, input, actor)),
+    /** Sessions matching filters, by start time (the timetable, for everyone; meeting links and preparation notes only to those concerned). */
+    list: defineOperation(ctx, listSessionsSchema, (tx, input, actor) => listSessions(tx, input, actor)),
+  };
+}
+
+/** `scheduler.sessions`. */
+export type SessionService = ReturnType<typeof createSessionService>;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { NOTIFICATION_METHODS } from '../../schema';
+import { promotionOverrideInput } from '../bookings/inputs';
+import { instantInput, textInput, uuidInput } from '../kernel/inputs';
+
+/** A waitlist entry's uuid or `WLT-…` code. */
+export const waitlistRefInput = z.union([uuidInput, z.string().regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code')]);
+
+/**
+ * Input of `waitlist.join`. `priorityScore` (higher goes first) is for administrators.
+ *
+ * @example
+ * ```ts
+ * joinWaitlistSchema.parse({ sessionId, studentId, notificationMethod: 'sms' });
+ * ```
+ */
+export const joinWaitlistSchema = z.strictObject({
+  sessionId: uuidInput,
+  studentId: uuidInput,
+  parentId: uuidInput.optional(),
+  priorityScore: z.number().int().min(-1000).max(1000).optional(),
+  notificationMethod: z.enum(NOTIFICATION_METHODS).optional(),
+});
+
+/** Input of `waitlist.join`. */
+export type JoinWaitlistInput = z.input<typeof joinWaitlistSchema>;
+
+/**
+ * Input of `waitlist.leave`, `waitlist.position` and `waitlist.accept`.
+ *
+ * @example
+ * ```ts
+ * waitlistEntrySchema.parse({ waitlistId: 'WLT-2030-0007' });
+ * ```
+ */
+export const waitlistEntryRefSchema = z.strictObject({ waitlistId: waitlistRefInput });
+
+/**
+ * Input of `waitlist.leave` and `waitlist.decline`.
+ *
+ * @example
+ * ```ts
+ * respondSchema.parse({ waitlistId, notes: 'We found another class' });
+ * ```
+ */
+export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, notes: textInput.optional(), ...promotionOverrideInput });
+
+/**
+ * Input of `waitlist.expireOffers`: `now` defaults to the scheduler's clock; `limit`
+ * bounds how many sessions one call settles (the rest wait for the next run).
+ *
+ * @example
+ * ```ts
+ * expireOffersSchema.parse({ limit: 200 });
+ * ```
+ */
+export const expireOffersSchema = z.strictObject({
+  now: instantInput.optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+  ...promotionOverrideInput,
+});
