@@ -1,3 +1,6 @@
+export type { CreateSessionResult } from './service/sessions/create';
+export type { UpdateSessionResult } from './service/places/session-change';
+export type { ConflictRow, SessionRow } from './service/kernel/rows';
 /**
  * `academy-scheduling`: the scheduler service and its error type.
  *
@@ -13,7 +16,6 @@ export { createScheduler, type Scheduler } from './service/create-scheduler';
 export type { Actor, CallOptions, SchedulerOptions } from './service/kernel/types';
 export type { AnyPgDatabase } from './db/query';
 export type { CapacityPolicy, PartialCapacityPolicy } from './domain';
-export type { ConflictRow, CreateSessionResult, SessionRow, UpdateSessionResult } from './service/sessions/write';
 export type { CreateSessionInput, RescheduleSessionInput, UpdateSessionInput } from './service/sessions/inputs';
 export type { CancelledBooking, SessionStatusResult, SetSessionStatusInput } from './service/places/session-status';
 export type { ListSessionsInput, SessionDetails } from './service/sessions/read';

@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import { SchedulingError } from '../errors';
 import { RETRYABLE_SQLSTATES, sqlStateOf, toSchedulingError } from './database-errors';
 import { type AnyPgDatabase, queryRows } from './query';
-import type { Actor } from '../service/kernel/types';
 import { type SchedulingDb, withSchedulingSchema } from './scheduling-db';
 
 /** What one scheduler call needs from its transaction. */
 export interface TransactionRequest {
-  actor: Actor;
+  /** Who acts: their user id is written to `scheduling.actor_id` (the `*_by` columns). */
+  actor: { userId?: string | undefined };
   /** The host's transaction to join, if any. */
   tx?: AnyPgDatabase | undefined;
   /** Turns on `scheduling.allow_conflicts` (an administrator override) for this call only. */

@@ -195,3 +195,16 @@ export function defaultCapacity(sessionType: SessionType, policy: CapacityPolicy
   const type = parseInput(sessionTypeSchema, sessionType, { prefix: ['sessionType'], argument: 'sessionType' });
   return parseInput(capacityPolicySchema, policy, { prefix: ['policy'], argument: 'policy' })[type].max;
 }
+
+/**
+ * The capacity of a session created without one: the policy's maximum for its type
+ * (the domain's `defaultCapacity`), or the room's size when that is smaller.
+ *
+ * @example
+ * ```ts
+ * capacityForRoom('school', DEFAULT_CAPACITY_POLICY, 24); // 24: the school maximum is 30
+ * ```
+ */
+export function capacityForRoom(sessionType: SessionType, policy: CapacityPolicy, roomSize: number | null): number {
+  return Math.min(defaultCapacity(sessionType, policy), roomSize ?? Infinity);
+}

@@ -24,6 +24,7 @@ export {
   capacityCheckInputSchema,
   capacityPolicySchema,
   checkCapacity,
+  capacityForRoom,
   defaultCapacity,
   partialCapacityPolicySchema,
   resolveCapacityPolicy,

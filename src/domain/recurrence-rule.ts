@@ -41,7 +41,8 @@ export interface ParsedCustomRule {
   until: { kind: 'date' | 'local' | 'utc'; ms: number } | null;
 }
 
-const FREQUENCIES = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY'] as const;
+/** The frequencies a rule over dates can have. */
+type Frequency = DateRule['freq'];
 
 /** `rrule` gives a single value as a scalar and several as an array. */
 function list<T>(value: T | T[] | null | undefined): T[] | null {
@@ -85,7 +86,7 @@ export function parseCustomRule(customPattern: unknown): ParsedCustomRule {
   if (seen.has('COUNT') && seen.has('UNTIL')) throw invalidInput('RRULE may not have both COUNT and UNTIL', RULE_PATH, { rrule: raw });
 
   // RFC 5545 §3.3.10: parts that MUST NOT appear with this frequency, refused rather than guessed at.
-  const freq = /(?:^|;)FREQ=([A-Z]+)/.exec(text)![1] as (typeof FREQUENCIES)[number];
+  const freq = /(?:^|;)FREQ=([A-Z]+)/.exec(text)![1] as Frequency;
   const refuse = (message: string) => invalidInput(message, RULE_PATH, { rrule: raw });
   if (seen.has('BYWEEKNO') && freq !== 'YEARLY') throw refuse('BYWEEKNO is only for FREQ=YEARLY (RFC 5545)');
   if (seen.has('BYYEARDAY') && freq !== 'YEARLY') throw refuse('BYYEARDAY is only for FREQ=YEARLY here (RFC 5545: not with DAILY, WEEKLY or MONTHLY)');

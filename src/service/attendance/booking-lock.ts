@@ -5,9 +5,8 @@ import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
+import type { BookingRow } from '../kernel/rows';
 
-/** A booking row as Drizzle returns it. */
-export type BookingRow = typeof sessionBookings.$inferSelect;
 
 /**
  * The booking with that id and its session, both locked, or `NOT_FOUND`.

@@ -2,10 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
 import { type AttendanceStatus, sessionBookings } from '../../schema';
-import { type BookingRow, bookingStateError, lockBookingForAttendance } from './booking-lock';
+import { bookingStateError, lockBookingForAttendance } from './booking-lock';
 import { instantInput, uuidInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
+import { type BookingRow } from '../kernel/rows';
 
 /** The thresholds that turn a check-in into `late` and a check-out into `partial`. */
 export interface AttendanceThresholds {

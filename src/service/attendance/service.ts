@@ -4,11 +4,11 @@ import { checkIn, checkOut, markAbsent, markNoShow, attendanceEventSchema, booki
 import { completeAndSettle, settleSession } from './settle';
 import { uuidInput } from '../kernel/inputs';
 import { defineOperation } from '../kernel/operation';
-import type { BookingRow } from './booking-lock';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactBooking, seenByActor } from '../kernel/visibility';
+import type { BookingRow } from '../kernel/rows';
 
 const sessionRef = z.strictObject({ sessionId: uuidInput });
 

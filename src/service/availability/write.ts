@@ -11,9 +11,9 @@ import { recordConflicts } from '../kernel/conflict-recording';
 import { textInput, uuidInput } from '../kernel/inputs';
 import { loadFacility, loadInstructor, loadLocation, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import type { ConflictRow } from '../sessions/write';
 import type { Actor } from '../kernel/types';
 import { CONFLICT_SEVERITY } from '../../domain';
+import type { ConflictRow } from '../kernel/rows';
 
 /**
  * `override: true` (administrators only): a change that lowers the limit of sessions

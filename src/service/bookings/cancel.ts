@@ -6,12 +6,13 @@ import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';
 import type { cancelBookingSchema, moveBookingSchema } from './inputs';
 import { assertStudentsFree } from '../places/session-load';
-import { type BookingRow, writeCancellation, writeConfirmedBooking } from '../places/booking-rows';
-import { assertNotInSession, openSessionForBooking } from './book';
+import { writeCancellation, writeConfirmedBooking } from '../places/booking-rows';
 import { lockSession, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { type PromotionResult, type PromotionSettings, promoteFromWaitlist } from '../places/waitlist-promotion';
+import { type BookingRow } from '../kernel/rows';
+import { assertNotInSession, openSessionForBooking } from '../places/open-session';
 
 /** Result of `bookings.cancel`. */
 export interface CancelBookingResult {

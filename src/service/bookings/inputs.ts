@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { instantInput, moneyInput, requireRangeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
+import { bookingRefInput, instantInput, moneyInput, promotionOverrideInput, requireRangeOrder, storableText, textInput, uuidInput } from '../kernel/inputs';
 
 /*
  * Input schemas of `scheduler.bookings`. Bookings and waitlist entries are named by
  * their uuid or by their human code (`BKG-2030-0001`, `WLT-2030-0001`).
  */
 
-/** A booking's uuid or `BKG-…` code. */
-export const bookingRefInput = z.union([uuidInput, z.string().regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code')]);
 
-/** Per-call override of the offer window (administrators only). */
-export const promotionOverrideInput = { offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional() };
 
 const bookingFields = {
   specialRequests: textInput.optional(),

@@ -15,7 +15,8 @@ import {
 import { familySchedule, sessionParticipants, upcomingForStudent } from './read';
 import { bookSiblings, bookStudent } from './book';
 import { promotionSettings, requireAdministratorForWindow } from '../places/waitlist-promotion';
-import { loadViewer, redactBooking, redactPromotion, seenByActor } from '../kernel/visibility';
+import { loadViewer, redactBooking, seenByActor } from '../kernel/visibility';
+import { redactPromotion } from '../places/promotion-visibility';
 
 /**
  * `scheduler.bookings`: book (or queue), book siblings, cancel, move, and the

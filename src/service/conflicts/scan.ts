@@ -7,7 +7,7 @@ import { findAvailabilityMismatches } from '../kernel/availability-mismatch';
 import { recordConflicts } from '../kernel/conflict-recording';
 import { instantInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import type { ConflictRow } from '../sessions/write';
+import type { ConflictRow } from '../kernel/rows';
 
 const DAY_MS = 86_400_000;
 /** Longest range one scan covers: keeps the detection set and the availability expansion bounded. */

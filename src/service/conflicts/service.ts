@@ -9,9 +9,9 @@ import { defineOperation } from '../kernel/operation';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
-import type { ConflictRow } from '../sessions/write';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactConflict, visibleRows } from '../kernel/visibility';
+import type { ConflictRow } from '../kernel/rows';
 
 /**
  * Input of `conflicts.list`; `from`/`until` bound `conflict_time_start` half-open.

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { ScheduleConflict } from '../../domain';
-import { queryRows } from '../../db/query';
+import { queryRows, queryTableRows } from '../../db/query';
+import { scheduleConflicts } from '../../schema';
+import type { ConflictRow } from './rows';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
 /** A confirmed booking, for the impact of a conflict. */
@@ -65,3 +67,21 @@ export async function recordConflicts(
   }
   return inserted;
 }
+
+/**
+ * The conflicts recorded for a session by the current transaction: the trigger stamps
+ * `detected_at` with `now()`, which is the transaction's start time.
+ *
+ * @example
+ * ```ts
+ * const conflicts = await conflictsRecordedNow(tx, session.id);
+ * ```
+ */
+export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string): Promise<ConflictRow[]> {
+  return queryTableRows(
+    tx,
+    scheduleConflicts,
+    sql`SELECT * FROM scheduling.schedule_conflicts WHERE session_id = ${sessionId}::uuid AND detected_at = now() ORDER BY conflict_id`,
+  );
+}
+

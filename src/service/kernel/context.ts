@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { SchedulerOptions } from './types';
 import { type RunInTransaction, createTransactionRunner } from '../../db/transaction';
 import { syncCapacityPolicy } from './capacity-policy-sync';
-import { bindPromotionSettings } from '../places/capacity-raised';
 
 /** What every service module shares: the resolved policy, the clock and the transaction helper. */
 export interface ServiceContext {
@@ -89,12 +88,6 @@ export function createServiceContext(options: SchedulerOptions): ServiceContext 
   });
   const offerWindowMinutes = parsed.offerWindowMinutes ?? 1440;
   const promotionMode = parsed.promotionMode ?? 'offer';
-  // Hooks such as afterCapacityRaised get only the transaction: tell them this scheduler's clock and promotion rules.
-  const run: RunInTransaction = (request, work) =>
-    runner(request, (tx) => {
-      bindPromotionSettings(tx, () => ({ now: now(), offerWindowMinutes, mode: promotionMode }));
-      return work(tx);
-    });
   return {
     policy,
     now,
@@ -103,6 +96,6 @@ export function createServiceContext(options: SchedulerOptions): ServiceContext 
     lateAfterMinutes: parsed.lateAfterMinutes ?? 10,
     earlyLeaveMinutes: parsed.earlyLeaveMinutes ?? 10,
     makeupWindowDays: parsed.makeupWindowDays ?? 30,
-    run,
+    run: runner,
   };
 }

@@ -223,3 +223,12 @@ export const drizzleDatabaseInput = z.custom<AnyPgDatabase>(isDrizzlePgDatabase,
   message: 'expected a Drizzle PostgreSQL database or transaction (drizzle() of postgres.js, node-postgres or PGlite)',
   abort: true,
 });
+
+/** A booking's uuid or `BKG-…` code. */
+export const bookingRefInput = z.union([uuidInput, z.string().regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code')]);
+
+/** A waitlist entry's uuid or `WLT-…` code. */
+export const waitlistRefInput = z.union([uuidInput, z.string().regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code')]);
+
+/** Per-call override of the offer window (administrators only). */
+export const promotionOverrideInput = { offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional() };

@@ -3,7 +3,6 @@ import { parentStudents, sessionBookings, sessions } from '../../schema';
 import { forbidden, isAdministrator } from './actor';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from './types';
-import type { PromotionResult } from '../places/waitlist-promotion';
 
 /*
  * Who may see what. Whole calls that make no sense for an actor are refused with
@@ -323,27 +322,4 @@ export function visibleRows<T, V>(rows: readonly T[], see: (row: T) => V | null)
 export function seenByActor<V>(actor: Actor, seen: V | null, action: string): V {
   if (seen === null) throw forbidden(actor, action);
   return seen;
-}
-
-/**
- * What a waitlist promotion in `sessionId` did, as the viewer sees it: places offered
- * to (or booked for) other families' children are left out, so a parent cancelling
- * learns nothing of who is next in line.
- *
- * @example
- * ```ts
- * return { booking, promotion: redactPromotion(viewer, booking.sessionId, promotion) };
- * ```
- */
-export function redactPromotion(viewer: Viewer, sessionId: string, promotion: PromotionResult): PromotionResult {
-  return {
-    offered: visibleRows(promotion.offered, (e) => redactEntry(viewer, e)),
-    confirmed: visibleRows(promotion.confirmed, ({ entry, booking }) => {
-      const seenEntry = redactEntry(viewer, entry);
-      const seenBooking = redactBooking(viewer, booking);
-      return seenEntry && seenBooking && { entry: seenEntry, booking: seenBooking };
-    }),
-    expired: visibleRows(promotion.expired, (e) => redactEntry(viewer, e)),
-    skipped: promotion.skipped.filter((s) => childRelation(viewer, sessionId, s.studentId) !== 'outsider'),
-  };
 }

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { SchedulingError } from '../../errors';
 import { courses, sessionBookings, sessions } from '../../schema';
 import { forbidden } from '../kernel/actor';
-import type { BookingRow } from '../attendance/booking-lock';
 import { textInput, uuidInput } from '../kernel/inputs';
 import { actsForStudent } from './access';
-import { openSessionForBooking } from '../bookings/book';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import type { PromotionSettings } from '../places/waitlist-promotion';
+import type { BookingRow } from '../kernel/rows';
+import { openSessionForBooking } from '../places/open-session';
 
 /**
  * Input of `makeups.book`: the missed (or cancelled) booking to make up, the session

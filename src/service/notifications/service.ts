@@ -5,9 +5,9 @@ import { requireAdministrator } from '../kernel/actor';
 import { defineOperation } from '../kernel/operation';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
-import { waitlistRefInput } from '../waitlist/inputs';
 import { WAITLIST_CODE } from '../places/waitlist-queue';
 import { DEFAULT_NOTIFICATION_METHOD } from '../places/waitlist-promotion';
+import { waitlistRefInput } from '../kernel/inputs';
 
 /**
  * Input of `notifications.claim`.

@@ -3,9 +3,8 @@ import { queryTableRows } from '../../db/query';
 import { SchedulingError } from '../../errors';
 import { sessionBookings } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
+import type { BookingRow } from '../kernel/rows';
 
-/** A `session_bookings` row. */
-export type BookingRow = typeof sessionBookings.$inferSelect;
 
 /** What a confirmed booking records besides the session and student. */
 export interface BookingDetails {

@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray, isNull, ne, notInArray, or, sql } fro
 import { SchedulingError } from '../../errors';
 import { sessionBookings, sessionWaitlist, sessions } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import type { SessionRow } from '../sessions/write';
+import type { SessionRow } from '../kernel/rows';
 
 /** Waitlist statuses that hold a place in the queue (and are numbered 1..n). */
 export const ACTIVE_WAITLIST_STATUSES = ['waiting', 'notified', 'offered'] as const;

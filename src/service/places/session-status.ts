@@ -8,10 +8,11 @@ import { textInput, uuidInput } from '../kernel/inputs';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { findScheduleProblems, throwIfBlocked } from '../kernel/schedule-problems';
-import { type ConflictRow, type SessionRow, conflictsRecordedNow } from '../sessions/write';
 import type { Actor } from '../kernel/types';
 import { cancelSessionWaitlist } from './waitlist-queue';
 import { type Settlement, settleConfirmedBookings } from './booking-settlement';
+import { type ConflictRow, type SessionRow } from '../kernel/rows';
+import { conflictsRecordedNow } from '../kernel/conflict-recording';
 
 /**
  * The session life cycle: `scheduled → in_progress → completed`,

@@ -5,12 +5,13 @@ import { isSchedulingError } from '../../errors';
 import { toSchedulingError } from '../../db/database-errors';
 import { sessionBookings, sessionWaitlist, sessions } from '../../schema';
 import { findStudentClashes, notBookableReason } from './session-load';
-import { type BookingRow, writeConfirmedBooking } from './booking-rows';
+import { writeConfirmedBooking } from './booking-rows';
 import { type SchedulingDb, inSavepoint } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 import { forbidden, isAdministrator } from '../kernel/actor';
-import { type WaitlistRow, activeEntries, renumberWaitlist } from './waitlist-queue';
+import { activeEntries, renumberWaitlist } from './waitlist-queue';
+import { type BookingRow, type WaitlistRow } from '../kernel/rows';
 
 /** How promotion behaves: the scheduler's options, optionally overridden per call. */
 export interface PromotionSettings {

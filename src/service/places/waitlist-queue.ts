@@ -5,9 +5,8 @@ import { ACTIVE_WAITLIST_STATUSES, type SessionLoad } from './session-load';
 import { alreadyBooked } from './booking-rows';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
+import type { WaitlistRow } from '../kernel/rows';
 
-/** A `session_waitlist` row. */
-export type WaitlistRow = typeof sessionWaitlist.$inferSelect;
 
 /** A waitlist entry as callers name it: its uuid or its `WLT-…` code. */
 export const WAITLIST_CODE = /^WLT-\d{4}-\d{4,}$/;

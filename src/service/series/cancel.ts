@@ -7,8 +7,8 @@ import { addDays } from './calendar';
 import type { cancelFromSchema, cancelOccurrenceSchema } from './inputs';
 import { type PatternRow, isOpen, lockSeries, lockSeriesOf } from './pattern';
 import { type CancelledBooking, type SessionStatusResult, setSessionStatus } from '../places/session-status';
-import type { SessionRow } from '../sessions/write';
 import type { Actor } from '../kernel/types';
+import type { SessionRow } from '../kernel/rows';
 
 /**
  * Cancels one occurrence with the session cancel logic: reason, who and when, and

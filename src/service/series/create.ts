@@ -12,7 +12,7 @@ import { conflictsRecordedNowFor, insertOccurrences } from './insert';
 import type { PatternRow } from './pattern';
 import { planOccurrences, prepareTemplate, seriesConflict } from './plan';
 import type { Actor } from '../kernel/types';
-import type { ConflictRow, SessionRow } from '../sessions/write';
+import type { ConflictRow, SessionRow } from '../kernel/rows';
 
 /** Result of `series.create` and `series.extend`. */
 export interface SeriesWriteResult {

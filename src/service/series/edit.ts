@@ -13,8 +13,10 @@ import type { editFollowingSchema, editOccurrenceSchema } from './inputs';
 import { conflictsRecordedNowFor } from './insert';
 import { type PatternRow, isOpen, lockSeriesOf } from './pattern';
 import { seriesConflict } from './plan';
-import { type ConflictRow, type SessionRow, type UpdateSessionResult, updateSession } from '../sessions/write';
 import type { Actor } from '../kernel/types';
+import { type ConflictRow, type SessionRow } from '../kernel/rows';
+import { type UpdateSessionResult, updateSession } from '../places/session-change';
+import type { PromotionSettings } from '../places/waitlist-promotion';
 
 /**
  * Changes one occurrence (times, instructor, facility) with exactly the checks of
@@ -30,10 +32,10 @@ export async function editOccurrence(
   tx: SchedulingDb,
   input: z.output<typeof editOccurrenceSchema>,
   actor: Actor,
-  policy: CapacityPolicy,
+  settings: { policy: CapacityPolicy; promotion: PromotionSettings },
 ): Promise<UpdateSessionResult> {
   await lockSeriesOf(tx, input.sessionId);
-  return updateSession(tx, { ...input, dryRun: false }, actor, policy);
+  return updateSession(tx, { ...input, dryRun: false }, actor, settings);
 }
 
 /** Result of `series.editFollowing`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../../domain';
 import { PATTERN_TYPES } from '../../schema';
 import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
-import { createSessionSchema } from '../sessions/inputs';
+import { newSessionFields } from '../kernel/session-fields';
 
 /** A series has at most this many occurrences (more is `INVALID_INPUT`, reason `too_many_occurrences`). */
 export const SERIES_MAX_OCCURRENCES = 1000;
@@ -59,7 +59,7 @@ export const seriesPatternSchema = z
   });
 
 // The session template is a session without its times, which come from the pattern.
-const { startTime: _startTime, endTime: _endTime, override: _override, ...templateShape } = createSessionSchema.shape;
+const { startTime: _startTime, endTime: _endTime, ...templateShape } = newSessionFields;
 
 /**
  * The fields every occurrence of a series gets, as in `sessions.create` minus the times.

@@ -4,7 +4,7 @@ import { toSchedulingError } from '../../db/database-errors';
 import { scheduleConflicts, sessions } from '../../schema';
 import { type SchedulingDb, inSavepoint } from '../../db/scheduling-db';
 import type { OccurrenceConflict, PlannedOccurrence } from './conflicts';
-import type { ConflictRow, SessionRow } from '../sessions/write';
+import type { ConflictRow, SessionRow } from '../kernel/rows';
 
 /** The columns every occurrence of a series shares (everything but the times and the series links). */
 export type OccurrenceValues = Omit<typeof sessions.$inferInsert, 'startTime' | 'endTime' | 'recurringPatternId' | 'parentSessionId' | 'isRecurring'>;

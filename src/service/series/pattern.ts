@@ -4,7 +4,7 @@ import { recurringPatterns, sessions } from '../../schema';
 import { loadLocation, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { localDateOf } from './calendar';
-import type { SessionRow } from '../sessions/write';
+import type { SessionRow } from '../kernel/rows';
 
 /** A `recurring_patterns` row. */
 export type PatternRow = typeof recurringPatterns.$inferSelect;

@@ -6,7 +6,7 @@ import type { SchedulingDb } from '../../db/scheduling-db';
 import { type OccurrenceConflict, type PlannedOccurrence, type SeriesResources, findSeriesConflicts } from './conflicts';
 import type { SeriesMode, seriesTemplateSchema } from './inputs';
 import { findScheduleProblems, throwIfBlocked } from '../kernel/schedule-problems';
-import { capacityForRoom } from '../sessions/write';
+import { capacityForRoom } from '../../domain/index';
 
 /** A session template checked against the database and the policy, ready to insert. */
 export interface PreparedTemplate {

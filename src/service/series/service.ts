@@ -14,6 +14,7 @@ import {
   extendSeriesSchema,
 } from './inputs';
 import type { Actor } from '../kernel/types';
+import { promotionSettings } from '../places/waitlist-promotion';
 
 /** Only administrators (admins and the system) manage series. */
 const administrators = (action: string) => (actor: Actor) => requireAdministrator(actor, action);
@@ -40,7 +41,7 @@ export function createSeriesService(ctx: ServiceContext) {
       authorize: administrators('create a recurring series'),
     }),
     /** Changes one occurrence (times, instructor, facility); it stays in its series. */
-    editOccurrence: defineOperation(ctx, editOccurrenceSchema, (tx, input, actor) => editOccurrence(tx, input, actor, ctx.policy), {
+    editOccurrence: defineOperation(ctx, editOccurrenceSchema, (tx, input, actor) => editOccurrence(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) }), {
       override: (input) => input.override,
       authorize: administrators('edit a recurring series'),
     }),

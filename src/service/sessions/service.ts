@@ -3,12 +3,15 @@ import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import { createSessionSchema, rescheduleSessionSchema, updateSessionSchema } from './inputs';
 import { setSessionStatus, setSessionStatusSchema } from '../places/session-status';
-import { type ConflictRow, type SessionRow, createSession, updateSession } from './write';
 import { getSession, getSessionSchema, listSessions, listSessionsSchema } from './read';
 import { textInput, uuidInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactConflict, redactSession, visibleRows } from '../kernel/visibility';
+import { type ConflictRow, type SessionRow } from '../kernel/rows';
+import { createSession } from './create';
+import { updateSession } from '../places/session-change';
+import { promotionSettings } from '../places/waitlist-promotion';
 
 /** A created or changed session as the actor sees it: an instructor gets the conflicts without their financial impact. */
 async function asSeenBy<R extends { session: SessionRow; conflicts: ConflictRow[] }>(tx: SchedulingDb, actor: Actor, result: R): Promise<R> {
@@ -45,11 +48,11 @@ export function createSessionService(ctx: ServiceContext) {
       override: (input) => input.override,
     }),
     /** Changes fields, times, instructor, facility or capacity (`dryRun` reports without writing). */
-    update: defineOperation(ctx, updateSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, ctx.policy)), {
+    update: defineOperation(ctx, updateSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })), {
       override: (input) => input.override,
     }),
     /** Moves a session to new times (and optionally another instructor or facility). */
-    reschedule: defineOperation(ctx, rescheduleSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, ctx.policy)), {
+    reschedule: defineOperation(ctx, rescheduleSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })), {
       override: (input) => input.override,
     }),
     /** Any allowed life-cycle transition. */

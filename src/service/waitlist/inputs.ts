@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { NOTIFICATION_METHODS } from '../../schema';
-import { promotionOverrideInput } from '../bookings/inputs';
-import { instantInput, textInput, uuidInput } from '../kernel/inputs';
+import { instantInput, promotionOverrideInput, textInput, uuidInput, waitlistRefInput } from '../kernel/inputs';
 
-/** A waitlist entry's uuid or `WLT-…` code. */
-export const waitlistRefInput = z.union([uuidInput, z.string().regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code')]);
 
 /**
  * Input of `waitlist.join`. `priorityScore` (higher goes first) is for administrators.

@@ -5,14 +5,15 @@ import { sessionWaitlist, sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireActsForStudent, resolveParentId } from '../kernel/family-access';
 import { ACTIVE_WAITLIST_STATUSES, assertBookable, assertStudentsFree } from '../places/session-load';
-import { type BookingRow, writeConfirmedBooking } from '../places/booking-rows';
-import { assertNotInSession, openSessionForBooking } from '../bookings/book';
+import { writeConfirmedBooking } from '../places/booking-rows';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import type { expireOffersSchema, joinWaitlistSchema, respondSchema } from './inputs';
 import { type PromotionResult, type PromotionSettings, promoteFromWaitlist } from '../places/waitlist-promotion';
-import { type WaitlistRow, addToWaitlist, closeEntry, findEntry } from '../places/waitlist-queue';
+import { addToWaitlist, closeEntry, findEntry } from '../places/waitlist-queue';
+import { type BookingRow, type WaitlistRow } from '../kernel/rows';
+import { assertNotInSession, openSessionForBooking } from '../places/open-session';
 
 /**
  * The entry, re-read and locked after its session's row lock (session first, as

@@ -5,10 +5,12 @@ import type { ServiceContext } from '../kernel/context';
 import { expireOffersSchema, joinWaitlistSchema, respondSchema, waitlistEntryRefSchema } from './inputs';
 import { acceptOffer, declineOffer, expireDueOffers, joinWaitlist, leaveWaitlist } from './offers';
 import { type PromotionResult, promotionSettings, requireAdministratorForWindow } from '../places/waitlist-promotion';
-import { type WaitlistRow, waitlistStanding } from '../places/waitlist-queue';
+import { waitlistStanding } from '../places/waitlist-queue';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
-import { loadViewer, redactEntry, redactPromotion, seenByActor } from '../kernel/visibility';
+import { loadViewer, redactEntry, seenByActor } from '../kernel/visibility';
+import { type WaitlistRow } from '../kernel/rows';
+import { redactPromotion } from '../places/promotion-visibility';
 
 /** An answer to the queue (leave, decline) as the actor sees it: their entry, and nothing of whoever the place went to. */
 async function asSeenBy(tx: SchedulingDb, actor: Actor, result: { entry: WaitlistRow; promotion: PromotionResult }) {

@@ -1,22 +1,18 @@
-import { type Column, type SQL, eq, getTableColumns, sql } from 'drizzle-orm';
+import { type Column, type SQL, getTableColumns, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { SchedulingError } from '../../errors';
-import { type CapacityPolicy, type SessionType, checkCapacity, defaultCapacity } from '../../domain';
-import { scheduleConflicts, sessions } from '../../schema';
+import { type CapacityPolicy, capacityForRoom, checkCapacity, defaultCapacity } from '../../domain';
+import { sessions } from '../../schema';
 import { queryRows, queryTableRows } from '../../db/query';
 import { forbidden, isAdministrator, requireUserId } from '../kernel/actor';
-import { requireAdministratorForSessionChanges, requireAdministratorForSessionDefaults } from '../kernel/administrator-decisions';
-import { afterCapacityRaised } from '../places/capacity-raised';
-import { loadFacility, loadInstructor, loadLocation, lockSession, lookUpTogether } from '../kernel/lookups';
+import { requireAdministratorForSessionDefaults } from '../kernel/administrator-decisions';
+import { loadFacility, loadInstructor, loadLocation, lookUpTogether } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import { type ScheduleProblem, findScheduleProblems, loadScheduleNeighbours, newSessionIsClear, throwIfBlocked } from '../kernel/schedule-problems';
-import type { createSessionSchema, updateSessionSchema } from './inputs';
+import { findScheduleProblems, loadScheduleNeighbours, newSessionIsClear, throwIfBlocked } from '../kernel/schedule-problems';
+import type { createSessionSchema } from './inputs';
 import type { Actor } from '../kernel/types';
+import type { ConflictRow, SessionRow } from '../kernel/rows';
+import { conflictsRecordedNow } from '../kernel/conflict-recording';
 
-/** A `sessions` row. */
-export type SessionRow = typeof sessions.$inferSelect;
-/** A `schedule_conflicts` row. */
-export type ConflictRow = typeof scheduleConflicts.$inferSelect;
 
 /** Result of `sessions.create`. */
 export interface CreateSessionResult {
@@ -24,20 +20,6 @@ export interface CreateSessionResult {
   /** Conflicts recorded for the new session in this call (availability mismatches, overridden conflicts). */
   conflicts: ConflictRow[];
 }
-
-/** Result of `sessions.update` / `sessions.reschedule`. */
-export interface UpdateSessionResult {
-  /** False for a dry run: nothing was written. */
-  applied: boolean;
-  /** The session after the change (unchanged for a dry run). */
-  session: SessionRow;
-  /** Conflicts recorded for the session in this call. */
-  conflicts: ConflictRow[];
-  /** What stands in the way (a dry run reports; a real run refuses with the first blocking one, or records them under an override). */
-  problems: ScheduleProblem[];
-}
-
-const ACTIVE = new Set(['scheduled', 'in_progress']);
 
 /** What `createSession` inserts: the input without `override`, plus who wrote it. */
 type NewSessionValues = Omit<z.output<typeof createSessionSchema>, 'override'> & { createdBy: string; updatedBy: string };
@@ -178,124 +160,3 @@ async function fitsAvailability(tx: SchedulingDb, instructorId: string, location
   return row?.fits === true;
 }
 
-/**
- * Changes a session (fields, times, instructor, facility, capacity) with the same
- * checks as create; moving it re-checks every confirmed student. `dryRun` reports.
- *
- * @example
- * ```ts
- * const result = await updateSession(tx, { sessionId, startTime, endTime, override: false, dryRun: true }, actor, policy);
- * result.problems; // [{ code: 'STUDENT_CONFLICT', studentClashes: [...] }]
- * ```
- */
-export async function updateSession(
-  tx: SchedulingDb,
-  input: z.output<typeof updateSessionSchema>,
-  actor: Actor,
-  policy: CapacityPolicy,
-): Promise<UpdateSessionResult> {
-  const { sessionId, override, dryRun, ...changes } = input;
-  const current = await lockSession(tx, sessionId);
-  authorizeUpdate(actor, current, changes);
-  if (current.status === 'cancelled' || current.status === 'completed') {
-    throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is ${current.status} and cannot be changed`, {
-      sessionId,
-      status: current.status,
-    });
-  }
-  const next = { ...current, ...stripUndefined(changes) };
-  const moved = next.startTime.getTime() !== current.startTime.getTime() || next.endTime.getTime() !== current.endTime.getTime();
-  const newInstructor = next.instructorId !== current.instructorId;
-  const newFacility = next.facilityId !== current.facilityId || next.locationId !== current.locationId;
-  const newCapacity = next.capacity !== current.capacity;
-  if (current.status === 'in_progress' && (moved || newFacility)) {
-    throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is in progress and cannot be moved`, { sessionId, status: current.status });
-  }
-  if (next.endTime.getTime() <= next.startTime.getTime()) {
-    throw new SchedulingError('INVALID_INPUT', 'endTime must be after startTime', { path: ['endTime'] });
-  }
-  if (next.locationId !== current.locationId) await loadLocation(tx, next.locationId);
-  const facility = await loadFacility(tx, next.facilityId, next.locationId);
-  if (next.instructorId && newInstructor) await loadInstructor(tx, next.instructorId);
-
-  const active = ACTIVE.has(current.status);
-  const problems = await findScheduleProblems(
-    tx,
-    {
-      id: sessionId,
-      sessionType: next.sessionType,
-      capacity: next.capacity,
-      minParticipants: next.minParticipants,
-      locationId: next.locationId,
-      facility,
-      instructorId: next.instructorId,
-      startTime: next.startTime,
-      endTime: next.endTime,
-      check: {
-        overlaps: active && (moved || newInstructor || newFacility || newCapacity),
-        instructor: moved || newInstructor,
-        facility: moved || newFacility,
-        facilitySize: true,
-        students: moved,
-      },
-    },
-    policy,
-  );
-  if (dryRun) return { applied: false, session: current, conflicts: [], problems };
-  throwIfBlocked(problems, { override });
-
-  const [session] = await tx
-    .update(sessions)
-    .set({ ...stripUndefined(changes), updatedBy: actor.userId ?? null, updatedAt: sql`now()` })
-    .where(eq(sessions.id, sessionId))
-    .returning();
-  if (next.capacity > current.capacity) await afterCapacityRaised(tx, sessionId);
-  return { applied: true, session: session!, conflicts: await conflictsRecordedNow(tx, sessionId), problems };
-}
-
-/**
- * Instructors may edit their own sessions, but only administrators reassign them or
- * change what they cost, whom they are for and how many they take
- * (`ADMINISTRATOR_SESSION_FIELDS`).
- */
-function authorizeUpdate(actor: Actor, current: SessionRow, changes: Partial<SessionRow>): void {
-  if (isAdministrator(actor)) return;
-  if (actor.kind !== 'instructor' || !actor.instructorId || actor.instructorId !== current.instructorId) {
-    throw forbidden(actor, 'change this session');
-  }
-  requireAdministratorForSessionChanges(actor, current, changes);
-}
-
-/**
- * The conflicts recorded for a session by the current transaction: the trigger stamps
- * `detected_at` with `now()`, which is the transaction's start time.
- *
- * @example
- * ```ts
- * const conflicts = await conflictsRecordedNow(tx, session.id);
- * ```
- */
-export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string): Promise<ConflictRow[]> {
-  return queryTableRows(
-    tx,
-    scheduleConflicts,
-    sql`SELECT * FROM scheduling.schedule_conflicts WHERE session_id = ${sessionId}::uuid AND detected_at = now() ORDER BY conflict_id`,
-  );
-}
-
-function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * The capacity of a session created without one: the policy's maximum for its type
- * (the domain's `defaultCapacity`), or the room's size when that is smaller.
- *
- * @example
- * ```ts
- * capacityForRoom('school', policy, 24); // 24 when the school maximum is 30
- * ```
- */
-export function capacityForRoom(sessionType: SessionType, policy: CapacityPolicy, roomSize: number | null): number {
-  return Math.min(defaultCapacity(sessionType, policy), roomSize ?? Infinity);
-}

@@ -1,0 +1,50 @@
+// The layout's rules, enforced (docs/architecture.md):
+//   domain imports nothing of the database; db imports nothing of the service;
+//   the kernel imports neither places nor features; places never import a feature;
+//   a feature never imports another feature (they share through the kernel and places);
+//   no import cycles anywhere.
+import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+
+const FEATURES = ['attendance', 'availability', 'bookings', 'conflicts', 'feedback', 'maintenance', 'makeups', 'notifications', 'resources', 'series', 'sessions', 'waitlist'];
+const service = (folder) => `./src/service/${folder}`;
+
+/** `target` may not import from any of `from`. */
+const zone = (target, from, message) => ({ target, from, message });
+
+const zones = [
+  zone('./src/domain', ['./src/db', './src/service', './src/schema', './src/migrate', './src/testing'], 'domain is pure: no database, no service'),
+  zone('./src/db', ['./src/service', './src/migrate', './src/testing'], 'db is below the service'),
+  zone(service('kernel'), [service('places'), ...FEATURES.map(service), './src/service/create-scheduler.ts'], 'the kernel imports neither places nor features'),
+  zone(service('places'), [...FEATURES.map(service), './src/service/create-scheduler.ts'], 'places never import a feature'),
+  ...FEATURES.map((feature) =>
+    zone(
+      service(feature),
+      FEATURES.filter((other) => other !== feature).map(service),
+      `a feature never imports another feature: share through src/service/kernel or src/service/places`,
+    ),
+  ),
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'docs/api/**', '.tmp/**', 'src/migrate/migrations.generated.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.mts', '.js', '.mjs', '.json'] })] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones }],
+      // Unused bindings are errors, except deliberately ignored ones (`_name`).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The domain is pure: no database library either.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['drizzle-orm', 'drizzle-orm/*', 'pg', 'postgres', '@electric-sql/*'] }],
+    },
+  },
+);
