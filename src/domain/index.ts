@@ -84,3 +84,4 @@ export {
   type WaitlistEntry,
   type WaitlistStatus,
 } from './waitlist';
+export { CONFLICT_TRANSITIONS, RESOURCE_TRANSITIONS, SESSION_TRANSITIONS, type AllocationStatus } from './transitions';

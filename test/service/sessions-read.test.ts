@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createScheduler, type Scheduler } from '../../src';
-import { buildSessionListQuery, listSessionsSchema } from '../../src/service/sessions/read';
+import { buildSessionListQuery } from '../../src/service/sessions/read';
 import { withSchedulingSchema } from '../../src/db/scheduling-db';
 import { queryRows } from '../../src/db/query';
 import { schemaLessDb, useTestDatabase } from '../support/database';
 import { type Academy, errorOf, seedAcademy } from '../support/fixtures';
 import { adminOf, at, book, createInput } from './helpers';
+import { listSessionsSchema } from '../../src/service/sessions/inputs';
 
 const database = useTestDatabase();
 let academy: Academy;

@@ -3,40 +3,16 @@ import { z } from 'zod';
 import { SchedulingError } from '../../errors';
 import { type AttendanceStatus, sessionBookings } from '../../schema';
 import { bookingStateError, lockBookingForAttendance } from './booking-lock';
-import { instantInput, uuidInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { type BookingRow } from '../kernel/rows';
+import { attendanceEventSchema, bookingRefSchema } from './inputs';
 
 /** The thresholds that turn a check-in into `late` and a check-out into `partial`. */
 export interface AttendanceThresholds {
   lateAfterMinutes: number;
   earlyLeaveMinutes: number;
 }
-
-/**
- * Input of `attendance.checkIn` / `attendance.checkOut`: the booking and, optionally,
- * when it happened (defaults to the scheduler's clock).
- *
- * @example
- * ```ts
- * attendanceEventSchema.parse({ bookingId, at: '2030-01-15T15:04:00Z' });
- * ```
- */
-export const attendanceEventSchema = z.strictObject({ bookingId: uuidInput, at: instantInput.optional() });
-
-/** Input of `attendance.checkIn` / `attendance.checkOut`. */
-export type AttendanceEventInput = z.input<typeof attendanceEventSchema>;
-
-/**
- * Input of `attendance.markAbsent` / `attendance.markNoShow`.
- *
- * @example
- * ```ts
- * bookingRefSchema.parse({ bookingId });
- * ```
- */
-export const bookingRefSchema = z.strictObject({ bookingId: uuidInput });
 
 const MINUTE = 60_000;
 // A cancelled or postponed session has nobody to check in.

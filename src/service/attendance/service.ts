@@ -1,16 +1,14 @@
-import { z } from 'zod';
 import { forbidden } from '../kernel/actor';
-import { checkIn, checkOut, markAbsent, markNoShow, attendanceEventSchema, bookingRefSchema } from './record';
+import { checkIn, checkOut, markAbsent, markNoShow } from './record';
 import { completeAndSettle, settleSession } from './settle';
-import { uuidInput } from '../kernel/inputs';
 import { defineOperation } from '../kernel/operation';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactBooking, seenByActor } from '../kernel/visibility';
 import type { BookingRow } from '../kernel/rows';
-
-const sessionRef = z.strictObject({ sessionId: uuidInput });
+import { attendanceEventSchema, bookingRefSchema } from './inputs';
+import { sessionRef } from '../kernel/inputs';
 
 /** Parents and students never record attendance; refused before any database read. */
 function staffOnly(actor: Actor) {

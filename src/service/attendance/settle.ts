@@ -3,9 +3,10 @@ import type { CapacityPolicy } from '../../domain';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import { type SessionStatusResult, setSessionStatus, setSessionStatusSchema } from '../places/session-status';
+import { type SessionStatusResult, setSessionStatus } from '../places/session-status';
 import { settleConfirmedBookings } from '../places/booking-settlement';
 import type { Actor } from '../kernel/types';
+import { setSessionStatusSchema } from '../kernel/session-fields';
 
 /** What settling a completed session did to its confirmed bookings. */
 export interface SettleResult {

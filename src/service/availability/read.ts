@@ -3,23 +3,12 @@ import { z } from 'zod';
 import { computeAvailabilityWindows, findFreeSlots, type AvailabilityRow, type FreeSlot } from '../../domain';
 import { queryRows } from '../../db/query';
 import { instructorAvailability, sessions } from '../../schema';
-import { instantInput, requireTimeOrder, uuidInput } from '../kernel/inputs';
 import { loadInstructor, loadLocation } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
+import { freeSlotsSchema } from './inputs';
+import { findAvailableInstructorsSchema } from './inputs';
 
 const DAY_MS = 86_400_000;
-
-/**
- * Input of `availability.findAvailableInstructors`: who could teach `[start, end)` at a location.
- *
- * @example
- * ```ts
- * findAvailableInstructorsSchema.parse({ locationId, start: new Date('2030-01-14T15:00Z'), end: new Date('2030-01-14T16:00Z') });
- * ```
- */
-export const findAvailableInstructorsSchema = z
-  .strictObject({ locationId: uuidInput, start: instantInput, end: instantInput })
-  .superRefine(requireTimeOrder('start', 'end'));
 
 /** An instructor free to teach the requested time. */
 export interface AvailableInstructor {
@@ -140,26 +129,6 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
     WHERE b.peak <= c.lim
     ORDER BY c.last_name, c.first_name, c.id`;
 }
-
-/**
- * Input of `availability.freeSlots`.
- *
- * @example
- * ```ts
- * freeSlotsSchema.parse({ instructorId, locationId, from, until, durationMinutes: 45 });
- * ```
- */
-export const freeSlotsSchema = z
-  .strictObject({
-    instructorId: uuidInput,
-    locationId: uuidInput,
-    from: instantInput,
-    until: instantInput,
-    durationMinutes: z.number().int().min(1).max(1440),
-    stepMinutes: z.number().int().min(1).max(1440).default(15),
-  })
-  .refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] })
-  .refine((v) => v.until.getTime() - v.from.getTime() <= 92 * DAY_MS, { message: 'at most 92 days per call', path: ['until'] });
 
 /**
  * Bookable slots of one instructor at a location: the domain's availability windows

@@ -4,15 +4,9 @@ import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactConflict, visibleRows } from '../kernel/visibility';
-import {
-  type AvailabilityChangeResult,
-  addAvailabilitySchema,
-  deactivateAvailabilitySchema,
-  lockAvailability,
-  updateAvailabilitySchema,
-  writeAvailability,
-} from './write';
-import { findAvailableInstructors, findAvailableInstructorsSchema, freeSlots, freeSlotsSchema } from './read';
+import { type AvailabilityChangeResult, lockAvailability, writeAvailability } from './write';
+import { findAvailableInstructors, freeSlots } from './read';
+import { addAvailabilitySchema, deactivateAvailabilitySchema, findAvailableInstructorsSchema, freeSlotsSchema, updateAvailabilitySchema } from './inputs';
 
 /** An availability change as the actor sees it: an instructor gets the mismatches it recorded without their financial impact. */
 async function asSeenBy(tx: SchedulingDb, actor: Actor, result: AvailabilityChangeResult): Promise<AvailabilityChangeResult> {

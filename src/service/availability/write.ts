@@ -1,75 +1,20 @@
 import { and, eq, gte, inArray, lt, ne, or, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
-import { availabilityRowSchema, localDateSchema, parseInput, timeOfDaySchema } from '../../domain';
-import { AVAILABILITY_TYPES, instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema';
+import { availabilityRowSchema, parseInput } from '../../domain';
+import { instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireAdministratorToRaiseConcurrency } from '../kernel/administrator-decisions';
 import { availabilitySlotsOverlap } from './overlap';
 import { findAvailabilityMismatches } from '../kernel/availability-mismatch';
 import { recordConflicts } from '../kernel/conflict-recording';
-import { textInput, uuidInput } from '../kernel/inputs';
 import { loadFacility, loadInstructor, loadLocation, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { CONFLICT_SEVERITY } from '../../domain';
 import type { ConflictRow } from '../kernel/rows';
-
-/**
- * `override: true` (administrators only): a change that lowers the limit of sessions
- * it covered (a limit, a deactivation, a day off) goes through, and each session now
- * over its limit is recorded as a resolved conflict (`overloads` in the result)
- * instead of the change being refused with `INSTRUCTOR_DOUBLE_BOOKED`.
- */
-const overrideInput = z.boolean().default(false);
-
-const slotFields = {
-  instructorId: uuidInput,
-  availabilityType: z.enum(AVAILABILITY_TYPES),
-  dayOfWeek: z.number().int().min(0).max(6).nullish(),
-  specificDate: localDateSchema.nullish(),
-  startTime: timeOfDaySchema,
-  endTime: timeOfDaySchema,
-  locationId: uuidInput.nullish(),
-  facilityId: uuidInput.nullish(),
-  effectiveFrom: localDateSchema,
-  effectiveUntil: localDateSchema.nullish(),
-  breakDurationMinutes: z.number().int().min(0).max(1440).nullish(),
-  breakStartTime: timeOfDaySchema.nullish(),
-  maxConcurrentSessions: z.number().int().min(0).max(1000).nullish(),
-  notes: textInput.nullish(),
-};
-
-/**
- * Input of `availability.add`. Exactly one of `dayOfWeek` (weekly) and `specificDate`.
- *
- * @example
- * ```ts
- * addAvailabilitySchema.parse({ instructorId, availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00', endTime: '12:00', effectiveFrom: '2030-01-01' });
- * ```
- */
-export const addAvailabilitySchema = z.strictObject({ ...slotFields, override: overrideInput });
-const partialSlot = Object.fromEntries(Object.entries(slotFields).filter(([k]) => k !== 'instructorId').map(([k, v]) => [k, v.optional()])) as {
-  [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodOptional<(typeof slotFields)[K]>;
-};
-/**
- * Input of `availability.update`.
- *
- * @example
- * ```ts
- * updateAvailabilitySchema.parse({ availabilityId, endTime: '13:00' });
- * ```
- */
-export const updateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, ...partialSlot, override: overrideInput });
-/**
- * Input of `availability.deactivate`.
- *
- * @example
- * ```ts
- * deactivateAvailabilitySchema.parse({ availabilityId });
- * ```
- */
-export const deactivateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, override: overrideInput });
+import { slotFields } from './inputs';
+import { addAvailabilitySchema } from './inputs';
 
 type AvailabilityRowDb = typeof instructorAvailability.$inferSelect;
 

@@ -5,26 +5,13 @@ import { facilities, instructors, scheduleConflicts, sessionBookings, sessions }
 import { CONFLICT_SEVERITY } from '../../domain';
 import { findAvailabilityMismatches } from '../kernel/availability-mismatch';
 import { recordConflicts } from '../kernel/conflict-recording';
-import { instantInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ConflictRow } from '../kernel/rows';
+import { scanConflictsSchema } from './inputs';
 
 const DAY_MS = 86_400_000;
 /** Longest range one scan covers: keeps the detection set and the availability expansion bounded. */
 export const SCAN_MAX_DAYS = 366;
-
-/**
- * Input of `conflicts.scan`: the sessions overlapping `[from, until)` are examined.
- *
- * @example
- * ```ts
- * scanConflictsSchema.parse({ from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z') });
- * ```
- */
-export const scanConflictsSchema = z
-  .strictObject({ from: instantInput, until: instantInput })
-  .refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] })
-  .refine((v) => v.until.getTime() - v.from.getTime() <= SCAN_MAX_DAYS * DAY_MS, { message: `at most ${SCAN_MAX_DAYS} days per scan`, path: ['until'] });
 
 /** Result of `conflicts.scan`. */
 export interface ScanConflictsResult {

@@ -1,10 +1,8 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { SchedulingError } from '../../errors';
-import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES, RESOLUTION_METHODS, scheduleConflicts } from '../../schema';
+import { scheduleConflicts } from '../../schema';
 import { isAdministrator, requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
-import { scanConflicts, scanConflictsSchema } from './scan';
-import { instantInput, pagingInput, textInput, uuidInput } from '../kernel/inputs';
+import { scanConflicts } from './scan';
 import { defineOperation } from '../kernel/operation';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -12,46 +10,10 @@ import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactConflict, visibleRows } from '../kernel/visibility';
 import type { ConflictRow } from '../kernel/rows';
-
-/**
- * Input of `conflicts.list`; `from`/`until` bound `conflict_time_start` half-open.
- *
- * @example
- * ```ts
- * listConflictsSchema.parse({ status: 'detected', severity: 'high', instructorId });
- * ```
- */
-export const listConflictsSchema = z
-  .strictObject({
-    status: z.enum(CONFLICT_STATUSES).optional(),
-    type: z.enum(CONFLICT_TYPES).optional(),
-    severity: z.enum(CONFLICT_SEVERITIES).optional(),
-    sessionId: uuidInput.optional(),
-    instructorId: uuidInput.optional(),
-    from: instantInput.optional(),
-    until: instantInput.optional(),
-    ...pagingInput,
-  })
-  .refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] });
-
-const conflictRef = z.strictObject({ conflictId: uuidInput, notes: textInput.optional() });
-const resolveSchema = z.strictObject({ conflictId: uuidInput, method: z.enum(RESOLUTION_METHODS), notes: textInput.optional() });
-
-/**
- * The conflict life cycle: `detected → acknowledged → resolved | ignored`, and
- * `detected → resolved | ignored` directly. Resolved and ignored are final.
- *
- * @example
- * ```ts
- * CONFLICT_TRANSITIONS.acknowledged; // ['resolved', 'ignored']
- * ```
- */
-export const CONFLICT_TRANSITIONS = Object.freeze({
-  detected: ['acknowledged', 'resolved', 'ignored'],
-  acknowledged: ['resolved', 'ignored'],
-  resolved: [],
-  ignored: [],
-} as const);
+import { scanConflictsSchema } from './inputs';
+import { listConflictsSchema } from './inputs';
+import { CONFLICT_TRANSITIONS } from '../../domain';
+import { conflictRef, resolveSchema } from './inputs';
 
 type Target = 'acknowledged' | 'resolved' | 'ignored';
 

@@ -3,27 +3,9 @@ import { z } from 'zod';
 import { queryRows } from '../../db/query';
 import { sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
-import { uuidInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
-
-/**
- * Input of `feedback.averages`: exactly one of a session, an instructor or a course.
- *
- * @example
- * ```ts
- * feedbackAveragesSchema.parse({ instructorId });
- * ```
- */
-export const feedbackAveragesSchema = z
-  .strictObject({ sessionId: uuidInput.optional(), instructorId: uuidInput.optional(), courseId: uuidInput.optional() })
-  .refine((v) => [v.sessionId, v.instructorId, v.courseId].filter(Boolean).length === 1, {
-    message: 'give exactly one of sessionId, instructorId, courseId',
-    path: ['sessionId'],
-  });
-
-/** Input of `feedback.averages`. */
-export type FeedbackAveragesInput = z.input<typeof feedbackAveragesSchema>;
+import { feedbackAveragesSchema } from './inputs';
 
 /** How many pieces of feedback rated one aspect, and their average (2 decimals; null when none did). */
 export interface RatingAverage {

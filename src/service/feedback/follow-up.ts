@@ -3,19 +3,9 @@ import { z } from 'zod';
 import { SchedulingError } from '../../errors';
 import { sessionFeedback } from '../../schema';
 import type { FeedbackRow } from './submit';
-import { textInput, uuidInput } from '../kernel/inputs';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
-
-/**
- * Input of `feedback.markFollowUpDone`: the feedback and, optionally, notes on what was done.
- *
- * @example
- * ```ts
- * markFollowUpDoneSchema.parse({ feedbackId, notes: 'Called the parent' });
- * ```
- */
-export const markFollowUpDoneSchema = z.strictObject({ feedbackId: uuidInput, notes: textInput.trim().min(1).optional() });
+import { markFollowUpDoneSchema } from './inputs';
 
 /**
  * Marks the follow-up a piece of feedback asked for as done. Feedback that needs no

@@ -1,9 +1,10 @@
 import { requireAdministrator } from '../kernel/actor';
-import { feedbackAverages, feedbackAveragesSchema } from './averages';
-import { markFollowUpDone, markFollowUpDoneSchema } from './follow-up';
-import { submitFeedback, submitFeedbackSchema } from './submit';
+import { feedbackAverages } from './averages';
+import { markFollowUpDone } from './follow-up';
+import { submitFeedback } from './submit';
 import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
+import { feedbackAveragesSchema, markFollowUpDoneSchema, submitFeedbackSchema } from './inputs';
 
 /**
  * `scheduler.feedback`: ratings and comments on completed sessions, follow-ups, and averages.

@@ -4,47 +4,10 @@ import { SchedulingError } from '../../errors';
 import { findDriverError } from '../../db/database-errors';
 import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema';
 import { forbidden, requireUserId } from '../kernel/actor';
-import { textInput, uuidInput } from '../kernel/inputs';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
-
-const ratingInput = z.number().int().min(1, 'a rating is 1 to 5').max(5, 'a rating is 1 to 5');
-
-/**
- * Input of `feedback.submit`. Who is writing (student, parent, instructor, admin)
- * comes from the actor; a parent may name which of their children attended. At least
- * an overall rating or a text is required.
- *
- * @example
- * ```ts
- * submitFeedbackSchema.parse({ sessionId, overallRating: 5, feedbackText: 'Great class', requiresFollowUp: false });
- * ```
- */
-export const submitFeedbackSchema = z
-  .strictObject({
-    sessionId: uuidInput,
-    studentId: uuidInput.optional(),
-    overallRating: ratingInput.optional(),
-    instructionQuality: ratingInput.optional(),
-    facilityRating: ratingInput.optional(),
-    contentRating: ratingInput.optional(),
-    punctualityRating: ratingInput.optional(),
-    communicationRating: ratingInput.optional(),
-    safetyRating: ratingInput.optional(),
-    feedbackText: textInput.trim().min(1).optional(),
-    positiveAspects: textInput.optional(),
-    areasForImprovement: textInput.optional(),
-    requiresFollowUp: z.boolean().default(false),
-    followUpNotes: textInput.optional(),
-  })
-  .refine((v) => v.overallRating !== undefined || v.feedbackText !== undefined, {
-    message: 'feedback needs an overall rating or a text',
-    path: ['overallRating'],
-  });
-
-/** Input of `feedback.submit`. */
-export type SubmitFeedbackInput = z.input<typeof submitFeedbackSchema>;
+import { submitFeedbackSchema } from './inputs';
 
 /** A feedback row as Drizzle returns it. */
 export type FeedbackRow = typeof sessionFeedback.$inferSelect;

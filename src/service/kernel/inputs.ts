@@ -232,3 +232,6 @@ export const waitlistRefInput = z.union([uuidInput, z.string().regex(/^WLT-\d{4}
 
 /** Per-call override of the offer window (administrators only). */
 export const promotionOverrideInput = { offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional() };
+
+/** Input of the methods that take one session and nothing else. */
+export const sessionRef = z.strictObject({ sessionId: uuidInput });

@@ -65,3 +65,23 @@ export const sessionChangeSchema = z
 
 /** A change to one session, as `updateSession` takes it. */
 export type SessionChange = z.output<typeof sessionChangeSchema>;
+
+/**
+ * Input of `sessions.setStatus`. A reason is required to cancel.
+ *
+ * @example
+ * ```ts
+ * setSessionStatusSchema.parse({ sessionId, status: 'cancelled', reason: 'Pool closed for repairs' });
+ * ```
+ */
+export const setSessionStatusSchema = z
+  .strictObject({
+    sessionId: uuidInput,
+    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']),
+    reason: textInput.trim().min(1).optional(),
+    override: z.boolean().default(false),
+  })
+  .refine((v) => v.status !== 'cancelled' || v.reason !== undefined, { message: 'a cancellation needs a reason', path: ['reason'] });
+
+/** Input of `sessions.setStatus`. */
+export type SetSessionStatusInput = z.input<typeof setSessionStatusSchema>;

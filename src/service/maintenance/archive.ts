@@ -7,25 +7,7 @@ import { instantInput } from '../kernel/inputs';
 import { type Operation, defineOperation, parseOperationInput, withInputSchema } from '../kernel/operation';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
-
-/**
- * Input of `maintenance.archiveBookings`: bookings created before `olderThan` move to
- * the archive, `batchSize` per transaction, at most `maxBatches` batches (unbounded
- * when omitted).
- *
- * @example
- * ```ts
- * archiveBookingsSchema.parse({ olderThan: '2024-01-01T00:00:00Z', batchSize: 500 });
- * ```
- */
-export const archiveBookingsSchema = z.strictObject({
-  olderThan: instantInput,
-  batchSize: z.number().int().min(1).max(10_000).default(1000),
-  maxBatches: z.number().int().min(1).optional(),
-});
-
-/** Input of `maintenance.archiveBookings`. */
-export type ArchiveBookingsInput = z.input<typeof archiveBookingsSchema>;
+import { type ArchiveBookingsInput, archiveBookingsSchema } from './inputs';
 
 /** Result of `maintenance.archiveBookings`. */
 export interface ArchiveResult {

@@ -1,19 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '../../db/query';
-import { instantInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
-
-/**
- * Input of `maintenance.purgeCancelledSessions`: cancelled sessions that started
- * before `olderThan` are deleted.
- *
- * @example
- * ```ts
- * purgeCancelledSessionsSchema.parse({ olderThan: '2024-01-01T00:00:00Z' });
- * ```
- */
-export const purgeCancelledSessionsSchema = z.strictObject({ olderThan: instantInput });
+import { purgeCancelledSessionsSchema } from './inputs';
 
 /** Why an old cancelled session was kept. */
 export type PurgeKeptReason = 'referenced_by_makeup' | 'has_child_sessions';

@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import { requireAdministrator } from '../kernel/actor';
 import { createArchiveBookings } from './archive';
 import { verifyIntegrity } from './integrity';
-import { purgeCancelledSessions, purgeCancelledSessionsSchema } from './purge';
+import { purgeCancelledSessions } from './purge';
 import { recountBookings } from './recount';
-import { advanceStatuses, advanceStatusesSchema } from './statuses';
+import { advanceStatuses } from './statuses';
 import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
-
-const noInput = z.strictObject({}).default({});
+import { advanceStatusesSchema, purgeCancelledSessionsSchema } from './inputs';
+import { noInput } from './inputs';
 
 /**
  * `scheduler.maintenance`: housekeeping for admins and the system (`FORBIDDEN` for

@@ -1,21 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { queryRows } from '../../db/query';
-import { instantInput } from '../kernel/inputs';
-import { SESSION_TRANSITIONS } from '../places/session-status';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
-
-/**
- * Input of `maintenance.advanceStatuses`: the instant to advance to (default: the
- * scheduler's clock).
- *
- * @example
- * ```ts
- * advanceStatusesSchema.parse({ now: '2030-01-15T16:00:00Z' });
- * ```
- */
-export const advanceStatusesSchema = z.strictObject({ now: instantInput.optional() }).default({});
+import { SESSION_TRANSITIONS } from '../../domain/index';
 
 /** Result of `maintenance.advanceStatuses`: session ids, sorted. */
 export interface AdvanceStatusesResult {

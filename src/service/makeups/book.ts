@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { SchedulingError } from '../../errors';
 import { courses, sessionBookings, sessions } from '../../schema';
 import { forbidden } from '../kernel/actor';
-import { textInput, uuidInput } from '../kernel/inputs';
 import { actsForStudent } from './access';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -11,25 +10,7 @@ import type { Actor } from '../kernel/types';
 import type { PromotionSettings } from '../places/waitlist-promotion';
 import type { BookingRow } from '../kernel/rows';
 import { openSessionForBooking } from '../places/open-session';
-
-/**
- * Input of `makeups.book`: the missed (or cancelled) booking to make up, the session
- * to make it up in, and how many session credits the makeup uses (default 1).
- *
- * @example
- * ```ts
- * bookMakeupSchema.parse({ originalBookingId, sessionId: laterSessionId, creditsUsed: 1 });
- * ```
- */
-export const bookMakeupSchema = z.strictObject({
-  originalBookingId: uuidInput,
-  sessionId: uuidInput,
-  creditsUsed: z.number().int().min(0).max(100).default(1),
-  specialRequests: textInput.optional(),
-});
-
-/** Input of `makeups.book`. */
-export type BookMakeupInput = z.input<typeof bookMakeupSchema>;
+import { bookMakeupSchema } from './inputs';
 
 /** Result of `makeups.book`. */
 export interface BookMakeupResult {

@@ -1,9 +1,10 @@
 import { forbidden } from '../kernel/actor';
 import { requireAdministratorForCredits } from '../kernel/administrator-decisions';
-import { bookMakeup, bookMakeupSchema } from './book';
+import { bookMakeup } from './book';
 import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import { promotionSettings } from '../places/waitlist-promotion';
+import { bookMakeupSchema } from './inputs';
 
 /**
  * `scheduler.makeups`: a student who missed or cancelled a session books a makeup in

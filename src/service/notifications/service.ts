@@ -1,33 +1,13 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { NOTIFICATION_METHODS, parents, sessionWaitlist, sessions, students } from '../../schema';
+import { parents, sessionWaitlist, sessions, students } from '../../schema';
 import { requireAdministrator } from '../kernel/actor';
 import { defineOperation } from '../kernel/operation';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
 import { WAITLIST_CODE } from '../places/waitlist-queue';
 import { DEFAULT_NOTIFICATION_METHOD } from '../places/waitlist-promotion';
-import { waitlistRefInput } from '../kernel/inputs';
-
-/**
- * Input of `notifications.claim`.
- *
- * @example
- * ```ts
- * claimNotificationsSchema.parse({ limit: 50, method: 'email' });
- * ```
- */
-export const claimNotificationsSchema = z.strictObject({ limit: z.number().int().min(1).max(500).default(50), method: z.enum(NOTIFICATION_METHODS).optional() });
-
-/**
- * Input of `notifications.markSent`.
- *
- * @example
- * ```ts
- * markSentSchema.parse({ waitlistIds: ['WLT-2030-0007'] });
- * ```
- */
-export const markSentSchema = z.strictObject({ waitlistIds: z.array(waitlistRefInput).min(1).max(500) });
+import { claimNotificationsSchema, markSentSchema } from './inputs';
 
 /** One notification the host's mailer owes a family. */
 export interface PendingNotification {

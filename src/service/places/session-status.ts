@@ -4,7 +4,6 @@ import { SchedulingError } from '../../errors';
 import type { CapacityPolicy, SessionStatus } from '../../domain';
 import { facilities, sessionBookings, sessions } from '../../schema';
 import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
-import { textInput, uuidInput } from '../kernel/inputs';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { findScheduleProblems, throwIfBlocked } from '../kernel/schedule-problems';
@@ -13,44 +12,8 @@ import { cancelSessionWaitlist } from './waitlist-queue';
 import { type Settlement, settleConfirmedBookings } from './booking-settlement';
 import { type ConflictRow, type SessionRow } from '../kernel/rows';
 import { conflictsRecordedNow } from '../kernel/conflict-recording';
-
-/**
- * The session life cycle: `scheduled → in_progress → completed`,
- * `scheduled ⇄ postponed`, and any active state (scheduled, in progress, postponed)
- * → `cancelled`. Completed and cancelled are final.
- *
- * @example
- * ```ts
- * SESSION_TRANSITIONS.postponed; // ['scheduled', 'cancelled']
- * ```
- */
-export const SESSION_TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = Object.freeze({
-  scheduled: ['in_progress', 'postponed', 'cancelled'],
-  in_progress: ['completed', 'cancelled'],
-  postponed: ['scheduled', 'cancelled'],
-  completed: [],
-  cancelled: [],
-});
-
-/**
- * Input of `sessions.setStatus`. A reason is required to cancel.
- *
- * @example
- * ```ts
- * setSessionStatusSchema.parse({ sessionId, status: 'cancelled', reason: 'Pool closed for repairs' });
- * ```
- */
-export const setSessionStatusSchema = z
-  .strictObject({
-    sessionId: uuidInput,
-    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']),
-    reason: textInput.trim().min(1).optional(),
-    override: z.boolean().default(false),
-  })
-  .refine((v) => v.status !== 'cancelled' || v.reason !== undefined, { message: 'a cancellation needs a reason', path: ['reason'] });
-
-/** Input of `sessions.setStatus`. */
-export type SetSessionStatusInput = z.input<typeof setSessionStatusSchema>;
+import { setSessionStatusSchema } from '../kernel/session-fields';
+import { SESSION_TRANSITIONS } from '../../domain';
 
 /** A booking cancelled because its session was. */
 export interface CancelledBooking {

@@ -1,18 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '../../db/query';
-import { uuidInput } from '../kernel/inputs';
 import type { SchedulingDb } from '../../db/scheduling-db';
-
-/**
- * Input of `resources.unallocatedMandatory`: how many days ahead to look (default 7).
- *
- * @example
- * ```ts
- * unallocatedMandatorySchema.parse({ withinDays: 14 });
- * ```
- */
-export const unallocatedMandatorySchema = z.strictObject({ withinDays: z.number().int().min(1).max(366).default(7) });
+import { resourceCostsSchema, unallocatedMandatorySchema } from './inputs';
 
 /** A mandatory resource of an upcoming session that is not (fully) allocated. */
 export interface UnallocatedResource {
@@ -55,16 +45,6 @@ export async function unallocatedMandatory(tx: SchedulingDb, input: z.output<typ
   );
   return rows.map((r) => ({ ...r, startTime: new Date(r.startTime) }));
 }
-
-/**
- * Input of `resources.costs`: the sessions to total.
- *
- * @example
- * ```ts
- * resourceCostsSchema.parse({ sessionIds: [a, b] });
- * ```
- */
-export const resourceCostsSchema = z.strictObject({ sessionIds: z.array(uuidInput).min(1).max(500) });
 
 /** The resource cost of one session. */
 export interface SessionResourceCost {

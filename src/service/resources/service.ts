@@ -1,16 +1,9 @@
 import { requireAdministrator } from '../kernel/actor';
 import { defineOperation } from '../kernel/operation';
-import { resourceCosts, resourceCostsSchema, unallocatedMandatory, unallocatedMandatorySchema } from './reports';
-import {
-  allocateResource,
-  allocateResourceSchema,
-  cancelResource,
-  markResourceUnavailable,
-  requestResource,
-  requestResourceSchema,
-  resourceRefSchema,
-} from './write';
+import { resourceCosts, unallocatedMandatory } from './reports';
+import { allocateResource, cancelResource, markResourceUnavailable, requestResource } from './write';
 import type { ServiceContext } from '../kernel/context';
+import { allocateResourceSchema, requestResourceSchema, resourceCostsSchema, resourceRefSchema, unallocatedMandatorySchema } from './inputs';
 
 /**
  * `scheduler.resources`: equipment and materials for sessions, their allocation, and reports.

@@ -1,81 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
-import { type AllocationStatus, RESOURCE_TYPES, sessionResources, sessions } from '../../schema';
+import { type AllocationStatus, sessionResources, sessions } from '../../schema';
 import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
-import { moneyInput, textInput, uuidInput, storableText } from '../kernel/inputs';
 import { lockSession, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
+import { allocateResourceSchema, requestResourceSchema, resourceRefSchema } from './inputs';
+import { RESOURCE_TRANSITIONS } from '../../domain';
 
 /** A resource row as Drizzle returns it. */
 export type ResourceRow = typeof sessionResources.$inferSelect;
-
-/**
- * The allocation life cycle: `requested → allocated | unavailable | cancelled`,
- * `allocated → allocated` (another quantity) `| unavailable | cancelled`,
- * `unavailable → allocated | cancelled`. Cancelled is final.
- *
- * @example
- * ```ts
- * RESOURCE_TRANSITIONS.unavailable; // ['allocated', 'cancelled']
- * ```
- */
-export const RESOURCE_TRANSITIONS: Readonly<Record<AllocationStatus, readonly AllocationStatus[]>> = Object.freeze({
-  requested: ['allocated', 'unavailable', 'cancelled'],
-  allocated: ['allocated', 'unavailable', 'cancelled'],
-  unavailable: ['allocated', 'cancelled'],
-  cancelled: [],
-});
-
-/**
- * Input of `resources.request`.
- *
- * @example
- * ```ts
- * requestResourceSchema.parse({ sessionId, resourceType: 'equipment', resourceName: 'Kickboards', quantityNeeded: 6, costPerUnit: 1.5 });
- * ```
- */
-export const requestResourceSchema = z.strictObject({
-  sessionId: uuidInput,
-  resourceType: z.enum(RESOURCE_TYPES),
-  resourceName: storableText(z.string().trim().min(1).max(255)),
-  resourceDescription: textInput.optional(),
-  quantityNeeded: z.number().int().min(1).max(100_000).default(1),
-  costPerUnit: moneyInput.default('0.00'),
-  isMandatory: z.boolean().default(true),
-  specifications: textInput.optional(),
-  setupInstructions: textInput.optional(),
-  cleanupInstructions: textInput.optional(),
-}).superRefine((value, ctx) => {
-  // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
-  if (typeof value.quantityNeeded === 'number' && typeof value.costPerUnit === 'string' && value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99) {
-    ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
-  }
-});
-
-/** Input of `resources.request`. */
-export type RequestResourceInput = z.input<typeof requestResourceSchema>;
-
-/**
- * Input of `resources.allocate`: how many units are allocated (at most the number needed).
- *
- * @example
- * ```ts
- * allocateResourceSchema.parse({ resourceId, quantity: 6 });
- * ```
- */
-export const allocateResourceSchema = z.strictObject({ resourceId: uuidInput, quantity: z.number().int().min(1).max(100_000) });
-
-/**
- * Input of `resources.markUnavailable` and `resources.cancel`.
- *
- * @example
- * ```ts
- * resourceRefSchema.parse({ resourceId });
- * ```
- */
-export const resourceRefSchema = z.strictObject({ resourceId: uuidInput });
 
 // Resources are planned for sessions that will still run.
 const PLANNABLE = new Set(['scheduled', 'in_progress', 'postponed']);

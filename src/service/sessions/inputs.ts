@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { instantInput, requireTimeOrder, uuidInput } from '../kernel/inputs';
 import { newSessionFields, sessionChangeSchema } from '../kernel/session-fields';
+import { sessionTypeSchema } from '../../domain';
+import { pagingInput } from '../kernel/inputs';
+import { textInput } from '../kernel/inputs';
 
 /**
  * Input of `sessions.create`. `capacity` defaults to the policy maximum for the type
@@ -57,3 +60,46 @@ export const rescheduleSessionSchema = z
 
 /** Input of `sessions.reschedule`. */
 export type RescheduleSessionInput = z.input<typeof rescheduleSessionSchema>;
+
+/**
+ * Input of `sessions.get`.
+ *
+ * @example
+ * ```ts
+ * getSessionSchema.parse({ sessionId });
+ * ```
+ */
+export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
+
+/**
+ * Input of `sessions.list`. `from`/`until` bound `start_time` half-open
+ * (`from ≤ start_time < until`); `hasFreeSpots` keeps sessions with a place left.
+ *
+ * @example
+ * ```ts
+ * listSessionsSchema.parse({ locationId, from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z'), hasFreeSpots: true });
+ * ```
+ */
+export const listSessionsSchema = z
+  .strictObject({
+    locationId: uuidInput.optional(),
+    facilityId: uuidInput.optional(),
+    instructorId: uuidInput.optional(),
+    courseId: uuidInput.optional(),
+    sessionType: sessionTypeSchema.optional(),
+    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']).optional(),
+    from: instantInput.optional(),
+    until: instantInput.optional(),
+    hasFreeSpots: z.boolean().optional(),
+    ...pagingInput,
+  })
+  .refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] });
+
+/** Input of `sessions.list`. */
+export type ListSessionsInput = z.input<typeof listSessionsSchema>;
+
+export const cancelSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
+
+export const postponeSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1).optional() });
+
+export const resumeSchema = z.strictObject({ sessionId: uuidInput, override: z.boolean().default(false) });

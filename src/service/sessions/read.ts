@@ -1,22 +1,11 @@
 import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { sessionTypeSchema } from '../../domain';
 import { sessions } from '../../schema';
-import { instantInput, pagingInput, uuidInput } from '../kernel/inputs';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactBookingWithStudent, redactInstructor, redactSession, visibleRows } from '../kernel/visibility';
-
-/**
- * Input of `sessions.get`.
- *
- * @example
- * ```ts
- * getSessionSchema.parse({ sessionId });
- * ```
- */
-export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
+import { getSessionSchema, listSessionsSchema } from './inputs';
 
 /**
  * A session with its bookings (and each booking's student), instructor, facility and
@@ -51,33 +40,6 @@ export async function getSession(tx: SchedulingDb, input: z.output<typeof getSes
 
 /** A session as `sessions.get` returns it. */
 export type SessionDetails = Awaited<ReturnType<typeof getSession>>;
-
-/**
- * Input of `sessions.list`. `from`/`until` bound `start_time` half-open
- * (`from ≤ start_time < until`); `hasFreeSpots` keeps sessions with a place left.
- *
- * @example
- * ```ts
- * listSessionsSchema.parse({ locationId, from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z'), hasFreeSpots: true });
- * ```
- */
-export const listSessionsSchema = z
-  .strictObject({
-    locationId: uuidInput.optional(),
-    facilityId: uuidInput.optional(),
-    instructorId: uuidInput.optional(),
-    courseId: uuidInput.optional(),
-    sessionType: sessionTypeSchema.optional(),
-    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']).optional(),
-    from: instantInput.optional(),
-    until: instantInput.optional(),
-    hasFreeSpots: z.boolean().optional(),
-    ...pagingInput,
-  })
-  .refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] });
-
-/** Input of `sessions.list`. */
-export type ListSessionsInput = z.input<typeof listSessionsSchema>;
 
 /**
  * The reference schema's "find available sessions" query, done right: a half-open

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import { createSessionSchema, rescheduleSessionSchema, updateSessionSchema } from './inputs';
-import { setSessionStatus, setSessionStatusSchema } from '../places/session-status';
-import { getSession, getSessionSchema, listSessions, listSessionsSchema } from './read';
-import { textInput, uuidInput } from '../kernel/inputs';
+import { setSessionStatus } from '../places/session-status';
+import { getSession, listSessions } from './read';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactConflict, redactSession, visibleRows } from '../kernel/visibility';
@@ -12,17 +11,16 @@ import { type ConflictRow, type SessionRow } from '../kernel/rows';
 import { createSession } from './create';
 import { updateSession } from '../places/session-change';
 import { promotionSettings } from '../places/waitlist-promotion';
+import { getSessionSchema, listSessionsSchema } from './inputs';
+import { setSessionStatusSchema } from '../kernel/session-fields';
+import { cancelSchema, postponeSchema, resumeSchema } from './inputs';
+import { sessionRef } from '../kernel/inputs';
 
 /** A created or changed session as the actor sees it: an instructor gets the conflicts without their financial impact. */
 async function asSeenBy<R extends { session: SessionRow; conflicts: ConflictRow[] }>(tx: SchedulingDb, actor: Actor, result: R): Promise<R> {
   const viewer = await loadViewer(tx, actor, [result.session]);
   return { ...result, session: redactSession(viewer, result.session), conflicts: visibleRows(result.conflicts, (row) => redactConflict(viewer, row)) };
 }
-
-const sessionRef = z.strictObject({ sessionId: uuidInput });
-const cancelSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
-const postponeSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1).optional() });
-const resumeSchema = z.strictObject({ sessionId: uuidInput, override: z.boolean().default(false) });
 
 /**
  * `scheduler.sessions`: create, change, move through the life cycle, read.

@@ -1,0 +1,23 @@
+import { NOTIFICATION_METHODS } from '../../schema';
+import { waitlistRefInput } from '../kernel/inputs';
+import { z } from 'zod';
+
+/**
+ * Input of `notifications.claim`.
+ *
+ * @example
+ * ```ts
+ * claimNotificationsSchema.parse({ limit: 50, method: 'email' });
+ * ```
+ */
+export const claimNotificationsSchema = z.strictObject({ limit: z.number().int().min(1).max(500).default(50), method: z.enum(NOTIFICATION_METHODS).optional() });
+
+/**
+ * Input of `notifications.markSent`.
+ *
+ * @example
+ * ```ts
+ * markSentSchema.parse({ waitlistIds: ['WLT-2030-0007'] });
+ * ```
+ */
+export const markSentSchema = z.strictObject({ waitlistIds: z.array(waitlistRefInput).min(1).max(500) });
