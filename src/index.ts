@@ -33,7 +33,7 @@ export type { JoinWaitlistInput } from './service/waitlist/inputs';
 export type { ExpireOffersResult } from './service/waitlist/offers';
 export type { PromotionResult } from './service/places/waitlist-promotion';
 export type { WaitlistJoin, WaitlistStanding } from './service/places/waitlist-queue';
-export type { PendingNotification } from './service/notifications/service';
+export type { PendingNotification } from './service/notifications/claim';
 export type { IntegrityFinding } from './service/maintenance/integrity';
 export { INTEGRITY_FINDING_KINDS } from './service/maintenance/integrity';
 export type { CompleteAndSettleResult, SettleResult } from './service/attendance/settle';

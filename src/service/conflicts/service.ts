@@ -1,60 +1,16 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { SchedulingError } from '../../errors';
-import { scheduleConflicts } from '../../schema';
-import { isAdministrator, requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
+import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { scanConflicts } from './scan';
 import { defineOperation } from '../kernel/operation';
-import { notFound } from '../kernel/lookups';
-import type { SchedulingDb } from '../../db/scheduling-db';
+
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
-import { loadViewer, redactConflict, visibleRows } from '../kernel/visibility';
-import type { ConflictRow } from '../kernel/rows';
+
 import { scanConflictsSchema } from './inputs';
 import { listConflictsSchema } from './inputs';
-import { CONFLICT_TRANSITIONS } from '../../domain';
+
 import { conflictRef, resolveSchema } from './inputs';
-
-type Target = 'acknowledged' | 'resolved' | 'ignored';
-
-/**
- * Moves a conflict to `to` in one conditional UPDATE (so two admins cannot both
- * resolve it); timestamps never precede `detected_at`, whatever the clock says.
- */
-async function transitionConflict(
-  tx: SchedulingDb,
-  conflictId: string,
-  to: Target,
-  fields: { method?: string; notes?: string | undefined },
-  actor: Actor,
-  now: Date,
-): Promise<ConflictRow> {
-  const from = (Object.keys(CONFLICT_TRANSITIONS) as Array<keyof typeof CONFLICT_TRANSITIONS>).filter((s) =>
-    (CONFLICT_TRANSITIONS[s] as readonly string[]).includes(to),
-  );
-  const at = sql`greatest(${now.toISOString()}::timestamptz, ${scheduleConflicts.detectedAt})`;
-  const closing = to === 'resolved' || to === 'ignored';
-  const [row] = await tx
-    .update(scheduleConflicts)
-    .set({
-      status: to,
-      ...(to === 'acknowledged' ? { acknowledgedAt: at } : {}),
-      ...(closing ? { resolvedAt: at, resolvedBy: actor.userId ?? null } : {}),
-      ...(fields.method ? { resolutionMethod: fields.method as ConflictRow['resolutionMethod'] } : {}),
-      ...(fields.notes !== undefined ? { resolutionNotes: fields.notes } : {}),
-    })
-    .where(and(eq(scheduleConflicts.id, conflictId), inArray(scheduleConflicts.status, from)))
-    .returning();
-  if (row) return row;
-  const [existing] = await tx.select({ status: scheduleConflicts.status }).from(scheduleConflicts).where(eq(scheduleConflicts.id, conflictId));
-  if (!existing) throw notFound('conflict', conflictId, ['conflictId']);
-  throw new SchedulingError('INVALID_STATE', `A ${existing.status} conflict cannot become ${to}`, {
-    conflictId,
-    from: existing.status,
-    to,
-    allowed: CONFLICT_TRANSITIONS[existing.status],
-  });
-}
+import { listConflicts } from './list';
+import { transitionConflict } from './transition';
 
 /**
  * `scheduler.conflicts`: read, acknowledge, resolve, ignore and scan for conflicts.
@@ -76,28 +32,7 @@ export function createConflictService(ctx: ServiceContext) {
     list: defineOperation(
       ctx,
       listConflictsSchema,
-      async (tx, input, actor) => {
-        const filters: Array<SQL | undefined> = [
-          input.status ? eq(scheduleConflicts.status, input.status) : undefined,
-          input.type ? eq(scheduleConflicts.conflictType, input.type) : undefined,
-          input.severity ? eq(scheduleConflicts.severity, input.severity) : undefined,
-          input.sessionId ? or(eq(scheduleConflicts.sessionId, input.sessionId), eq(scheduleConflicts.conflictingSessionId, input.sessionId)) : undefined,
-          input.instructorId ? eq(scheduleConflicts.instructorId, input.instructorId) : undefined,
-          input.from ? gte(scheduleConflicts.conflictTimeStart, input.from) : undefined,
-          input.until ? lt(scheduleConflicts.conflictTimeStart, input.until) : undefined,
-          // Rows naming a child are administrators' (see `conflictRelation`): left out in SQL too, so pages stay full.
-          isAdministrator(actor) ? undefined : isNull(scheduleConflicts.studentId),
-        ];
-        const rows = await tx
-          .select()
-          .from(scheduleConflicts)
-          .where(and(...filters))
-          .orderBy(desc(scheduleConflicts.detectedAt), desc(scheduleConflicts.conflictId))
-          .limit(input.limit)
-          .offset(input.offset);
-        const viewer = await loadViewer(tx, actor);
-        return visibleRows(rows, (row) => redactConflict(viewer, row));
-      },
+      listConflicts,
       { authorize: (actor, input) => requireAdministratorOrInstructor(actor, input.instructorId, 'list conflicts (instructors: pass their own instructorId)') },
     ),
     /** `detected → acknowledged`. */
