@@ -6,7 +6,20 @@
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
-const FEATURES = ['attendance', 'availability', 'bookings', 'conflicts', 'feedback', 'maintenance', 'makeups', 'notifications', 'resources', 'series', 'sessions', 'waitlist'];
+const FEATURES = [
+  'attendance',
+  'availability',
+  'bookings',
+  'conflicts',
+  'feedback',
+  'maintenance',
+  'makeups',
+  'notifications',
+  'resources',
+  'series',
+  'sessions',
+  'waitlist',
+];
 const service = (folder) => `./src/service/${folder}`;
 
 /** `target` may not import from any of `from`. */
@@ -32,7 +45,12 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.mts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.mts', '.js', '.mjs', '.json'] })] },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.mts', '.js', '.mjs', '.json'] })],
+      // The dependency graph (no-cycle) parses every imported file: TypeScript needs its parser named here.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts'] },
+      'import-x/extensions': ['.ts', '.mts', '.js', '.mjs'],
+    },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { zones }],

@@ -130,7 +130,8 @@ async function seedAcademy(sql: postgres.Sql): Promise<BenchAcademy> {
       (instructor_id, availability_type, day_of_week, start_time, end_time, location_id, effective_from, max_concurrent_sessions)
     SELECT i.id, 'regular', d, '06:00', '22:00', ${location!.id}, date '2029-12-01', 1
     FROM scheduling.instructors i, generate_series(0, 6) d`;
-  const byKey = (rows: postgres.RowList<postgres.Row[]>, key: string) => [...rows].sort((a, b) => String(a[key]).localeCompare(String(b[key]))).map((r) => String(r.id));
+  const byKey = (rows: postgres.RowList<postgres.Row[]>, key: string) =>
+    [...rows].sort((a, b) => String(a[key]).localeCompare(String(b[key]))).map((r) => String(r.id));
   return {
     adminId: admin!.id,
     programId: program!.id,

@@ -1,7 +1,7 @@
 // Compiles drizzle/*.sql (in journal order) into src/migrate/migrations.generated.ts,
 // so the built package carries its SQL inline and a bundled serverless function needs
 // no files from node_modules. Run by `npm run build` and `npm run db:generate`;
-// test/db/migrations-embedded.test.ts fails when the module is stale.
+// test/db/migrate.test.ts fails when the module is stale.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -74,7 +74,9 @@ function describeTriggerType(type, updateColumns) {
     [8, 'DELETE'],
     [16, updateColumns ? `UPDATE OF ${updateColumns}` : 'UPDATE'],
     [32, 'TRUNCATE'],
-  ].filter(([bit]) => type & bit).map(([, event]) => event);
+  ]
+    .filter(([bit]) => type & bit)
+    .map(([, event]) => event);
   return { timing, events: events.join(' OR '), level: type & 1 ? 'row' : 'statement' };
 }
 

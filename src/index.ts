@@ -15,7 +15,17 @@ export type { ConflictRow, SessionRow } from './service/kernel/rows';
  * ```
  */
 export { SCHEDULING_ERROR_CODES, SchedulingError, isSchedulingError } from './errors';
-export type { ErrorPath, SchedulingErrorCode, SchedulingErrorDetails } from './errors';
+export type {
+  AnySchedulingError,
+  CapacityExceededReason,
+  ErrorPath,
+  InvalidInputReason,
+  InvalidStateReason,
+  SchedulingErrorCode,
+  SchedulingErrorDetails,
+  SchedulingErrorDetailsByCode,
+  SchedulingErrorDetailsOf,
+} from './errors';
 export { createScheduler, type Scheduler } from './service/create-scheduler';
 export type { Actor, CallOptions, SchedulerOptions } from './service/kernel/types';
 export type { AnyPgDatabase } from './db/query';

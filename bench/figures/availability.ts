@@ -37,9 +37,13 @@ export async function availabilityFigures(bench: BenchDatabase, scheduler: Sched
   // Day 30, 10:00-10:30 local: slot 6, so the 50 instructors of that slot are busy and 150 are free.
   const slot = { locationId: bench.academy.locationId, start: localInstant(30, '10:00'), end: localInstant(30, '10:30') };
   let available = 0;
-  const findMs = await medianMs(async () => {
-    available = (await scheduler.availability.findAvailableInstructors(admin, slot)).length;
-  }, runs, 2);
+  const findMs = await medianMs(
+    async () => {
+      available = (await scheduler.availability.findAvailableInstructors(admin, slot)).length;
+    },
+    runs,
+    2,
+  );
   const findPlan = await planOf(bench, () => scheduler.availability.findAvailableInstructors(admin, slot), /WITH day AS/);
 
   const month = {
@@ -51,9 +55,13 @@ export async function availabilityFigures(bench: BenchDatabase, scheduler: Sched
     stepMinutes: 30,
   };
   let slots = 0;
-  const freeMs = await medianMs(async () => {
-    slots = (await scheduler.availability.freeSlots(admin, month)).length;
-  }, runs, 2);
+  const freeMs = await medianMs(
+    async () => {
+      slots = (await scheduler.availability.freeSlots(admin, month)).length;
+    },
+    runs,
+    2,
+  );
   const freePlan = await planOf(bench, () => scheduler.availability.freeSlots(admin, month), /^select .*from "scheduling"\."sessions"/is);
 
   const setup = `200 instructors x 7 weekly availability rows (06:00-22:00), 50 rooms, ${sessionCount.toLocaleString('en-US')} sessions (30 min, 07:00-21:00 local, America/New_York), PostgreSQL via postgres.js.`;
@@ -63,14 +71,18 @@ export async function availabilityFigures(bench: BenchDatabase, scheduler: Sched
       findMs,
       'ms',
       runs,
-      noteWith(`${setup} Slot: day 30, 10:00-10:30 local; ${available} of 200 instructors free (50 teach then). ${planSummary(findPlan)} One set-based statement (availability rules for all instructors at once, then one index range of sessions per candidate; peak_concurrency only for candidates with overlapping sessions). Median of ${runs} runs after 2 warm-ups; no target in the issue.`),
+      noteWith(
+        `${setup} Slot: day 30, 10:00-10:30 local; ${available} of 200 instructors free (50 teach then). ${planSummary(findPlan)} One set-based statement (availability rules for all instructors at once, then one index range of sessions per candidate; peak_concurrency only for candidates with overlapping sessions). Median of ${runs} runs after 2 warm-ups; no target in the issue.`,
+      ),
     ),
     measured(
       'freeSlots, one instructor, 30 days',
       freeMs,
       'ms',
       runs,
-      noteWith(`${setup} 30 local days, 30-minute slots on a 30-minute step: ${slots} free slots. ${planSummary(freePlan)} (the busy-sessions query). Median of ${runs} runs after 2 warm-ups; no target in the issue.`),
+      noteWith(
+        `${setup} 30 local days, 30-minute slots on a 30-minute step: ${slots} free slots. ${planSummary(freePlan)} (the busy-sessions query). Median of ${runs} runs after 2 warm-ups; no target in the issue.`,
+      ),
     ),
   ];
 }

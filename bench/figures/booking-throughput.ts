@@ -143,7 +143,14 @@ export async function bookingThroughputFigures(bench: BenchDatabase, rounds = 5)
         };
         // Warm both paths (and sync the raised school policy) before anything is timed.
         for (const book of [service, raw]) {
-          await runConcurrently(roundPlan(data, 'spread', connections).map(([s, st]) => () => book(s, st)), connections);
+          await runConcurrently(
+            roundPlan(data, 'spread', connections).map(
+              ([s, st]) =>
+                () =>
+                  book(s, st),
+            ),
+            connections,
+          );
           await reset(bench.client, allIds);
         }
 
@@ -152,7 +159,10 @@ export async function bookingThroughputFigures(bench: BenchDatabase, rounds = 5)
           const ids = kind === 'spread' ? data.spreadIds : [data.hotId];
           const times = { service: [] as number[], raw: [] as number[] };
           for (let round = 0; round < rounds + 1; round++) {
-            for (const [name, book] of [['service', service], ['raw', raw]] as const) {
+            for (const [name, book] of [
+              ['service', service],
+              ['raw', raw],
+            ] as const) {
               const plan = roundPlan(data, kind, count);
               let refused = 0;
               const ms = await runConcurrently(
@@ -194,7 +204,10 @@ export async function bookingThroughputFigures(bench: BenchDatabase, rounds = 5)
         }
 
         // Over-subscribed: more students than places on the hot session at once.
-        for (const [name, book] of [['service', service], ['raw', raw]] as const) {
+        for (const [name, book] of [
+          ['service', service],
+          ['raw', raw],
+        ] as const) {
           const plan = Array.from({ length: OVERSUBSCRIBED }, (_, k) => [data.hotId, data.studentIds[k]!] as const);
           let refused = 0;
           await runConcurrently(
@@ -204,7 +217,8 @@ export async function bookingThroughputFigures(bench: BenchDatabase, rounds = 5)
             connections,
           );
           await assertNoOverbooking(bench.client, [data.hotId], CAPACITY);
-          if (refused !== OVERSUBSCRIBED - CAPACITY) throw new Error(`figure 1: ${refused} of ${OVERSUBSCRIBED} refused or queued, expected ${OVERSUBSCRIBED - CAPACITY} (${name})`);
+          if (refused !== OVERSUBSCRIBED - CAPACITY)
+            throw new Error(`figure 1: ${refused} of ${OVERSUBSCRIBED} refused or queued, expected ${OVERSUBSCRIBED - CAPACITY} (${name})`);
           checkedRounds++;
           await reset(bench.client, [data.hotId]);
         }
@@ -218,6 +232,7 @@ export async function bookingThroughputFigures(bench: BenchDatabase, rounds = 5)
     // Other schedulers sync their own policy on first use; put the default back anyway.
     await bench.client`UPDATE scheduling.capacity_policies SET max_capacity = ${schoolMax} WHERE session_type = 'school'`.catch(() => undefined);
   }
-  for (const f of figures) f.note += ` Overbooking check passed in all ${checkedRounds} rounds of figure 1 (including one over-subscribed round per connection count and path: ${OVERSUBSCRIBED} students for ${CAPACITY} places, exactly ${CAPACITY} confirmed).`;
+  for (const f of figures)
+    f.note += ` Overbooking check passed in all ${checkedRounds} rounds of figure 1 (including one over-subscribed round per connection count and path: ${OVERSUBSCRIBED} students for ${CAPACITY} places, exactly ${CAPACITY} confirmed).`;
   return figures;
 }

@@ -76,11 +76,7 @@ export async function overlapFigures(runs = 11): Promise<Figure[]> {
   const large = academySessions(100_000);
   const starts = large.map((s) => s.start.getTime());
   let pairCount = 0;
-  const [sweep, sort] = await interleavedMedians(
-    [() => (pairCount = findOverlappingPairs(large).length), () => Float64Array.from(starts).sort()],
-    runs,
-    2,
-  );
+  const [sweep, sort] = await interleavedMedians([() => (pairCount = findOverlappingPairs(large).length), () => Float64Array.from(starts).sort()], runs, 2);
   const distribution =
     'Sessions: weekdays 08:00-21:00 UTC, quarter-hour starts, 30-90 min, about 38 a weekday (100,000 over ten years from 2025-01-06; the 5,000 sample covers 26 weeks at the same density), seeded PRNG, random order.';
 

@@ -81,14 +81,18 @@ export async function realServerFigures(largeSize = Number(process.env.BENCH_LAR
         '< 1.5x',
         (r) => r < 1.5,
         runs,
-        noteWith(`${layout} Two databases with the same academy and layout, one with ${SMALL} sessions, one with ${largeSize}, measured in alternation. ${measuredHow} At ${SMALL}: ${planNote(small)}`),
+        noteWith(
+          `${layout} Two databases with the same academy and layout, one with ${SMALL} sessions, one with ${largeSize}, measured in alternation. ${measuredHow} At ${SMALL}: ${planNote(small)}`,
+        ),
       ),
       measured(
         `bulk load ${(largeSize - AVAILABILITY).toLocaleString('en-US')} sessions`,
         loadMs,
         'ms',
         1,
-        noteWith(`${layout} One transaction (drop 13 plain indexes, insert, recreate them) plus ANALYZE, on top of ${AVAILABILITY} existing sessions. A single measurement, for reference.`),
+        noteWith(
+          `${layout} One transaction (drop 13 plain indexes, insert, recreate them) plus ANALYZE, on top of ${AVAILABILITY} existing sessions. A single measurement, for reference.`,
+        ),
       ),
       ...availability,
     );

@@ -84,10 +84,18 @@ export async function testHarnessFigures(runs = 7): Promise<Figure[]> {
           '<= 0.25x',
           (r) => r <= 0.25,
           runs,
-          noteWith(`${option.how}; open + one query + close. Baseline: PGlite.create() + migrate(db) + close. Medians of ${runs} interleaved runs after 1 warm-up.`),
+          noteWith(
+            `${option.how}; open + one query + close. Baseline: PGlite.create() + migrate(db) + close. Medians of ${runs} interleaved runs after 1 warm-up.`,
+          ),
         ),
       ),
-      measured('snapshot size (createMigratedSnapshot, uncompressed tar)', snapshot.size, 'bytes', 1, noteWith("dumpDataDir('none') after migrate and CHECKPOINT.")),
+      measured(
+        'snapshot size (createMigratedSnapshot, uncompressed tar)',
+        snapshot.size,
+        'bytes',
+        1,
+        noteWith("dumpDataDir('none') after migrate and CHECKPOINT."),
+      ),
       measured('snapshot size, previous (gzip)', previous.size, 'bytes', 1, noteWith("dumpDataDir('gzip') of a freshly migrated database.")),
     ];
   } finally {

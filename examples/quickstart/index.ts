@@ -74,16 +74,32 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     const classTemplate = { programId: academy.programId, locationId: location.id, sessionType: 'group' } as const;
     const saturdays = await scheduler.series.create(frontDesk, {
       pattern: { ...term, name: 'Level 1 on Saturdays', daysOfWeek: [6], startTime: '10:00', endTime: '10:45' },
-      session: { ...classTemplate, courseId: courses.level1, facilityId: facilities.pool.id, instructorId: instructors.maya.id, title: 'Level 1 – Saturday', capacity: 5 },
+      session: {
+        ...classTemplate,
+        courseId: courses.level1,
+        facilityId: facilities.pool.id,
+        instructorId: instructors.maya.id,
+        title: 'Level 1 – Saturday',
+        capacity: 5,
+      },
     });
     const tuesdays = await scheduler.series.create(frontDesk, {
       pattern: { ...term, name: 'Level 2 on Tuesdays', daysOfWeek: [2], startTime: '17:00', endTime: '17:45' },
-      session: { ...classTemplate, courseId: courses.level2, facilityId: facilities.lanes.id, instructorId: instructors.leo.id, title: 'Level 2 – Tuesday', capacity: 4 },
+      session: {
+        ...classTemplate,
+        courseId: courses.level2,
+        facilityId: facilities.lanes.id,
+        instructorId: instructors.leo.id,
+        title: 'Level 2 – Tuesday',
+        capacity: 4,
+      },
     });
     for (const { pattern, sessions } of [saturdays, tuesdays]) {
       const first = sessions[0]!;
       const last = sessions.at(-1)!;
-      log(`"${pattern.name}": ${sessions.length} classes, ${local.day(first.startTime)} to ${local.day(last.startTime)}, ${local.range(first.startTime, first.endTime)}`);
+      log(
+        `"${pattern.name}": ${sessions.length} classes, ${local.day(first.startTime)} to ${local.day(last.startTime)}, ${local.range(first.startTime, first.endTime)}`,
+      );
     }
     // The series is expanded in the location's zone: 10:00 stays 10:00 when the clocks change on 10 March.
     const utc = (d: Date) => d.toISOString().slice(11, 16);
@@ -118,7 +134,9 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
       sessionId: tuesdays.sessions[0]!.id,
       students: [{ studentId: children.Iris.id }, { studentId: children.Jack.id }],
     });
-    log(`Iris and Jack booked together into "${tuesdays.sessions[0]!.title}" on ${local.day(tuesdays.sessions[0]!.startTime)}: ${siblings.bookings.length} places`);
+    log(
+      `Iris and Jack booked together into "${tuesdays.sessions[0]!.title}" on ${local.day(tuesdays.sessions[0]!.startTime)}: ${siblings.bookings.length} places`,
+    );
 
     log('');
     log('== A cancellation frees a place ==');
@@ -134,7 +152,9 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     const offer = owed.find((note) => note.kind === 'offer')!;
     log(`Cleo cancelled; the place is offered to ${offer.student.firstName} until ${local.dayTime(offer.responseDeadline!)}`);
     for (const note of owed) {
-      log(`Notification to send (${note.method}): ${note.parent?.firstName} ${note.parent?.lastName}, "${note.student.firstName} can have a place on ${local.dayTime(note.session.startTime)}"`);
+      log(
+        `Notification to send (${note.method}): ${note.parent?.firstName} ${note.parent?.lastName}, "${note.student.firstName} can have a place on ${local.dayTime(note.session.startTime)}"`,
+      );
       await scheduler.notifications.markSent(system, { waitlistIds: [note.id] });
     }
     const accepted = await scheduler.waitlist.accept(parentOf('Fay'), { waitlistId: offer.id });
@@ -166,7 +186,11 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
       log(`Private lesson with Maya on ${local.dayTime(privateLesson.startTime)} refused: ${error.code} (she teaches ${clashTitles.join(', ')})`);
     }
     // …the scheduler can say who is free then…
-    const free = await scheduler.availability.findAvailableInstructors(frontDesk, { locationId: location.id, start: privateLesson.startTime, end: privateLesson.endTime });
+    const free = await scheduler.availability.findAvailableInstructors(frontDesk, {
+      locationId: location.id,
+      start: privateLesson.startTime,
+      end: privateLesson.endTime,
+    });
     log(`Free to teach then: ${free.map((i) => `${i.firstName} ${i.lastName}`).join(', ')}`);
     // …but Kai's family wants Maya. An administrator override lets it through and records the conflict.
     const overridden = await scheduler.sessions.create(frontDesk, { ...privateLesson, override: true });
@@ -192,7 +216,12 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     // 9. Maya starts her class, checks the children in (late after 10 minutes), then completes it.
     now = new Date('2030-01-12T09:55:00-05:00');
     await scheduler.sessions.start(maya, { sessionId: firstClass.id });
-    const arrivals: Array<[ChildName, string]> = [['Ada', '09:57'], ['Ben', '09:57'], ['Fay', '09:59'], ['Eli', '10:14']];
+    const arrivals: Array<[ChildName, string]> = [
+      ['Ada', '09:57'],
+      ['Ben', '09:57'],
+      ['Fay', '09:59'],
+      ['Eli', '10:14'],
+    ];
     const attendance: string[] = [];
     for (const [child, time] of arrivals) {
       const at = new Date(`2030-01-12T${time}:00-05:00`);
@@ -209,7 +238,12 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     log('');
     log('== Feedback ==');
     // 10. Parents rate the class they paid for; administrators see the averages.
-    await scheduler.feedback.submit(parentOf('Ada'), { sessionId: firstClass.id, studentId: children.Ada.id, overallRating: 5, feedbackText: 'Ada loved the diving games' });
+    await scheduler.feedback.submit(parentOf('Ada'), {
+      sessionId: firstClass.id,
+      studentId: children.Ada.id,
+      overallRating: 5,
+      feedbackText: 'Ada loved the diving games',
+    });
     await scheduler.feedback.submit(parentOf('Fay'), {
       sessionId: firstClass.id,
       studentId: children.Fay.id,

@@ -61,8 +61,14 @@ export async function seedSwimAcademy(db: AnyPgDatabase, options: { tag?: string
   const email = (name: string) => `${name}${tag}@dolphins.example`;
   const name = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`;
 
-  const [admin] = await db.insert(s.users).values({ email: email('office'), fullName: 'Front desk', role: 'admin' }).returning();
-  const [program] = await db.insert(s.programs).values({ code: `SWIM${tag}`, name: 'Swimming' }).returning();
+  const [admin] = await db
+    .insert(s.users)
+    .values({ email: email('office'), fullName: 'Front desk', role: 'admin' })
+    .returning();
+  const [program] = await db
+    .insert(s.programs)
+    .values({ code: `SWIM${tag}`, name: 'Swimming' })
+    .returning();
   const [level1, level2] = await db
     .insert(s.courses)
     .values([
@@ -92,7 +98,10 @@ export async function seedSwimAcademy(db: AnyPgDatabase, options: { tag?: string
 
   const children = {} as Record<ChildName, Child>;
   for (const family of FAMILIES) {
-    const [parent] = await db.insert(s.parents).values({ ...family.parent, email: email(family.parent.firstName.toLowerCase()) }).returning();
+    const [parent] = await db
+      .insert(s.parents)
+      .values({ ...family.parent, email: email(family.parent.firstName.toLowerCase()) })
+      .returning();
     const kids = await db
       .insert(s.students)
       .values(family.children.map((firstName) => ({ firstName, lastName: family.parent.lastName })))

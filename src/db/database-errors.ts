@@ -1,4 +1,4 @@
-import { SchedulingError, type SchedulingErrorCode, isSchedulingError } from '../errors';
+import { SchedulingError, type AnySchedulingError, type SchedulingErrorCode, isSchedulingError } from '../errors';
 
 /** The driver error fields we read; names differ between drivers. */
 interface DriverErrorFields {
@@ -82,21 +82,71 @@ function codeFor(sqlstate: string, constraint: string | undefined): SchedulingEr
 }
 
 /**
+ * The key of a unique (23505) or foreign key (23503) violation, from PostgreSQL's
+ * DETAIL `Key (session_id, student_id)=(…, …) already exists.`, camelCased. Undefined
+ * when DETAIL has no key (PostgreSQL leaves it out for a role that may not read it).
+ */
+function keyOf(detail: string | undefined): Record<string, string> | undefined {
+  const match = /^Key \(([a-z_, ]+)\)=\((.*)\) (?:already exists|is not present in table)/.exec(detail ?? '');
+  if (!match) return undefined;
+  const columns = match[1]!.split(', ');
+  const values = match[2]!.split(', ');
+  if (columns.length !== values.length) return undefined;
+  return Object.fromEntries(columns.map((column, i) => [camelCase(column), values[i]!]));
+}
+
+/**
  * An unknown id refused by a foreign key (23503) names its column in DETAIL, `Key
  * (course_id)=(…) is not present in table "courses".`: that column, camelCased, is the
- * input field (`courseId`), as a NOT_FOUND found by a look-up names it.
+ * input field (`courseId`) and the value the `id`, as a NOT_FOUND found by a look-up
+ * names them.
  */
-function missingKeyPath(driver: DriverErrorFields): { path?: string[] } {
+function missingKey(driver: DriverErrorFields): { path?: string[]; id?: string } {
   if (driver.code !== '23503') return {};
   const column = /^Key \(([a-z_]+)\)=/.exec(driver.detail ?? '')?.[1];
-  return column ? { path: [camelCase(column)] } : {};
+  if (!column) return {};
+  const id = keyOf(driver.detail)?.[camelCase(column)];
+  return { path: [camelCase(column)], ...(id === undefined ? {} : { id }) };
+}
+
+/**
+ * Gives a trigger's refusal the fields the service's own refusal with the same code
+ * has (SchedulingErrorDetailsByCode documents them), so that one code carries its data
+ * under one name whichever layer refused. The trigger's own fields stay.
+ */
+function alignWithService(code: SchedulingErrorCode, details: Record<string, unknown>, driver: DriverErrorFields): Record<string, unknown> {
+  switch (code) {
+    case 'AVAILABILITY_OVERLAP': {
+      // The trigger names the first slot in the way; the service every one.
+      const { conflictingAvailabilityId, ...rest } = details;
+      return conflictingAvailabilityId === undefined ? details : { ...rest, conflictingAvailabilityIds: [conflictingAvailabilityId] };
+    }
+    case 'NOT_BOOKABLE':
+      // The trigger refuses a session that is not active: its status is the reason, as assertBookable gives it.
+      return details.reason === undefined && typeof details.status === 'string' ? { ...details, reason: details.status } : details;
+    case 'CAPACITY_POLICY_VIOLATION': {
+      // A capacity outside the policy's range: the bound crossed and the capacity, as checkCapacity reports them.
+      const { capacity, min, max } = details;
+      if (details.reason !== undefined || typeof capacity !== 'number' || typeof min !== 'number' || typeof max !== 'number') return details;
+      if (capacity < min) return { ...details, reason: 'below_minimum', limit: min, actual: capacity };
+      if (capacity > max) return { ...details, reason: 'above_maximum', limit: max, actual: capacity };
+      return details;
+    }
+    case 'ALREADY_BOOKED':
+      // uk_session_booking / uk_session_waitlist: the session and the student, from the key.
+      return driver.code === '23505' ? { ...keyOf(driver.detail), ...details } : details;
+    default:
+      return details;
+  }
 }
 
 /**
  * Turns anything a database call threw into a `SchedulingError`, keeping the original
- * as `cause`. A `SchedulingError` passes through unchanged.
+ * as `cause`. A `SchedulingError` passes through unchanged. The details are the
+ * trigger's DETAIL JSON (camelCased) with `sqlstate` and `constraint`, aligned with the
+ * service's refusals of the same code (see SchedulingErrorDetailsByCode).
  */
-export function toSchedulingError(error: unknown): SchedulingError {
+export function toSchedulingError(error: unknown): AnySchedulingError {
   if (isSchedulingError(error)) return error;
   const driver = findDriverError(error);
   if (!driver) {
@@ -105,10 +155,10 @@ export function toSchedulingError(error: unknown): SchedulingError {
   }
   const constraint = driver.constraint ?? driver.constraint_name;
   const code = codeFor(driver.code, constraint);
-  return new SchedulingError(
-    code,
-    driver.message ?? `Database error ${driver.code}`,
-    { sqlstate: driver.code, ...(constraint ? { constraint } : {}), ...parseDetail(driver.detail), ...missingKeyPath(driver) },
-    { cause: error },
-  );
+  const details = { sqlstate: driver.code, ...(constraint ? { constraint } : {}), ...parseDetail(driver.detail), ...missingKey(driver) };
+  // The code is only known at run time here: the details are what the triggers raise,
+  // which test/service/scheduler/error-details.test.ts checks against SchedulingErrorDetailsByCode.
+  return new SchedulingError(code, driver.message ?? `Database error ${driver.code}`, alignWithService(code, details, driver), {
+    cause: error,
+  }) as AnySchedulingError;
 }

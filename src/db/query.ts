@@ -1,5 +1,6 @@
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import { type Column, type SQL, type Table, getTableColumns, sql } from 'drizzle-orm';
+import { executeWithFields, internalsOf } from './drizzle-internals';
 
 /**
  * Any Drizzle PostgreSQL database or transaction the host built: postgres.js,
@@ -39,14 +40,6 @@ function readBackOf(table: Table): ReadBack {
   return readBack;
 }
 
-/** The internals every Drizzle PgDatabase and PgTransaction carries (`scheduling-db.ts` relies on them too). */
-interface DrizzleInternals {
-  dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } };
-  session: {
-    prepareQuery(query: { sql: string; params: unknown[] }, fields: ReadBack['fields'], name: string | undefined, arrayMode: boolean): { execute(): Promise<unknown> };
-  };
-}
-
 /**
  * Rows of `table`'s type produced by raw SQL — a function returning `SETOF table`, an
  * `INSERT … RETURNING *` — read exactly as a Drizzle select reads a table: the SQL
@@ -58,14 +51,9 @@ interface DrizzleInternals {
  * list is built once per table: building it through Drizzle's query builder on every
  * call cost more than a whole booking's other JavaScript.
  *
- * @example
- * ```ts
- * const [booking] = await queryTableRows(tx, sessionBookings, sql`SELECT * FROM scheduling.write_confirmed_booking(…)`);
- * ```
+ * @internal
  */
 export async function queryTableRows<T extends Table>(db: AnyPgDatabase, table: T, source: SQL): Promise<Array<T['$inferSelect']>> {
   const { select, fields } = readBackOf(table);
-  const { dialect, session } = db as unknown as DrizzleInternals;
-  const query = dialect.sqlToQuery(sql`WITH "written" AS (${source}) ${select}`);
-  return (await session.prepareQuery(query, fields, undefined, true).execute()) as Array<T['$inferSelect']>;
+  return (await executeWithFields(internalsOf(db), sql`WITH "written" AS (${source}) ${select}`, fields)) as Array<T['$inferSelect']>;
 }

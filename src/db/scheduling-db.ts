@@ -1,5 +1,6 @@
-import { PgDatabase } from 'drizzle-orm/pg-core';
-import { createTableRelationsHelpers, entityKind, extractTablesRelationalConfig } from 'drizzle-orm';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
+import { type DrizzleSession, internalsOf, namingStatements, relationalDatabase } from './drizzle-internals';
 import * as schema from '../schema';
 import type { AnyPgDatabase } from './query';
 
@@ -23,29 +24,22 @@ const relationalSchema = (() => {
  * outside its own `savepoint()`, so nested work must go through the driver's
  * `transaction()`, never through plain `SAVEPOINT` statements.
  *
- * @example
- * ```ts
- * const session = await withSchedulingSchema(tx).query.sessions.findFirst({ with: { bookings: true } });
- * ```
+ * @internal
  */
 export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
-  // `dialect` and `session` are internal fields that every PgDatabase and PgTransaction carries.
-  const internals = db as unknown as { dialect: ConstructorParameters<typeof PgDatabase>[0]; session: ConstructorParameters<typeof PgDatabase>[1] };
+  const internals = internalsOf(db);
   const session = preparingSession(internals.session);
   const known = (db as unknown as { query?: Record<string, unknown> }).query;
   if (session === internals.session && known && known.sessions && known.scheduleConflicts) return db as unknown as SchedulingDb;
   // Built on first use: it makes a query builder per table, and most calls never need one.
   let relational: PgDatabase<never, typeof schema> | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const relationalDb = () => (relational ??= new PgDatabase(internals.dialect, session, relationalSchema as any));
+  const relationalDb = () => (relational ??= relationalDatabase<typeof schema>({ dialect: internals.dialect, session }, relationalSchema));
   const derived = Object.create(db) as Record<string, unknown>;
   Object.defineProperty(derived, 'session', { value: session, enumerable: false });
   Object.defineProperty(derived, 'query', { get: () => relationalDb().query, enumerable: true });
   Object.defineProperty(derived, '_', { get: () => relationalDb()._, enumerable: false });
   return derived as unknown as SchedulingDb;
 }
-
-type PgSessionLike = ConstructorParameters<typeof PgDatabase>[1];
 
 /**
  * Statements with more parameters than this stay unprepared: their text grows with an
@@ -64,16 +58,9 @@ const MAX_PREPARED_PARAMETERS = 20;
  * transaction mode, say) still gets unprepared statements: postgres.js lets the client
  * option win. Other drivers are left as they are.
  */
-function preparingSession(session: PgSessionLike): PgSessionLike {
-  if ((session.constructor as unknown as Record<symbol, unknown>)[entityKind] !== 'PostgresJsSession') return session;
-  const derived = Object.create(session) as PgSessionLike;
-  const prepareQuery = session.prepareQuery as (...args: unknown[]) => unknown;
-  Object.defineProperty(derived, 'prepareQuery', {
-    // The name only switches preparing on: postgres.js names and caches statements itself, by their text.
-    value: (query: { params: unknown[] }, fields: unknown, name: unknown, ...rest: unknown[]) =>
-      prepareQuery.call(derived, query, fields, name ?? (query.params.length <= MAX_PREPARED_PARAMETERS ? 'academy-scheduling' : undefined), ...rest),
-  });
-  return derived;
+function preparingSession(session: DrizzleSession): DrizzleSession {
+  // The name only switches preparing on: postgres.js names and caches statements itself, by their text.
+  return namingStatements(session, (params) => (params.length <= MAX_PREPARED_PARAMETERS ? 'academy-scheduling' : undefined));
 }
 
 /**
@@ -81,11 +68,7 @@ function preparingSession(session: PgSessionLike): PgSessionLike {
  * `transaction()`: if `work` fails, only its writes are rolled back and the error is
  * rethrown for the caller to handle; the outer transaction stays usable on every driver.
  *
- * @example
- * ```ts
- * try { await inSavepoint(tx, (sp) => sp.insert(sessionBookings).values(row)); }
- * catch (error) { /* refused: skip this row, the rest of the transaction goes on *\/ }
- * ```
+ * @internal
  */
 export function inSavepoint<T>(tx: SchedulingDb, work: (savepoint: SchedulingDb) => Promise<T>): Promise<T> {
   return tx.transaction((savepoint) => work(withSchedulingSchema(savepoint as unknown as AnyPgDatabase)));

@@ -54,11 +54,7 @@ const SETTINGS = ['scheduling.actor_id', 'scheduling.allow_conflicts'] as const;
  * `set_config(…, true)`: they are transaction-local, so a pooled connection never
  * carries them into someone else's transaction.
  *
- * @example
- * ```ts
- * const run = createTransactionRunner({ db, maxRetries: 3 });
- * const row = await run({ actor }, (tx) => tx.insert(sessions).values(values).returning());
- * ```
+ * @internal
  */
 export function createTransactionRunner(config: TransactionRunnerConfig): RunInTransaction {
   const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
@@ -97,9 +93,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     } finally {
       // After a failed savepoint Postgres has already restored them; restoring again is harmless.
       await host
-        .execute(
-          sql`SELECT set_config(${SETTINGS[0]}, ${before[0]?.actor ?? ''}, true), set_config(${SETTINGS[1]}, ${before[0]?.allow ?? ''}, true)`,
-        )
+        .execute(sql`SELECT set_config(${SETTINGS[0]}, ${before[0]?.actor ?? ''}, true), set_config(${SETTINGS[1]}, ${before[0]?.allow ?? ''}, true)`)
         .catch(() => undefined);
     }
   };
@@ -126,10 +120,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       }
     }
     const attemptOnce = () =>
-      config.db.transaction(
-        (tx) => body(tx, request, work),
-        config.isolationLevel ? { isolationLevel: config.isolationLevel } : undefined,
-      );
+      config.db.transaction((tx) => body(tx, request, work), config.isolationLevel ? { isolationLevel: config.isolationLevel } : undefined);
     for (let attempt = 0; ; attempt++) {
       try {
         // A first attempt runs at once; a retry waits for its turn in the retry lane.

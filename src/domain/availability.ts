@@ -14,6 +14,7 @@ export const AVAILABILITY_MAX_DAYS = 3700;
  *
  * @example
  * ```ts
+ * import { availabilityRowSchema } from 'academy-scheduling/domain';
  * availabilityRowSchema.parse({
  *   id: 'a1', instructorId: 'i1', availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00:00', endTime: '17:00:00',
  *   locationId: null, facilityId: null, effectiveFrom: '2025-01-01', effectiveUntil: null, specificDate: null,
@@ -61,6 +62,7 @@ type Row = z.output<typeof availabilityRowSchema>;
  *
  * @example
  * ```ts
+ * import { availabilityRangeSchema } from 'academy-scheduling/domain';
  * availabilityRangeSchema.parse({ rows: [], fromDate: '2025-03-03', toDate: '2025-03-09', timeZone: 'Europe/London' });
  * ```
  */
@@ -112,8 +114,17 @@ export interface AvailabilityWindow {
  *
  * @example
  * ```ts
- * computeAvailabilityWindows({ rows, fromDate: '2025-03-03', toDate: '2025-03-09', timeZone: 'America/New_York' });
- * // [{ instructorId: 'i1', start: 2025-03-03T14:00Z, end: 2025-03-03T17:00Z, sourceId: 'a1', ... }, …]
+ * import { computeAvailabilityWindows } from 'academy-scheduling/domain';
+ * computeAvailabilityWindows({
+ *   rows: [{
+ *     id: 'a1', instructorId: 'i1', availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00', endTime: '17:00',
+ *     effectiveFrom: '2025-01-01', breakStartTime: '12:00', breakDurationMinutes: 60,
+ *   }],
+ *   fromDate: '2025-03-03', toDate: '2025-03-09', timeZone: 'America/New_York',
+ * });
+ * // Monday 3 March, 09:00–12:00 and 13:00–17:00 in New York:
+ * // [{ instructorId: 'i1', start: 2025-03-03T14:00Z, end: 2025-03-03T17:00Z, sourceId: 'a1', … },
+ * //  { instructorId: 'i1', start: 2025-03-03T18:00Z, end: 2025-03-03T22:00Z, sourceId: 'a1', … }]
  * ```
  */
 export function computeAvailabilityWindows(input: AvailabilityRangeInput): AvailabilityWindow[] {
@@ -146,10 +157,7 @@ export function computeAvailabilityWindows(input: AvailabilityRangeInput): Avail
     }
   }
   return windows.sort(
-    (a, b) =>
-      a.start.getTime() - b.start.getTime() ||
-      compareStrings(a.instructorId, b.instructorId) ||
-      compareStrings(a.sourceId, b.sourceId),
+    (a, b) => a.start.getTime() - b.start.getTime() || compareStrings(a.instructorId, b.instructorId) || compareStrings(a.sourceId, b.sourceId),
   );
 }
 
@@ -204,7 +212,8 @@ function windowsOf(row: Row, day: number, timeline: ZoneTimeline): AvailabilityW
  *
  * @example
  * ```ts
- * availabilityWindowSchema.parse({ instructorId: 'i1', start, end, maxConcurrentSessions: 1 });
+ * import { availabilityWindowSchema } from 'academy-scheduling/domain';
+ * availabilityWindowSchema.parse({ instructorId: 'i1', start: new Date('2025-01-15T09:00Z'), end: new Date('2025-01-15T12:00Z'), maxConcurrentSessions: 1 });
  * ```
  */
 export const availabilityWindowSchema = z
@@ -222,7 +231,8 @@ export const availabilityWindowSchema = z
  *
  * @example
  * ```ts
- * instructorIntervalSchema.parse({ instructorId: 'i1', start, end });
+ * import { instructorIntervalSchema } from 'academy-scheduling/domain';
+ * instructorIntervalSchema.parse({ instructorId: 'i1', start: new Date('2025-01-15T10:00Z'), end: new Date('2025-01-15T11:00Z') });
  * ```
  */
 export const instructorIntervalSchema = z
@@ -234,7 +244,11 @@ export const instructorIntervalSchema = z
  *
  * @example
  * ```ts
+ * import { sessionFitsAvailability } from 'academy-scheduling/domain';
+ * const at = (h: number) => new Date(Date.UTC(2025, 0, 15, h));
+ * const windows = [{ instructorId: 'i1', start: at(9), end: at(12) }];
  * sessionFitsAvailability({ instructorId: 'i1', start: at(10), end: at(11) }, windows); // true
+ * sessionFitsAvailability({ instructorId: 'i1', start: at(11), end: at(13) }, windows); // false: it ends after the window
  * ```
  */
 export function sessionFitsAvailability(
@@ -243,7 +257,5 @@ export function sessionFitsAvailability(
 ): boolean {
   const s = parseInput(instructorIntervalSchema, session, { prefix: ['session'], argument: 'session' });
   const ws = parseInput(z.array(availabilityWindowSchema), windows, { prefix: ['windows'], argument: 'windows' });
-  return ws.some(
-    (w) => w.instructorId === s.instructorId && w.start.getTime() <= s.start.getTime() && s.end.getTime() <= w.end.getTime(),
-  );
+  return ws.some((w) => w.instructorId === s.instructorId && w.start.getTime() <= s.start.getTime() && s.end.getTime() <= w.end.getTime());
 }

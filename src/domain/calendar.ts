@@ -11,10 +11,7 @@ export const SECONDS_PER_DAY = 86_400;
 /**
  * Days since 1970-01-01 for a Gregorian date (Howard Hinnant's `days_from_civil`).
  *
- * @example
- * ```ts
- * daysFromCivil(1970, 1, 2); // 1
- * ```
+ * @internal
  */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -29,10 +26,7 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 /**
  * The Gregorian `[year, month, day]` of a day number (Hinnant's `civil_from_days`).
  *
- * @example
- * ```ts
- * civilFromDays(0); // [1970, 1, 1]
- * ```
+ * @internal
  */
 export function civilFromDays(days: number): [number, number, number] {
   const z = days + 719468;
@@ -49,10 +43,7 @@ export function civilFromDays(days: number): [number, number, number] {
 /**
  * Day number of a validated `YYYY-MM-DD` string.
  *
- * @example
- * ```ts
- * parseLocalDate('2025-01-15'); // 20103
- * ```
+ * @internal
  */
 export function parseLocalDate(value: string): number {
   return daysFromCivil(Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10)));
@@ -63,10 +54,7 @@ const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 /**
  * `YYYY-MM-DD` for a day number (years 1000–9999).
  *
- * @example
- * ```ts
- * formatLocalDate(20103); // '2025-01-15'
- * ```
+ * @internal
  */
 export function formatLocalDate(days: number): string {
   const [y, m, d] = civilFromDays(days);
@@ -76,10 +64,7 @@ export function formatLocalDate(days: number): string {
 /**
  * Day of week of a day number, 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
  *
- * @example
- * ```ts
- * weekdayOf(parseLocalDate('2025-01-15')); // 3 (Wednesday)
- * ```
+ * @internal
  */
 export function weekdayOf(days: number): number {
   return (((days + 4) % 7) + 7) % 7;
@@ -88,10 +73,7 @@ export function weekdayOf(days: number): number {
 /**
  * Number of days in a month.
  *
- * @example
- * ```ts
- * daysInMonth(2024, 2); // 29
- * ```
+ * @internal
  */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
@@ -102,10 +84,7 @@ export function daysInMonth(year: number, month: number): number {
  * Seconds since midnight of a validated `HH:MM` / `HH:MM:SS` string
  * (`24:00:00` is accepted as the end of the day, as Postgres `time` allows).
  *
- * @example
- * ```ts
- * parseTimeOfDay('10:30'); // 37800
- * ```
+ * @internal
  */
 export function parseTimeOfDay(value: string): number {
   const h = Number(value.slice(0, 2));
@@ -117,10 +96,7 @@ export function parseTimeOfDay(value: string): number {
 /**
  * `HH:MM:SS` for a number of seconds since midnight.
  *
- * @example
- * ```ts
- * formatTimeOfDay(37800); // '10:30:00'
- * ```
+ * @internal
  */
 export function formatTimeOfDay(seconds: number): string {
   return `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor((seconds % 3600) / 60))}:${pad2(seconds % 60)}`;

@@ -22,6 +22,7 @@ const limitSchema = z
  *
  * @example
  * ```ts
+ * import { capacityPolicySchema } from 'academy-scheduling/domain';
  * capacityPolicySchema.parse({ group: { min: 1, max: 6 }, private: { min: 1, max: 2 }, school: { min: 10, max: 40 } });
  * ```
  */
@@ -30,19 +31,18 @@ export const capacityPolicySchema = z.object({ group: limitSchema, private: limi
 /** Inclusive capacity bounds per session type. */
 export type CapacityPolicy = z.infer<typeof capacityPolicySchema>;
 
+// Strict objects: a misspelt key in a host's configuration is an error, not a silent default.
+const partialLimitSchema = z.strictObject({ min: z.unknown().optional(), max: z.unknown().optional() }).optional();
 /**
  * A host's partial policy: any type, any bound may be left out and keeps the default.
  *
  * @example
  * ```ts
+ * import { partialCapacityPolicySchema } from 'academy-scheduling/domain';
  * partialCapacityPolicySchema.parse({ school: { max: 40 } });
  * ```
  */
-// Strict objects: a misspelt key in a host's configuration is an error, not a silent default.
-const partialLimitSchema = z.strictObject({ min: z.unknown().optional(), max: z.unknown().optional() }).optional();
-export const partialCapacityPolicySchema = z
-  .strictObject({ group: partialLimitSchema, private: partialLimitSchema, school: partialLimitSchema })
-  .optional();
+export const partialCapacityPolicySchema = z.strictObject({ group: partialLimitSchema, private: partialLimitSchema, school: partialLimitSchema }).optional();
 
 /** A host's partial capacity policy. */
 export type PartialCapacityPolicy = { [K in SessionType]?: { min?: number; max?: number } };
@@ -52,6 +52,7 @@ export type PartialCapacityPolicy = { [K in SessionType]?: { min?: number; max?:
  *
  * @example
  * ```ts
+ * import { DEFAULT_CAPACITY_POLICY } from 'academy-scheduling/domain';
  * DEFAULT_CAPACITY_POLICY.school; // { min: 10, max: 30 }
  * ```
  */
@@ -67,6 +68,7 @@ export const DEFAULT_CAPACITY_POLICY: Readonly<CapacityPolicy> = Object.freeze({
  *
  * @example
  * ```ts
+ * import { resolveCapacityPolicy } from 'academy-scheduling/domain';
  * resolveCapacityPolicy({ school: { max: 40 } }).school; // { min: 10, max: 40 }
  * resolveCapacityPolicy({ group: { max: 60 } });          // throws INVALID_INPUT at group.max
  * ```
@@ -94,6 +96,7 @@ function stripUndefined(limit: { min?: unknown; max?: unknown } | undefined): Re
  *
  * @example
  * ```ts
+ * import { capacityCheckInputSchema } from 'academy-scheduling/domain';
  * capacityCheckInputSchema.parse({ sessionType: 'group', capacity: 4, minParticipants: 2 });
  * ```
  */
@@ -107,11 +110,7 @@ export const capacityCheckInputSchema = z.object({
 export type CapacityCheckInput = z.input<typeof capacityCheckInputSchema>;
 
 /** Why a capacity is refused. */
-export type CapacityViolationReason =
-  | 'below_minimum'
-  | 'above_maximum'
-  | 'above_hard_limit'
-  | 'min_participants_out_of_range';
+export type CapacityViolationReason = 'below_minimum' | 'above_maximum' | 'above_hard_limit' | 'min_participants_out_of_range';
 
 /** Result of {@link checkCapacity}. */
 export type CapacityCheckResult =
@@ -133,6 +132,7 @@ export type CapacityCheckResult =
  *
  * @example
  * ```ts
+ * import { checkCapacity } from 'academy-scheduling/domain';
  * checkCapacity({ sessionType: 'group', capacity: 6 });
  * // { ok: false, reason: 'above_maximum', limit: 5, actual: 6, ... }
  * checkCapacity({ sessionType: 'school', capacity: 20, minParticipants: 12 }); // { ok: true }
@@ -171,6 +171,7 @@ export function checkCapacity(input: CapacityCheckInput, policy: CapacityPolicy 
  *
  * @example
  * ```ts
+ * import { assertCapacityAllowed } from 'academy-scheduling/domain';
  * assertCapacityAllowed({ sessionType: 'private', capacity: 3 }); // throws CAPACITY_POLICY_VIOLATION
  * ```
  */
@@ -187,6 +188,7 @@ export function assertCapacityAllowed(input: CapacityCheckInput, policy: Capacit
  *
  * @example
  * ```ts
+ * import { defaultCapacity, resolveCapacityPolicy } from 'academy-scheduling/domain';
  * defaultCapacity('group'); // 5
  * defaultCapacity('school', resolveCapacityPolicy({ school: { max: 40 } })); // 40
  * ```
@@ -202,6 +204,7 @@ export function defaultCapacity(sessionType: SessionType, policy: CapacityPolicy
  *
  * @example
  * ```ts
+ * import { DEFAULT_CAPACITY_POLICY, capacityForRoom } from 'academy-scheduling/domain';
  * capacityForRoom('school', DEFAULT_CAPACITY_POLICY, 24); // 24: the school maximum is 30
  * ```
  */

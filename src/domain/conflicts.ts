@@ -1,24 +1,19 @@
 import { z } from 'zod';
+import { SESSION_STATUSES } from './statuses';
 import { allowanceMapSchema, idSchema, instantSchema } from './schemas';
-import { sweepOverlaps } from './intervals';
+import { crowdedRegions, sweepOverlaps } from './intervals';
 import { parseInput } from './validate';
 
 /** Session statuses of the reference schema; only `scheduled` and `in_progress` are active. */
-export const sessionStatusSchema = z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']);
-/** A session's status. */
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+export type { SessionStatus } from './statuses';
 /** Booking statuses of the reference schema; only `confirmed` bookings count. */
 export const bookingStatusSchema = z.enum(['confirmed', 'cancelled', 'no_show', 'completed', 'pending']);
 /** A booking's status. */
 export type BookingStatus = z.infer<typeof bookingStatusSchema>;
 
 /** The reference schema's `schedule_conflicts.conflict_type` values. */
-export type ConflictType =
-  | 'instructor_double_booking'
-  | 'facility_overlap'
-  | 'student_conflict'
-  | 'capacity_exceeded'
-  | 'availability_mismatch';
+export type ConflictType = 'instructor_double_booking' | 'facility_overlap' | 'student_conflict' | 'capacity_exceeded' | 'availability_mismatch';
 /** The reference schema's `schedule_conflicts.severity` values. */
 export type ConflictSeverity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -29,6 +24,7 @@ export type ConflictSeverity = 'low' | 'medium' | 'high' | 'critical';
  *
  * @example
  * ```ts
+ * import { CONFLICT_SEVERITY } from 'academy-scheduling/domain';
  * CONFLICT_SEVERITY.capacity_exceeded; // 'critical'
  * ```
  */
@@ -60,15 +56,14 @@ const conflictSessionSchema = z
  *
  * @example
  * ```ts
+ * import { detectConflictsInputSchema } from 'academy-scheduling/domain';
  * detectConflictsInputSchema.parse({ sessions: [], bookings: [], facilityMaxConcurrent: { 'pool-1': 2 } });
  * ```
  */
 export const detectConflictsInputSchema = z
   .object({
     sessions: z.array(conflictSessionSchema),
-    bookings: z
-      .array(z.object({ bookingId: idSchema, sessionId: idSchema, studentId: idSchema, status: bookingStatusSchema }))
-      .default([]),
+    bookings: z.array(z.object({ bookingId: idSchema, sessionId: idSchema, studentId: idSchema, status: bookingStatusSchema })).default([]),
     availability: z
       .array(
         z
@@ -132,6 +127,7 @@ export interface ScheduleConflict {
  *
  * @example
  * ```ts
+ * import { detectConflicts } from 'academy-scheduling/domain';
  * const at = (h: number) => new Date(Date.UTC(2025, 0, 15, h));
  * detectConflicts({
  *   sessions: [
@@ -278,15 +274,11 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null): Map
  * Calls `emit` for each overlapping pair of `sessions` whose overlap contains time at
  * which more than `limit` of them run at once, with the hull of that over-limit part.
  */
-function forEachOverLimitPair(
-  sessions: readonly Session[],
-  limit: number,
-  emit: (earlier: Session, later: Session, start: number, end: number) => void,
-): void {
+function forEachOverLimitPair(sessions: readonly Session[], limit: number, emit: (earlier: Session, later: Session, start: number, end: number) => void): void {
   if (sessions.length <= limit) return;
   const starts = Float64Array.from(sessions, (s) => s.start.getTime());
   const ends = Float64Array.from(sessions, (s) => s.end.getTime());
-  const regions = overLimitRegions(starts, ends, limit);
+  const regions = crowdedRegions(starts, ends, limit + 1);
   if (regions.length === 0) return;
   sweepOverlaps(starts, ends, (i, j) => {
     const from = Math.max(starts[i] as number, starts[j] as number);
@@ -305,25 +297,4 @@ function forEachOverLimitPair(
     for (let r = lo + 1; r < regions.length && (regions[r] as [number, number])[0] < to; r++) last = regions[r] as [number, number];
     emit(sessions[i] as Session, sessions[j] as Session, Math.max(from, first[0]), Math.min(to, last[1]));
   });
-}
-
-/** Maximal time ranges where more than `limit` intervals run at once (half-open: ends before starts). */
-function overLimitRegions(starts: Float64Array, ends: Float64Array, limit: number): Array<[number, number]> {
-  const events: Array<[number, number]> = [];
-  for (let i = 0; i < starts.length; i++) events.push([starts[i] as number, 1], [ends[i] as number, -1]);
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const regions: Array<[number, number]> = [];
-  let running = 0;
-  let openedAt = 0;
-  for (const [time, delta] of events) {
-    const before = running;
-    running += delta;
-    if (before <= limit && running > limit) openedAt = time;
-    else if (before > limit && running <= limit && time > openedAt) {
-      const previous = regions[regions.length - 1];
-      if (previous && previous[1] === openedAt) previous[1] = time;
-      else regions.push([openedAt, time]);
-    }
-  }
-  return regions;
 }

@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { availabilityWindowSchema, instructorIntervalSchema } from './availability';
 import { instantSchema } from './schemas';
 import { parseInput } from './validate';
+import { crowdedRegions } from './intervals';
 
 /**
  * Input of {@link findFreeSlots}.
  *
  * @example
  * ```ts
- * findFreeSlotsInputSchema.parse({ windows, busy: [], durationMinutes: 45, from, until });
+ * import { findFreeSlotsInputSchema } from 'academy-scheduling/domain';
+ * const at = (h: number) => new Date(Date.UTC(2025, 0, 15, h));
+ * findFreeSlotsInputSchema.parse({ windows: [{ instructorId: 'i1', start: at(9), end: at(12) }], durationMinutes: 45, from: at(0), until: at(24) });
+ * // busy defaults to [], stepMinutes to 15
  * ```
  */
 export const findFreeSlotsInputSchema = z
@@ -44,6 +48,9 @@ export interface FreeSlot {
  *
  * @example
  * ```ts
+ * import { findFreeSlots } from 'academy-scheduling/domain';
+ * const at = (h: number) => new Date(Date.UTC(2025, 0, 15, h));
+ * const windows = [{ instructorId: 'i1', start: at(9), end: at(12) }];
  * findFreeSlots({ windows, busy: [{ instructorId: 'i1', start: at(10), end: at(11) }], durationMinutes: 60, stepMinutes: 60, from: at(9), until: at(12) });
  * // [{ instructorId: 'i1', start: at(9), end: at(10) }, { instructorId: 'i1', start: at(11), end: at(12) }]
  * ```
@@ -85,18 +92,10 @@ export function findFreeSlots(input: FindFreeSlotsInput): FreeSlot[] {
 /** Sorted disjoint ranges inside [from, until) where at least `max` busy periods run at once. */
 function blockedRegions(busy: ReadonlyArray<[number, number]>, from: number, until: number, max: number): Array<[number, number]> {
   if (max <= 0) return [[from, until]];
-  const events: Array<[number, number]> = [];
-  for (const [s, e] of busy) if (s < until && e > from) events.push([s, 1], [e, -1]);
-  // Ends sort before starts at the same instant: half-open intervals.
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const regions: Array<[number, number]> = [];
-  let running = 0;
-  let openedAt = 0;
-  for (const [time, delta] of events) {
-    const before = running;
-    running += delta;
-    if (before < max && running >= max) openedAt = time;
-    else if (before >= max && running < max && time > openedAt) regions.push([openedAt, time]);
-  }
-  return regions;
+  const inWindow = busy.filter(([s, e]) => s < until && e > from);
+  return crowdedRegions(
+    Float64Array.from(inWindow, ([s]) => s),
+    Float64Array.from(inWindow, ([, e]) => e),
+    max,
+  );
 }

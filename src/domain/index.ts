@@ -4,18 +4,17 @@
  * code. Every input has an exported zod schema; bad input throws `SchedulingError`
  * with code `INVALID_INPUT` and the failing path in `details.path`.
  */
-export { SchedulingError, isSchedulingError, type SchedulingErrorCode, type SchedulingErrorDetails } from '../errors';
-export { parseInput } from './validate';
 export {
-  allowanceMapSchema,
-  idSchema,
-  instantSchema,
-  localDateSchema,
-  sessionTypeSchema,
-  timeOfDaySchema,
-  timeZoneSchema,
-  type SessionType,
-} from './schemas';
+  SchedulingError,
+  isSchedulingError,
+  type AnySchedulingError,
+  type SchedulingErrorCode,
+  type SchedulingErrorDetails,
+  type SchedulingErrorDetailsByCode,
+  type SchedulingErrorDetailsOf,
+} from '../errors';
+export { parseInput } from './validate';
+export { allowanceMapSchema, idSchema, instantSchema, localDateSchema, sessionTypeSchema, timeOfDaySchema, timeZoneSchema, type SessionType } from './schemas';
 export { isValidTimeZone } from './time-zone';
 export {
   CAPACITY_HARD_LIMIT,

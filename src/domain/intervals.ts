@@ -8,15 +8,14 @@ import { invalidInput, parseInput } from './validate';
  *
  * @example
  * ```ts
+ * import { intervalSchema } from 'academy-scheduling/domain';
  * intervalSchema.parse({ start: new Date('2025-01-15T10:00Z'), end: new Date('2025-01-15T11:00Z') });
  * ```
  */
-export const intervalSchema = z
-  .object({ start: instantSchema, end: instantSchema })
-  .refine((value) => value.end.getTime() > value.start.getTime(), {
-    message: 'end must be after start (zero-length and inverted intervals are rejected)',
-    path: ['end'],
-  });
+export const intervalSchema = z.object({ start: instantSchema, end: instantSchema }).refine((value) => value.end.getTime() > value.start.getTime(), {
+  message: 'end must be after start (zero-length and inverted intervals are rejected)',
+  path: ['end'],
+});
 
 /** A half-open interval `[start, end)` of instants. */
 export interface Interval {
@@ -30,6 +29,7 @@ export interface Interval {
  *
  * @example
  * ```ts
+ * import { overlaps } from 'academy-scheduling/domain';
  * const at = (h: number) => new Date(Date.UTC(2025, 0, 15, h));
  * overlaps({ start: at(10), end: at(11) }, { start: at(11), end: at(12) }); // false
  * overlaps({ start: at(10), end: at(12) }, { start: at(11), end: at(13) }); // true
@@ -67,10 +67,7 @@ function dateTime(value: unknown): number {
  * invalid Dates and zero-length or inverted intervals are `INVALID_INPUT` with the
  * index in the path.
  *
- * @example
- * ```ts
- * const { starts, ends } = readIntervals(sessions, ['sessions']);
- * ```
+ * @internal
  */
 export function readIntervals(items: unknown, prefix: ErrorPath = []): { starts: Float64Array; ends: Float64Array } {
   if (!Array.isArray(items)) throw invalidInput('expected an array of intervals', prefix);
@@ -220,7 +217,7 @@ function sweepSorted(sortedStarts: Float64Array, sortedEnds: Float64Array): Uint
       chunk = new Uint32Array(Math.max(Math.min(2 * chunk.length, PAIR_CHUNK), 2 * size));
       used = 0;
     }
-    for (let q = 0; q < size; ) {
+    for (let q = 0; q < size;) {
       const a = active[q] as number;
       const activeEnd = sortedEnds[a] as number;
       if (activeEnd <= start) {
@@ -252,11 +249,7 @@ function sweepSorted(sortedStarts: Float64Array, sortedEnds: Float64Array): Uint
  * once for every overlapping pair of the (already validated) intervals, where
  * "earlier" orders by start, then end, then index. O(n log n + k) for k pairs.
  *
- * @example
- * ```ts
- * const { starts, ends } = readIntervals(items);
- * sweepOverlaps(starts, ends, (i, j) => pairs.push([i, j]));
- * ```
+ * @internal
  */
 export function sweepOverlaps(starts: Float64Array, ends: Float64Array, emit: (earlier: number, later: number) => void): void {
   const { order, sortedStarts, sortedEnds } = sortByStart(starts, ends);
@@ -273,6 +266,7 @@ export function sweepOverlaps(starts: Float64Array, ends: Float64Array, emit: (e
  *
  * @example
  * ```ts
+ * import { findOverlappingPairs } from 'academy-scheduling/domain';
  * const at = (h: number) => new Date(Date.UTC(2025, 0, 15, h));
  * findOverlappingPairs([
  *   { id: 'a', start: at(9), end: at(11) },
@@ -309,4 +303,34 @@ function pairsAtPositions<T>(sorted: readonly T[], chunks: readonly Uint32Array[
     for (let k = 0; k < chunk.length; k += 2) pairs[at++] = [sorted[chunk[k] as number] as T, sorted[chunk[k + 1] as number] as T];
   }
   return pairs;
+}
+
+/**
+ * Maximal time ranges where at least `atLeast` of the intervals `[starts[i], ends[i])`
+ * run at once, sorted and disjoint (half-open: an interval ending at t and one starting
+ * at t never run together; ranges that touch are merged). The one sweep behind both
+ * "more sessions than the limit" (conflict detection) and "no room left for one more"
+ * (free slots).
+ *
+ * @internal
+ */
+export function crowdedRegions(starts: Float64Array, ends: Float64Array, atLeast: number): Array<[number, number]> {
+  const events: Array<[number, number]> = [];
+  for (let i = 0; i < starts.length; i++) events.push([starts[i] as number, 1], [ends[i] as number, -1]);
+  // Ends sort before starts at the same instant.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const regions: Array<[number, number]> = [];
+  let running = 0;
+  let openedAt = 0;
+  for (const [time, delta] of events) {
+    const before = running;
+    running += delta;
+    if (before < atLeast && running >= atLeast) openedAt = time;
+    else if (before >= atLeast && running < atLeast && time > openedAt) {
+      const previous = regions[regions.length - 1];
+      if (previous && previous[1] === openedAt) previous[1] = time;
+      else regions.push([openedAt, time]);
+    }
+  }
+  return regions;
 }

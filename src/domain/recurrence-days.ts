@@ -18,10 +18,7 @@ export function weekdayMask(days: readonly number[] | null | undefined): number 
 /**
  * Every `interval` days from `startDay`, keeping only weekdays in `mask` (if any).
  *
- * @example
- * ```ts
- * const next = dailyDays(startDay, 2, 0, startDay); // startDay, startDay + 2, …
- * ```
+ * @internal
  */
 export function dailyDays(startDay: number, interval: number, mask: number, fromDay: number): NextDay {
   if (mask !== 0) {
@@ -44,10 +41,7 @@ export function dailyDays(startDay: number, interval: number, mask: number, from
  * The weekdays in `mask` (default: `startDay`'s weekday) of every `interval`-th week,
  * weeks starting on Monday and counted from the week containing `startDay`.
  *
- * @example
- * ```ts
- * const next = weeklyDays(startDay, 1, weekdayMask([1, 3, 5]), startDay); // Mon/Wed/Fri
- * ```
+ * @internal
  */
 export function weeklyDays(startDay: number, interval: number, mask: number, fromDay: number): NextDay {
   const firstMonday = startDay - ((weekdayOf(startDay) + 6) % 7);
@@ -76,10 +70,7 @@ export function weeklyDays(startDay: number, interval: number, mask: number, fro
  * `startDay`'s day of the month in every `interval`-th month; months without that
  * day are skipped (RFC 5545), and weekdays outside `mask` (if any) are dropped.
  *
- * @example
- * ```ts
- * const next = monthlyDays(parseLocalDate('2025-01-31'), 1, 0, startDay, limitDay); // Jan 31, Mar 31, May 31, …
- * ```
+ * @internal
  */
 export function monthlyDays(startDay: number, interval: number, mask: number, fromDay: number, limitDay: number): NextDay {
   const [y0, m0, dayOfMonth] = civilFromDays(startDay);

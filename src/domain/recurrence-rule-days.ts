@@ -136,11 +136,7 @@ function withDefaults(rule: DateRule, startDay: number): DateRule {
  * may be skipped (only when nothing is counted from the start: no COUNT, no
  * maxOccurrences). Returns `Infinity` once the periods pass `limitDay`.
  *
- * @example
- * ```ts
- * const next = ruleDays(parsed.rule, parseLocalDate('2025-01-15'), startDay, horizonDay);
- * next(); // the first date, e.g. 2025-01-20 as a day number
- * ```
+ * @internal
  */
 export function ruleDays(original: DateRule, startDay: number, fromDay: number, limitDay: number): NextDay {
   const rule = withDefaults(original, startDay);

@@ -58,17 +58,17 @@ const fromRRuleWeekday = (weekday: number) => (weekday + 1) % 7;
  * Sub-daily frequencies and BYHOUR/BYMINUTE/BYSECOND are refused: an occurrence always
  * starts at the pattern's `startTime`.
  *
- * @example
- * ```ts
- * parseCustomRule({ rrule: 'RRULE:FREQ=MONTHLY;BYDAY=2TU' }).rule.byDay; // [{ weekday: 2, n: 2 }]
- * ```
+ * @internal
  */
 export function parseCustomRule(customPattern: unknown): ParsedCustomRule {
   const raw = typeof customPattern === 'object' && customPattern !== null ? (customPattern as Record<string, unknown>).rrule : undefined;
   if (typeof raw !== 'string' || raw.trim() === '') {
     throw invalidInput('a custom pattern needs customPattern.rrule, an RFC 5545 RRULE string', RULE_PATH);
   }
-  const text = raw.trim().toUpperCase().replace(/^RRULE:/, '');
+  const text = raw
+    .trim()
+    .toUpperCase()
+    .replace(/^RRULE:/, '');
   const seen = new Set<string>();
   for (const part of text.split(';')) {
     const eq = part.indexOf('=');

@@ -20,6 +20,7 @@ export const RECURRENCE_MAX_SPAN_YEARS = 100;
  *
  * @example
  * ```ts
+ * import { recurringPatternSchema } from 'academy-scheduling/domain';
  * recurringPatternSchema.parse({
  *   patternType: 'weekly', intervalValue: 1, daysOfWeek: [1, 3, 5],
  *   startDate: '2025-01-15', endDate: '2025-12-31', maxOccurrences: null,
@@ -59,6 +60,7 @@ export type RecurringPatternInput = z.input<typeof recurringPatternSchema>;
  *
  * @example
  * ```ts
+ * import { expandRecurrenceOptionsSchema } from 'academy-scheduling/domain';
  * expandRecurrenceOptionsSchema.parse({ timeZone: 'America/New_York', holidays: ['2025-07-04'] });
  * ```
  */
@@ -91,6 +93,7 @@ export interface Occurrence {
  *
  * @example
  * ```ts
+ * import { expandRecurrence } from 'academy-scheduling/domain';
  * expandRecurrence(
  *   { patternType: 'weekly', intervalValue: 1, daysOfWeek: [1, 3, 5], startDate: '2025-01-15', endDate: '2025-12-31',
  *     maxOccurrences: null, startTime: '10:00:00', endTime: '11:00:00', skipHolidays: true, exceptionDates: null, customPattern: null },
@@ -151,7 +154,7 @@ export function expandRecurrence(pattern: RecurringPatternInput, options: Expand
   const lastDay = Math.min(...untilDays);
 
   // Without a count from the start (maxOccurrences, COUNT) nothing before `from` matters, so candidates may start near it.
-  const countsFromStart = maxOccurrences !== Infinity || rule?.count !== undefined && rule?.count !== null;
+  const countsFromStart = maxOccurrences !== Infinity || (rule?.count !== undefined && rule?.count !== null);
   const fromDay = !countsFromStart && fromMs > -Infinity ? Math.floor(timeline.toFloating(fromMs) / MS_PER_DAY) - 1 : startDay;
   const next: NextDay = rule ? ruleDays(rule.rule, startDay, fromDay, lastDay) : builtInDays(p, startDay, fromDay, horizonDay);
 
@@ -195,9 +198,8 @@ function builtInDays(p: z.output<typeof recurringPatternSchema>, startDay: numbe
 }
 
 function tooMany(): Error {
-  return invalidInput(
-    `the series has more than ${RECURRENCE_HARD_CAP} occurrences; narrow it with endDate, maxOccurrences or an until window`,
-    [],
-    { limit: RECURRENCE_HARD_CAP, reason: 'too_many_occurrences' },
-  );
+  return invalidInput(`the series has more than ${RECURRENCE_HARD_CAP} occurrences; narrow it with endDate, maxOccurrences or an until window`, [], {
+    limit: RECURRENCE_HARD_CAP,
+    reason: 'too_many_occurrences',
+  });
 }

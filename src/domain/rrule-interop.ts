@@ -11,16 +11,12 @@ import * as rruleNamespace from 'rrule';
  */
 type RRuleModule = typeof rruleNamespace;
 const namespaceAsAny: { default?: RRuleModule } & RRuleModule = rruleNamespace as never;
-const rruleModule: RRuleModule =
-  namespaceAsAny.default && typeof namespaceAsAny.default.RRule === 'function' ? namespaceAsAny.default : namespaceAsAny;
+const rruleModule: RRuleModule = namespaceAsAny.default && typeof namespaceAsAny.default.RRule === 'function' ? namespaceAsAny.default : namespaceAsAny;
 
 /**
  * The `RRule` class, whichever module format loaded it.
  *
- * @example
- * ```ts
- * new RRule({ freq: RRule.WEEKLY, dtstart: new Date(Date.UTC(2025, 0, 6, 10)) });
- * ```
+ * @internal
  */
 export const RRule = rruleModule.RRule;
 /** An `RRule` instance. */

@@ -17,6 +17,7 @@ import { isValidTimeZone } from './time-zone';
  *
  * @example
  * ```ts
+ * import { localDateSchema } from 'academy-scheduling/domain';
  * localDateSchema.parse('2025-01-15');
  * ```
  */
@@ -31,6 +32,7 @@ export const localDateSchema = z
  *
  * @example
  * ```ts
+ * import { timeOfDaySchema } from 'academy-scheduling/domain';
  * timeOfDaySchema.parse('10:00:00');
  * ```
  */
@@ -46,6 +48,7 @@ export const timeOfDaySchema = z
  *
  * @example
  * ```ts
+ * import { instantSchema } from 'academy-scheduling/domain';
  * instantSchema.parse(new Date('2025-03-09T07:30:00Z'));
  * ```
  */
@@ -56,6 +59,7 @@ export const instantSchema = z.date({ error: 'expected a valid Date' });
  *
  * @example
  * ```ts
+ * import { timeZoneSchema } from 'academy-scheduling/domain';
  * timeZoneSchema.parse('Australia/Sydney');
  * ```
  */
@@ -66,6 +70,7 @@ export const timeZoneSchema = z.string().refine(isValidTimeZone, 'unknown IANA t
  *
  * @example
  * ```ts
+ * import { idSchema } from 'academy-scheduling/domain';
  * idSchema.parse('SES-2025-0001');
  * ```
  */
@@ -77,6 +82,7 @@ export const idSchema = z.string().min(1, 'expected a non-empty id');
  *
  * @example
  * ```ts
+ * import { allowanceMapSchema } from 'academy-scheduling/domain';
  * allowanceMapSchema.parse({ 'pool-1': 2 }); // Map { 'pool-1' => 2 }
  * ```
  */

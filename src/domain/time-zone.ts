@@ -45,6 +45,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  *
  * @example
  * ```ts
+ * import { isValidTimeZone } from 'academy-scheduling/domain';
  * isValidTimeZone('America/New_York'); // true
  * isValidTimeZone('Mars/Olympus_Mons'); // false
  * ```
@@ -74,11 +75,7 @@ function probeOffset(fmt: Intl.DateTimeFormat, instant: number): number {
  * A lazily built, piecewise-constant offset table of one zone. Segment `k` covers
  * instants `[starts[k], starts[k+1])` with offset `offsets[k]` (ms, local − UTC).
  *
- * @example
- * ```ts
- * const ny = ZoneTimeline.for('America/New_York', Date.UTC(2025, 0, 1));
- * ny.toInstant(Date.UTC(2025, 2, 10, 10)); // 2025-03-10T14:00Z as epoch ms
- * ```
+ * @internal
  */
 export class ZoneTimeline {
   private readonly fmt: Intl.DateTimeFormat;

@@ -16,6 +16,7 @@ export type AllocationStatus = 'requested' | 'allocated' | 'unavailable' | 'canc
  *
  * @example
  * ```ts
+ * import { SESSION_TRANSITIONS } from 'academy-scheduling/domain';
  * SESSION_TRANSITIONS.postponed; // ['scheduled', 'cancelled']
  * ```
  */
@@ -33,6 +34,7 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionStatus, readonly Sessio
  *
  * @example
  * ```ts
+ * import { CONFLICT_TRANSITIONS } from 'academy-scheduling/domain';
  * CONFLICT_TRANSITIONS.acknowledged; // ['resolved', 'ignored']
  * ```
  */
@@ -50,6 +52,7 @@ export const CONFLICT_TRANSITIONS = Object.freeze({
  *
  * @example
  * ```ts
+ * import { RESOURCE_TRANSITIONS } from 'academy-scheduling/domain';
  * RESOURCE_TRANSITIONS.unavailable; // ['allocated', 'cancelled']
  * ```
  */

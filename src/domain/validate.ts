@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { SchedulingError, type ErrorPath } from '../errors';
+import { SchedulingError, type ErrorPath, type SchedulingErrorDetailsByCode } from '../errors';
 
 /** Zod paths may contain symbols; ours never do, but keep the error path plain data. */
 function toErrorPath(path: ReadonlyArray<PropertyKey>): Array<string | number> {
@@ -9,16 +9,13 @@ function toErrorPath(path: ReadonlyArray<PropertyKey>): Array<string | number> {
 /**
  * Builds the `INVALID_INPUT` error every domain function throws for bad input.
  *
- * @example
- * ```ts
- * throw invalidInput('end must be after start', ['sessions', 3, 'end']);
- * ```
+ * @internal
  */
 export function invalidInput(
   message: string,
   path: ErrorPath,
-  extra: Record<string, unknown> = {},
-): SchedulingError {
+  extra: Omit<SchedulingErrorDetailsByCode['INVALID_INPUT'], 'path'> = {},
+): SchedulingError<'INVALID_INPUT'> {
   return new SchedulingError('INVALID_INPUT', message, { ...extra, path: [...path] });
 }
 
@@ -34,14 +31,13 @@ export function invalidInput(
  *
  * @example
  * ```ts
- * const policy = parseInput(capacityPolicySchema, hostPolicy, { prefix: ['policy'] });
+ * import { capacityPolicySchema, parseInput } from 'academy-scheduling/domain';
+ * declare const settings: { policy: unknown }; // e.g. the host's JSON configuration
+ * const policy = parseInput(capacityPolicySchema, settings.policy, { prefix: ['policy'] });
+ * // a CapacityPolicy, or a SchedulingError INVALID_INPUT with details.path ['policy', 'group', 'max']
  * ```
  */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  options: { prefix?: ErrorPath; argument?: string } = {},
-): z.output<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, options: { prefix?: ErrorPath; argument?: string } = {}): z.output<S> {
   const prefix = options.prefix ?? [];
   const argument = options.argument ? { argument: options.argument } : {};
   let refusal: { issues: Array<{ path: Array<string | number>; message: string }>; cause: unknown };
@@ -123,10 +119,6 @@ function isPlainPrototype(prototype: object | null): boolean {
  * exception a Proxy throws while it is inspected.
  *
  * @internal
- * @example
- * ```ts
- * const options = copyOwnProperties(hostOptions, ['options']); // options.tx is the host's value, untouched
- * ```
  */
 export function copyOwnProperties(
   value: unknown,
@@ -176,10 +168,6 @@ export function copyOwnProperties(
  * reads.
  *
  * @internal
- * @example
- * ```ts
- * const input = parseInput(schema, copyPlainData(rawInput));
- * ```
  */
 export function copyPlainData(value: unknown, path: ErrorPath = [], limits: PlainDataLimits = DEFAULT_PLAIN_DATA_LIMITS): unknown {
   let values = 0;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { WAITLIST_STATUSES } from './statuses';
 import { idSchema, instantSchema } from './schemas';
 import { parseInput } from './validate';
 
 /** The reference schema's `session_waitlist.status` values. */
-export const waitlistStatusSchema = z.enum(['waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled']);
-/** A waitlist entry's status. */
-export type WaitlistStatus = z.infer<typeof waitlistStatusSchema>;
+export const waitlistStatusSchema = z.enum(WAITLIST_STATUSES);
+export type { WaitlistStatus } from './statuses';
 
 /**
  * A `session_waitlist` entry (camelCase). `ineligibleReason`, when set, marks a
@@ -13,6 +13,7 @@ export type WaitlistStatus = z.infer<typeof waitlistStatusSchema>;
  *
  * @example
  * ```ts
+ * import { waitlistEntrySchema } from 'academy-scheduling/domain';
  * waitlistEntrySchema.parse({ id: 'w1', studentId: 's1', position: 1, priorityScore: 0, addedAt: new Date('2025-03-01T09:00Z'), status: 'waiting' });
  * ```
  */
@@ -45,7 +46,14 @@ const uniqueEntriesSchema = z.array(waitlistEntrySchema).superRefine((entries, c
  *
  * @example
  * ```ts
- * entries.sort(compareWaitlistEntries);
+ * import { compareWaitlistEntries } from 'academy-scheduling/domain';
+ * const addedAt = new Date('2025-03-01T09:00Z');
+ * const entries = [
+ *   { id: 'w2', position: 2, addedAt },
+ *   { id: 'w1', position: 1, addedAt },
+ *   { id: 'w3', position: 3, priorityScore: 10, addedAt },
+ * ];
+ * entries.sort(compareWaitlistEntries).map((e) => e.id); // ['w3', 'w1', 'w2']
  * ```
  */
 export function compareWaitlistEntries(
@@ -65,7 +73,12 @@ export function compareWaitlistEntries(
  *
  * @example
  * ```ts
- * rankWaitlist([{ id: 'b', position: 2, ... }, { id: 'a', position: 1, ... }]).map((e) => e.id); // ['a', 'b']
+ * import { rankWaitlist } from 'academy-scheduling/domain';
+ * const addedAt = new Date('2025-03-01T09:00Z');
+ * rankWaitlist([
+ *   { id: 'b', studentId: 's2', position: 2, addedAt, status: 'waiting' },
+ *   { id: 'a', studentId: 's1', position: 1, addedAt, status: 'waiting' },
+ * ]).map((e) => e.id); // ['a', 'b']
  * ```
  */
 export function rankWaitlist<T extends WaitlistEntry>(entries: readonly T[]): T[] {
@@ -82,7 +95,11 @@ export function rankWaitlist<T extends WaitlistEntry>(entries: readonly T[]): T[
  *
  * @example
  * ```ts
- * planPromotionsInputSchema.parse({ entries, freeSpots: 1, now: new Date('2025-03-01T12:00Z'), offerWindowMinutes: 1440, mode: 'offer' });
+ * import { planPromotionsInputSchema } from 'academy-scheduling/domain';
+ * planPromotionsInputSchema.parse({
+ *   entries: [{ id: 'w1', studentId: 's1', position: 1, addedAt: new Date('2025-03-01T09:00Z'), status: 'waiting' }],
+ *   freeSpots: 1, now: new Date('2025-03-01T12:00Z'), offerWindowMinutes: 1440, mode: 'offer',
+ * });
  * ```
  */
 export const planPromotionsInputSchema = z
@@ -91,7 +108,12 @@ export const planPromotionsInputSchema = z
     /** Places free on the session now (capacity − confirmed bookings); offers not yet answered are subtracted. */
     freeSpots: z.number().int().min(0),
     now: instantSchema,
-    offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 60).optional(),
+    offerWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 60)
+      .optional(),
     mode: z.enum(['offer', 'auto']),
     /** Entry id → reason, for students who may not be promoted now. */
     ineligible: z.union([z.map(idSchema, z.string().min(1)), z.record(idSchema, z.string().min(1))]).optional(),
@@ -131,15 +153,24 @@ export interface PromotionPlan {
  *
  * @example
  * ```ts
- * planPromotions({ entries, freeSpots: 2, now, offerWindowMinutes: 60, mode: 'offer' });
- * // { offers: [{ entryId: 'w1', responseDeadline: now + 60 min, ... }], expirations: [...], skipped: [...], ... }
+ * import { planPromotions } from 'academy-scheduling/domain';
+ * const addedAt = new Date('2025-03-01T09:00Z');
+ * planPromotions({
+ *   entries: [
+ *     { id: 'w1', studentId: 's1', position: 1, addedAt, status: 'offered', responseDeadline: new Date('2025-03-01T11:00Z') },
+ *     { id: 'w2', studentId: 's2', position: 2, addedAt, status: 'waiting', ineligibleReason: 'unpaid' },
+ *     { id: 'w3', studentId: 's3', position: 3, addedAt, status: 'waiting' },
+ *   ],
+ *   freeSpots: 1, now: new Date('2025-03-01T12:00Z'), offerWindowMinutes: 60, mode: 'offer',
+ * });
+ * // { offers: [{ entryId: 'w3', studentId: 's3', responseDeadline: 2025-03-01T13:00Z }], confirmations: [],
+ * //   expirations: [{ entryId: 'w1', … }], skipped: [{ entryId: 'w2', reason: 'unpaid' }], remainingSpots: 0 }
  * ```
  */
 export function planPromotions(input: PlanPromotionsInput): PromotionPlan {
   const parsed = parseInput(planPromotionsInputSchema, input);
   const now = parsed.now.getTime();
-  const ineligible =
-    parsed.ineligible instanceof Map ? parsed.ineligible : new Map(Object.entries(parsed.ineligible ?? {}));
+  const ineligible = parsed.ineligible instanceof Map ? parsed.ineligible : new Map(Object.entries(parsed.ineligible ?? {}));
   const plan: PromotionPlan = { offers: [], confirmations: [], expirations: [], skipped: [], remainingSpots: 0 };
 
   const holdingOffer = new Set<string>();

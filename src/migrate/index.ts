@@ -28,6 +28,11 @@ const BREAKPOINT = '--> statement-breakpoint';
  *
  * @example
  * ```ts
+ * import pg from 'pg';
+ * import { MIGRATIONS, migrationStatements } from 'academy-scheduling/migrate';
+ *
+ * const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+ * await client.connect();
  * for (const m of MIGRATIONS) for (const statement of migrationStatements(m)) await client.query(statement);
  * ```
  */
@@ -62,10 +67,7 @@ interface TrackingRow {
 async function readApplied(db: AnyPgDatabase): Promise<AppliedMigration[]> {
   const exists = await queryRows<{ t: string | null }>(db, sql`SELECT to_regclass('scheduling.schema_migrations')::text AS t`);
   if (!exists[0]?.t) return [];
-  const rows = await queryRows<TrackingRow>(
-    db,
-    sql`SELECT id, name, checksum, applied_at FROM scheduling.schema_migrations ORDER BY id`,
-  );
+  const rows = await queryRows<TrackingRow>(db, sql`SELECT id, name, checksum, applied_at FROM scheduling.schema_migrations ORDER BY id`);
   return rows.map((row) => ({
     id: Number(row.id),
     name: row.name,
@@ -87,11 +89,11 @@ function assertCompatible(applied: AppliedMigration[]): void {
   for (const row of applied) {
     const known = MIGRATIONS.find((m) => m.id === row.id);
     if (known && known.checksum !== row.checksum) {
-      throw new SchedulingError(
-        'MIGRATION_CHECKSUM_MISMATCH',
-        `Migration ${row.name} in the database differs from ${known.name} in this package`,
-        { migration: row.name, expected: known.checksum, actual: row.checksum },
-      );
+      throw new SchedulingError('MIGRATION_CHECKSUM_MISMATCH', `Migration ${row.name} in the database differs from ${known.name} in this package`, {
+        migration: row.name,
+        expected: known.checksum,
+        actual: row.checksum,
+      });
     }
   }
 }
@@ -101,6 +103,7 @@ function assertCompatible(applied: AppliedMigration[]): void {
  *
  * @example
  * ```ts
+ * import { migrationStatus } from 'academy-scheduling/migrate';
  * const { upToDate, pending } = await migrationStatus(db);
  * if (!upToDate) console.log('pending:', pending.map((m) => m.name));
  * ```
@@ -153,9 +156,7 @@ export async function migrate(db: AnyPgDatabase): Promise<MigrateResult> {
         for (const statement of migrationStatements(migration)) {
           await tx.execute(sql.raw(statement));
         }
-        await tx.execute(
-          sql`INSERT INTO scheduling.schema_migrations (id, name, checksum) VALUES (${migration.id}, ${migration.name}, ${migration.checksum})`,
-        );
+        await tx.execute(sql`INSERT INTO scheduling.schema_migrations (id, name, checksum) VALUES (${migration.id}, ${migration.name}, ${migration.checksum})`);
         names.push(migration.name);
       }
       return { applied: names };

@@ -21,7 +21,9 @@ export const levels = scheduling.table('levels', {
 
 export const courses = scheduling.table('courses', {
   id: uuid('id').primaryKey().defaultRandom(),
-  programId: uuid('program_id').notNull().references(() => programs.id, { onDelete: 'cascade' }),
+  programId: uuid('program_id')
+    .notNull()
+    .references(() => programs.id, { onDelete: 'cascade' }),
   levelId: uuid('level_id').references(() => levels.id, { onDelete: 'set null' }),
   code: varchar('code', { length: 50 }).notNull().unique(),
   name: varchar('name', { length: 255 }).notNull(),

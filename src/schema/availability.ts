@@ -15,7 +15,9 @@ export const instructorAvailability = scheduling.table(
   'instructor_availability',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    instructorId: uuid('instructor_id').notNull().references(() => instructors.id, { onDelete: 'cascade' }),
+    instructorId: uuid('instructor_id')
+      .notNull()
+      .references(() => instructors.id, { onDelete: 'cascade' }),
     availabilityType: varchar('availability_type', { length: 20, enum: AVAILABILITY_TYPES }).notNull(),
     dayOfWeek: integer('day_of_week'),
     startTime: time('start_time').notNull(),

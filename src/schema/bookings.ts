@@ -61,24 +61,25 @@ export const sessionBookings = scheduling.table(
     ...bookingColumnsAfterIds(true),
   },
   (t) => [
-  unique('uk_session_booking').on(t.sessionId, t.studentId),
-  check('chk_booking_status', sql`${t.bookingStatus} IN ('confirmed', 'cancelled', 'no_show', 'completed', 'pending')`),
-  check('chk_cancellation_type', sql`${t.cancellationType} IN ('student', 'instructor', 'academy', 'emergency')`),
-  check('chk_attendance_status', sql`${t.attendanceStatus} IN ('present', 'absent', 'late', 'partial')`),
-  check('chk_booking_times', sql`${t.checkedOutAt} IS NULL OR ${t.checkedInAt} IS NULL OR ${t.checkedOutAt} >= ${t.checkedInAt}`),
-  check('chk_cancellation_date', sql`${t.cancellationDate} IS NULL OR ${t.cancellationDate} >= ${t.bookingDate}`),
-  check('chk_booking_credits', sql`${t.sessionCreditsUsed} IS NULL OR ${t.sessionCreditsUsed} >= 0`),
-  index('idx_session_bookings_session_id').on(t.sessionId),
-  index('idx_session_bookings_student_id').on(t.studentId),
-  index('idx_session_bookings_parent_id').on(t.parentId),
-  index('idx_session_bookings_status').on(t.bookingStatus),
-  index('idx_session_bookings_date').on(t.bookingDate),
-  index('idx_session_bookings_student_status').on(t.studentId, t.bookingStatus),
-  index('idx_session_bookings_session_status').on(t.sessionId, t.bookingStatus),
-  index('idx_session_bookings_month').using('btree', sql`date_trunc('month', (booking_date AT TIME ZONE 'UTC'))`),
-  // Not in the reference: makeups look up the session they replace.
-  index('idx_session_bookings_original_session').on(t.originalSessionId),
-]);
+    unique('uk_session_booking').on(t.sessionId, t.studentId),
+    check('chk_booking_status', sql`${t.bookingStatus} IN ('confirmed', 'cancelled', 'no_show', 'completed', 'pending')`),
+    check('chk_cancellation_type', sql`${t.cancellationType} IN ('student', 'instructor', 'academy', 'emergency')`),
+    check('chk_attendance_status', sql`${t.attendanceStatus} IN ('present', 'absent', 'late', 'partial')`),
+    check('chk_booking_times', sql`${t.checkedOutAt} IS NULL OR ${t.checkedInAt} IS NULL OR ${t.checkedOutAt} >= ${t.checkedInAt}`),
+    check('chk_cancellation_date', sql`${t.cancellationDate} IS NULL OR ${t.cancellationDate} >= ${t.bookingDate}`),
+    check('chk_booking_credits', sql`${t.sessionCreditsUsed} IS NULL OR ${t.sessionCreditsUsed} >= 0`),
+    index('idx_session_bookings_session_id').on(t.sessionId),
+    index('idx_session_bookings_student_id').on(t.studentId),
+    index('idx_session_bookings_parent_id').on(t.parentId),
+    index('idx_session_bookings_status').on(t.bookingStatus),
+    index('idx_session_bookings_date').on(t.bookingDate),
+    index('idx_session_bookings_student_status').on(t.studentId, t.bookingStatus),
+    index('idx_session_bookings_session_status').on(t.sessionId, t.bookingStatus),
+    index('idx_session_bookings_month').using('btree', sql`date_trunc('month', (booking_date AT TIME ZONE 'UTC'))`),
+    // Not in the reference: makeups look up the session they replace.
+    index('idx_session_bookings_original_session').on(t.originalSessionId),
+  ],
+);
 
 /** Old bookings moved out of `session_bookings` by maintenance; same columns, no constraints. */
 export const sessionBookingsArchive = scheduling.table(
@@ -88,7 +89,5 @@ export const sessionBookingsArchive = scheduling.table(
     bookingId: varchar('booking_id', { length: 20 }).notNull(),
     ...bookingColumnsAfterIds(false),
   },
-  (t) => [
-  index('idx_session_bookings_archive_student').on(t.studentId),
-  index('idx_session_bookings_archive_session').on(t.sessionId),
-]);
+  (t) => [index('idx_session_bookings_archive_student').on(t.studentId), index('idx_session_bookings_archive_session').on(t.sessionId)],
+);

@@ -5,25 +5,13 @@ import { sessions } from './sessions';
 import { instructors, students, users } from './people';
 import { facilities } from './locations';
 
-export const CONFLICT_TYPES = [
-  'instructor_double_booking',
-  'facility_overlap',
-  'student_conflict',
-  'capacity_exceeded',
-  'availability_mismatch',
-] as const;
+export const CONFLICT_TYPES = ['instructor_double_booking', 'facility_overlap', 'student_conflict', 'capacity_exceeded', 'availability_mismatch'] as const;
 export type ConflictType = (typeof CONFLICT_TYPES)[number];
 export const CONFLICT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type ConflictSeverity = (typeof CONFLICT_SEVERITIES)[number];
 export const CONFLICT_STATUSES = ['detected', 'acknowledged', 'resolved', 'ignored'] as const;
 export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
-export const RESOLUTION_METHODS = [
-  'session_moved',
-  'instructor_changed',
-  'capacity_increased',
-  'booking_cancelled',
-  'manual_override',
-] as const;
+export const RESOLUTION_METHODS = ['session_moved', 'instructor_changed', 'capacity_increased', 'booking_cancelled', 'manual_override'] as const;
 export type ResolutionMethod = (typeof RESOLUTION_METHODS)[number];
 
 /** Every scheduling conflict found, and how it was resolved. */
@@ -33,7 +21,9 @@ export const scheduleConflicts = scheduling.table(
     id: uuid('id').primaryKey().defaultRandom(),
     conflictId: varchar('conflict_id', { length: 20 }).notNull().unique().default(humanIdDefault('CON', 'conflict_code_seq')),
     conflictType: varchar('conflict_type', { length: 50, enum: CONFLICT_TYPES }).notNull(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
     conflictingSessionId: uuid('conflicting_session_id').references(() => sessions.id, { onDelete: 'cascade' }),
     instructorId: uuid('instructor_id').references(() => instructors.id, { onDelete: 'set null' }),
     studentId: uuid('student_id').references(() => students.id, { onDelete: 'set null' }),

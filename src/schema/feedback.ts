@@ -8,15 +8,16 @@ export const FEEDBACK_SOURCES = ['student', 'parent', 'instructor', 'admin'] as 
 export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
 
 const rating = (name: string) => integer(name);
-const ratingCheck = (name: string, column: AnyPgColumn) =>
-  check(name, sql`${column} >= 1 AND ${column} <= 5`);
+const ratingCheck = (name: string, column: AnyPgColumn) => check(name, sql`${column} >= 1 AND ${column} <= 5`);
 
 /** Ratings and comments on a completed session. */
 export const sessionFeedback = scheduling.table(
   'session_feedback',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
     studentId: uuid('student_id').references(() => students.id, { onDelete: 'set null' }),
     parentId: uuid('parent_id').references(() => parents.id, { onDelete: 'set null' }),
     instructorId: uuid('instructor_id').references(() => instructors.id, { onDelete: 'set null' }),

@@ -5,9 +5,11 @@
  *
  * @example
  * ```ts
+ * import postgres from 'postgres';
  * import { drizzle } from 'drizzle-orm/postgres-js';
  * import * as schema from 'academy-scheduling/schema';
- * const db = drizzle(client, { schema });
+ *
+ * const db = drizzle(postgres(process.env.DATABASE_URL!), { schema });
  * const session = await db.query.sessions.findFirst({ with: { bookings: { with: { student: true } } } });
  * ```
  */

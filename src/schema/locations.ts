@@ -18,7 +18,9 @@ export const facilities = scheduling.table(
   'facilities',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    locationId: uuid('location_id').notNull().references(() => locations.id, { onDelete: 'cascade' }),
+    locationId: uuid('location_id')
+      .notNull()
+      .references(() => locations.id, { onDelete: 'cascade' }),
     code: varchar('code', { length: 50 }).notNull().unique(),
     name: varchar('name', { length: 255 }).notNull(),
     facilityType: varchar('facility_type', { length: 50 }),

@@ -22,9 +22,7 @@ export const parentCodeSeq = scheduling.sequence('parent_code_seq');
  * digits but, unlike `lpad`, never truncates a fifth.
  */
 export const humanIdDefault = (prefix: string, sequence: string) =>
-  sql.raw(
-    `('${prefix}-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || to_char(nextval('scheduling.${sequence}'), 'FM999999999990000'))`,
-  );
+  sql.raw(`('${prefix}-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || to_char(nextval('scheduling.${sequence}'), 'FM999999999990000'))`);
 
 /** An instant. Always `timestamptz`: the reference schema's `TIMESTAMP` loses the zone. */
 export const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

@@ -16,17 +16,21 @@ export const users = scheduling.table(
   (t) => [check('chk_user_role', sql`${t.role} IN ('admin', 'instructor', 'parent', 'student', 'staff')`)],
 );
 
-export const instructors = scheduling.table('instructors', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
-  email: varchar('email', { length: 255 }).notNull().unique(),
-  firstName: varchar('first_name', { length: 100 }).notNull(),
-  lastName: varchar('last_name', { length: 100 }).notNull(),
-  /** How many sessions this instructor may lead at once when no availability row says otherwise. */
-  maxConcurrentSessions: integer('max_concurrent_sessions').notNull().default(1),
-  isActive: boolean('is_active').notNull().default(true),
-  ...auditTimestamps(),
-}, (t) => [check('chk_instructor_concurrency', sql`${t.maxConcurrentSessions} >= 1`)]);
+export const instructors = scheduling.table(
+  'instructors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    email: varchar('email', { length: 255 }).notNull().unique(),
+    firstName: varchar('first_name', { length: 100 }).notNull(),
+    lastName: varchar('last_name', { length: 100 }).notNull(),
+    /** How many sessions this instructor may lead at once when no availability row says otherwise. */
+    maxConcurrentSessions: integer('max_concurrent_sessions').notNull().default(1),
+    isActive: boolean('is_active').notNull().default(true),
+    ...auditTimestamps(),
+  },
+  (t) => [check('chk_instructor_concurrency', sql`${t.maxConcurrentSessions} >= 1`)],
+);
 
 export const students = scheduling.table(
   'students',
@@ -59,8 +63,12 @@ export const parents = scheduling.table('parents', {
 export const parentStudents = scheduling.table(
   'parent_students',
   {
-    parentId: uuid('parent_id').notNull().references(() => parents.id, { onDelete: 'cascade' }),
-    studentId: uuid('student_id').notNull().references(() => students.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id')
+      .notNull()
+      .references(() => parents.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => students.id, { onDelete: 'cascade' }),
     relationship: varchar('relationship', { length: 50 }).default('parent'),
   },
   (t) => [primaryKey({ columns: [t.parentId, t.studentId] }), index('idx_parent_students_student').on(t.studentId)],

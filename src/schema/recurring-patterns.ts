@@ -27,7 +27,10 @@ export const recurringPatterns = scheduling.table(
     isActive: boolean('is_active').default(true),
     ...auditTimestamps(),
     // NOT NULL as in the reference, whose sample INSERT omits it: it defaults to the acting user.
-    createdBy: uuid('created_by').notNull().default(actingUserDefault).references(() => users.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .default(actingUserDefault)
+      .references(() => users.id),
   },
   (t) => [
     check('chk_pattern_type', sql`${t.patternType} IN ('daily', 'weekly', 'biweekly', 'monthly', 'custom')`),

@@ -14,7 +14,9 @@ export const sessionResources = scheduling.table(
   'session_resources',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
     resourceType: varchar('resource_type', { length: 50, enum: RESOURCE_TYPES }).notNull(),
     resourceName: varchar('resource_name', { length: 255 }).notNull(),
     resourceDescription: text('resource_description'),

@@ -1,14 +1,6 @@
-import {
-  type AnyPgColumn,
-  boolean,
-  check,
-  decimal,
-  index,
-  integer,
-  text,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, decimal, index, integer, text, uuid, varchar } from 'drizzle-orm/pg-core';
+import { SESSION_STATUSES } from '../domain/statuses';
+import { sqlList } from '../db/sql-list';
 import { sql } from 'drizzle-orm';
 import { actingUserDefault, auditTimestamps, humanIdDefault, instant, scheduling } from './namespace';
 import { courses, curricula, levels, programs } from './academics';
@@ -19,8 +11,7 @@ import { recurringPatterns } from './recurring-patterns';
 export const SESSION_TYPES = ['group', 'private', 'school'] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
 
-export const SESSION_STATUSES = ['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed'] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export { SESSION_STATUSES, type SessionStatus } from '../domain/statuses';
 
 /** Central table: one row per scheduled class, `[start_time, end_time)`. */
 export const sessions = scheduling.table(
@@ -29,13 +20,21 @@ export const sessions = scheduling.table(
     id: uuid('id').primaryKey().defaultRandom(),
     sessionId: varchar('session_id', { length: 20 }).notNull().unique().default(humanIdDefault('SES', 'session_code_seq')),
 
-    programId: uuid('program_id').notNull().references(() => programs.id, { onDelete: 'cascade' }),
-    courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'cascade' }),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
     curriculumId: uuid('curriculum_id').references(() => curricula.id, { onDelete: 'set null' }),
     levelId: uuid('level_id').references(() => levels.id, { onDelete: 'set null' }),
 
-    locationId: uuid('location_id').notNull().references(() => locations.id, { onDelete: 'cascade' }),
-    facilityId: uuid('facility_id').notNull().references(() => facilities.id, { onDelete: 'cascade' }),
+    locationId: uuid('location_id')
+      .notNull()
+      .references(() => locations.id, { onDelete: 'cascade' }),
+    facilityId: uuid('facility_id')
+      .notNull()
+      .references(() => facilities.id, { onDelete: 'cascade' }),
     instructorId: uuid('instructor_id').references(() => instructors.id, { onDelete: 'set null' }),
 
     sessionType: varchar('session_type', { length: 20, enum: SESSION_TYPES }).notNull(),
@@ -44,9 +43,7 @@ export const sessions = scheduling.table(
 
     startTime: instant('start_time').notNull(),
     endTime: instant('end_time').notNull(),
-    durationMinutes: integer('duration_minutes').generatedAlwaysAs(
-      sql`EXTRACT(EPOCH FROM (end_time - start_time)) / 60`,
-    ),
+    durationMinutes: integer('duration_minutes').generatedAlwaysAs(sql`EXTRACT(EPOCH FROM (end_time - start_time)) / 60`),
 
     capacity: integer('capacity').notNull(),
     minParticipants: integer('min_participants').default(1),
@@ -73,7 +70,10 @@ export const sessions = scheduling.table(
 
     ...auditTimestamps(),
     // NOT NULL as in the reference, whose sample INSERT omits it: it defaults to the acting user.
-    createdBy: uuid('created_by').notNull().default(actingUserDefault).references(() => users.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .default(actingUserDefault)
+      .references(() => users.id),
     updatedBy: uuid('updated_by').references(() => users.id),
 
     // "Schema Evolution" of the reference: added by migration 0002.
@@ -92,7 +92,7 @@ export const sessions = scheduling.table(
     check('chk_session_discount', sql`${t.discountPercentage} IS NULL OR (${t.discountPercentage} >= 0 AND ${t.discountPercentage} <= 100)`),
     check('chk_session_type', sql`${t.sessionType} IN ('group', 'private', 'school')`),
     check('chk_session_waitlist_size', sql`${t.maxWaitlistSize} IS NULL OR ${t.maxWaitlistSize} >= 0`),
-    check('chk_session_status', sql`${t.status} IN ('scheduled', 'in_progress', 'completed', 'cancelled', 'postponed')`),
+    check('chk_session_status', sql`${t.status} IN ${sqlList(SESSION_STATUSES)}`),
 
     index('idx_sessions_location_id').on(t.locationId),
     index('idx_sessions_instructor_id').on(t.instructorId),

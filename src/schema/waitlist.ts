@@ -1,11 +1,12 @@
 import { boolean, check, index, integer, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { WAITLIST_STATUSES } from '../domain/statuses';
+import { sqlList } from '../db/sql-list';
 import { sql } from 'drizzle-orm';
 import { humanIdDefault, instant, scheduling } from './namespace';
 import { sessions } from './sessions';
 import { parents, students } from './people';
 
-export const WAITLIST_STATUSES = ['waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled'] as const;
-export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+export { WAITLIST_STATUSES, type WaitlistStatus } from '../domain/statuses';
 export const NOTIFICATION_METHODS = ['email', 'sms', 'app_push', 'phone_call'] as const;
 export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
 
@@ -15,8 +16,12 @@ export const sessionWaitlist = scheduling.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     waitlistId: varchar('waitlist_id', { length: 20 }).notNull().unique().default(humanIdDefault('WLT', 'waitlist_code_seq')),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    studentId: uuid('student_id').notNull().references(() => students.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => students.id, { onDelete: 'cascade' }),
     parentId: uuid('parent_id').references(() => parents.id, { onDelete: 'set null' }),
     position: integer('position').notNull(),
     priorityScore: integer('priority_score').default(0),
@@ -34,10 +39,7 @@ export const sessionWaitlist = scheduling.table(
   },
   (t) => [
     unique('uk_session_waitlist').on(t.sessionId, t.studentId),
-    check(
-      'chk_waitlist_status',
-      sql`${t.status} IN ('waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled')`,
-    ),
+    check('chk_waitlist_status', sql`${t.status} IN ${sqlList(WAITLIST_STATUSES)}`),
     check('chk_notification_method', sql`${t.notificationMethod} IN ('email', 'sms', 'app_push', 'phone_call')`),
     check('chk_waitlist_position', sql`${t.position} > 0`),
     check('chk_waitlist_expiry', sql`${t.expiresAt} IS NULL OR ${t.expiresAt} > ${t.addedAt}`),
@@ -48,6 +50,8 @@ export const sessionWaitlist = scheduling.table(
     index('idx_session_waitlist_priority').on(t.sessionId, t.position, t.status),
     index('idx_session_waitlist_student_priority').on(t.studentId, t.status, t.addedAt),
     // Not in the reference: offer expiry and notification claiming scan only live rows.
-    index('idx_session_waitlist_offer_deadline').on(t.responseDeadline).where(sql`status = 'offered'`),
+    index('idx_session_waitlist_offer_deadline')
+      .on(t.responseDeadline)
+      .where(sql`status = 'offered'`),
   ],
 );

@@ -21,10 +21,11 @@ import type { SchedulerOptions } from './kernel/types';
  *
  * @example
  * ```ts
- * import { createScheduler } from 'academy-scheduling';
+ * import { createScheduler, type Actor } from 'academy-scheduling';
+ * declare const userId: string, programId: string, courseId: string, locationId: string, facilityId: string, instructorId: string;
  *
  * const scheduler = createScheduler({ db, policy: { school: { max: 40 } } });
- * const admin = { kind: 'admin', userId } as const;
+ * const admin: Actor = { kind: 'admin', userId };
  * const { session } = await scheduler.sessions.create(admin, {
  *   programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club',
  *   startTime: new Date('2030-01-15T15:00:00Z'), endTime: new Date('2030-01-15T16:00:00Z'),

@@ -28,10 +28,7 @@ const readBlobs = new WeakMap<Blob, Promise<DataDirectorySnapshot>>();
  * Reads a data-directory snapshot: a tar archive, plain or gzipped (as `createMigratedSnapshot`
  * wrote it before it stopped compressing), from a Blob or from bytes (e.g. a file's contents).
  *
- * @example
- * ```ts
- * const snapshot = await readDataDirectorySnapshot(await client.dumpDataDir('none'));
- * ```
+ * @internal
  */
 export function readDataDirectorySnapshot(source: Blob | Uint8Array): Promise<DataDirectorySnapshot> {
   if (source instanceof Uint8Array) return fromBytes(source);
@@ -61,10 +58,7 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
  * The entries of a ustar archive (what PGlite's `dumpDataDir` writes). Like PGlite's own
  * `loadTar`, it keeps regular files and directories and skips other entry types.
  *
- * @example
- * ```ts
- * const entries = parseTar(new Uint8Array(await (await client.dumpDataDir('none')).arrayBuffer()));
- * ```
+ * @internal
  */
 export function parseTar(tar: Uint8Array): DataDirectoryEntry[] {
   const entries: DataDirectoryEntry[] = [];

@@ -53,6 +53,9 @@ let processSnapshot: Promise<DataDirectorySnapshot> | undefined;
  *
  * @example
  * ```ts
+ * import { readFile, writeFile } from 'node:fs/promises';
+ * import { createMigratedSnapshot, createTestDatabase } from 'academy-scheduling/testing';
+ *
  * const blob = await createMigratedSnapshot();
  * await writeFile('snapshot.tar', new Uint8Array(await blob.arrayBuffer()));
  * // later, in each test process:

@@ -103,10 +103,7 @@ function keptFsBundleOption(): Pick<PGliteOptions, 'fsBundle'> {
 /**
  * A new PGlite database whose data directory is a copy of `snapshot`.
  *
- * @example
- * ```ts
- * const client = await openDataDirectory(await readDataDirectorySnapshot(blob));
- * ```
+ * @internal
  */
 export async function openDataDirectory(snapshot: DataDirectorySnapshot): Promise<PGlite> {
   const fs = new SnapshotFilesystem(snapshot);

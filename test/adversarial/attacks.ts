@@ -57,15 +57,27 @@ async function instructorWithSlot(scene: Scene, rooms: number, options: { boundT
     `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, max_concurrent_sessions, location_id)
      VALUES ('${instructor}', 'regular', 2, '09:00', '13:00', '2031-01-01', ${options.max ?? 2}, ${options.boundTo ? `'${location}'` : 'NULL'}) RETURNING id`,
   );
-  await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: location }), instructorId: instructor, locationId: location });
+  await scene.newSession({
+    start: at(day, '10:00'),
+    end: at(day, '11:00'),
+    facilityId: await scene.newFacility({ locationId: location }),
+    instructorId: instructor,
+    locationId: location,
+  });
   const facilities: string[] = [];
   for (let i = 0; i < rooms; i++) facilities.push(await scene.newFacility({ locationId: location }));
   const addClass = (i: number) =>
-    sessionInsert(scene.academy, { start: at(day, '10:30'), end: at(day, '11:30'), facilityId: facilities[i]!, instructorId: instructor, locationId: location });
+    sessionInsert(scene.academy, {
+      start: at(day, '10:30'),
+      end: at(day, '11:30'),
+      facilityId: facilities[i]!,
+      instructorId: instructor,
+      locationId: location,
+    });
   return { day, location, instructor, slot: slot!.id, facilities, addClass, academy: scene.academy };
 }
 
-const defineAttack = <Ctx,>(attack: Attack<Ctx>) => attack as unknown as Attack;
+const defineAttack = <Ctx>(attack: Attack<Ctx>) => attack as unknown as Attack;
 const at = (day: string, time: string) => `${day}T${time}:00Z`;
 const sql = (tx: postgres.TransactionSql, text: string) => tx.unsafe(text);
 const book = (session: string, student: string, status = 'confirmed') =>
@@ -96,7 +108,9 @@ export const ATTACKS: readonly Attack[] = [
       return { session, kids };
     },
     attempt: (t, c, i) =>
-      t.inTransaction((tx) => sql(tx, `UPDATE scheduling.session_bookings SET booking_status = 'confirmed' WHERE session_id = '${c.session}' AND student_id = '${c.kids[i]}'`)),
+      t.inTransaction((tx) =>
+        sql(tx, `UPDATE scheduling.session_bookings SET booking_status = 'confirmed' WHERE session_id = '${c.session}' AND student_id = '${c.kids[i]}'`),
+      ),
   }),
   defineAttack({
     name: 'confirmed bookings moved into a 2-place class at once',
@@ -112,7 +126,9 @@ export const ATTACKS: readonly Attack[] = [
       return { into, from, kids };
     },
     attempt: (t, c, i) =>
-      t.inTransaction((tx) => sql(tx, `UPDATE scheduling.session_bookings SET session_id = '${c.into}' WHERE session_id = '${c.from}' AND student_id = '${c.kids[i]}'`)),
+      t.inTransaction((tx) =>
+        sql(tx, `UPDATE scheduling.session_bookings SET session_id = '${c.into}' WHERE session_id = '${c.from}' AND student_id = '${c.kids[i]}'`),
+      ),
   }),
   defineAttack({
     name: 'capacity cut racing confirmations',
@@ -127,9 +143,7 @@ export const ATTACKS: readonly Attack[] = [
       return { session, kids };
     },
     attempt: (t, c, i) =>
-      t.inTransaction((tx) =>
-        sql(tx, i % 3 === 0 ? `UPDATE scheduling.sessions SET capacity = 2 WHERE id = '${c.session}'` : book(c.session, c.kids[i]!)),
-      ),
+      t.inTransaction((tx) => sql(tx, i % 3 === 0 ? `UPDATE scheduling.sessions SET capacity = 2 WHERE id = '${c.session}'` : book(c.session, c.kids[i]!))),
   }),
   defineAttack({
     name: 'hand-written counters racing confirmations',
@@ -194,7 +208,17 @@ export const ATTACKS: readonly Attack[] = [
       return { day, instructor, facilities, scene };
     },
     attempt: (t, c, i) =>
-      t.inTransaction((tx) => sql(tx, sessionInsert(c.scene.academy, { start: at(c.day, `10:0${i % 10}`), end: at(c.day, '11:00'), facilityId: c.facilities[i]!, instructorId: c.instructor }))),
+      t.inTransaction((tx) =>
+        sql(
+          tx,
+          sessionInsert(c.scene.academy, {
+            start: at(c.day, `10:0${i % 10}`),
+            end: at(c.day, '11:00'),
+            facilityId: c.facilities[i]!,
+            instructorId: c.instructor,
+          }),
+        ),
+      ),
   }),
   defineAttack({
     name: "an instructor's classes moved onto each other",
@@ -205,12 +229,21 @@ export const ATTACKS: readonly Attack[] = [
       const instructor = await scene.newInstructor(1);
       const sessions = [];
       for (let i = 0; i < 8; i++) {
-        sessions.push(await scene.newSession({ start: at(day, `${String(8 + i).padStart(2, '0')}:00`), end: at(day, `${String(8 + i).padStart(2, '0')}:30`), facilityId: await scene.newFacility(), instructorId: instructor }));
+        sessions.push(
+          await scene.newSession({
+            start: at(day, `${String(8 + i).padStart(2, '0')}:00`),
+            end: at(day, `${String(8 + i).padStart(2, '0')}:30`),
+            facilityId: await scene.newFacility(),
+            instructorId: instructor,
+          }),
+        );
       }
       return { day, sessions };
     },
     attempt: (t, c, i) =>
-      t.inTransaction((tx) => sql(tx, `UPDATE scheduling.sessions SET start_time = '${at(c.day, '17:00')}', end_time = '${at(c.day, '17:45')}' WHERE id = '${c.sessions[i]}'`)),
+      t.inTransaction((tx) =>
+        sql(tx, `UPDATE scheduling.sessions SET start_time = '${at(c.day, '17:00')}', end_time = '${at(c.day, '17:45')}' WHERE id = '${c.sessions[i]}'`),
+      ),
   }),
   defineAttack({
     name: "an instructor's own limit lowered racing new classes",
@@ -226,9 +259,12 @@ export const ATTACKS: readonly Attack[] = [
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 3 === 0
-          ? `UPDATE scheduling.instructors SET max_concurrent_sessions = 1 WHERE id = '${c.instructor}'`
-          : sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facilities[i]!, instructorId: c.instructor })),
+        sql(
+          tx,
+          i % 3 === 0
+            ? `UPDATE scheduling.instructors SET max_concurrent_sessions = 1 WHERE id = '${c.instructor}'`
+            : sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facilities[i]!, instructorId: c.instructor }),
+        ),
       ),
   }),
   ...(['deactivate', 'delete', 'lower', 'day off'] as const).map((how) =>
@@ -258,10 +294,7 @@ export const ATTACKS: readonly Attack[] = [
     targets: [target('G2', 'instructor_availability', 'TRUNCATE'), target('G2', 'instructor_availability', 'TRUNCATE (above')],
     attempts: 6,
     prepare: (scene) => instructorWithSlot(scene, 6),
-    attempt: (t, c, i) =>
-      t.inTransaction((tx) =>
-        sql(tx, i === 0 ? 'TRUNCATE scheduling.instructor_availability' : c.addClass(i)),
-      ),
+    attempt: (t, c, i) => t.inTransaction((tx) => sql(tx, i === 0 ? 'TRUNCATE scheduling.instructor_availability' : c.addClass(i))),
   }),
   defineAttack({
     name: "a location's time zone changed racing classes its slot allows",
@@ -269,11 +302,7 @@ export const ATTACKS: readonly Attack[] = [
     attempts: 9,
     prepare: (scene) => instructorWithSlot(scene, 9, { boundTo: 'location' }),
     attempt: (t, c, i) =>
-      t.inTransaction((tx) =>
-        sql(tx, i % 3 === 0
-          ? `UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${c.location}'`
-          : c.addClass(i)),
-      ),
+      t.inTransaction((tx) => sql(tx, i % 3 === 0 ? `UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${c.location}'` : c.addClass(i))),
   }),
   defineAttack({
     name: 'classes moved to a location their slot does not cover',
@@ -291,7 +320,15 @@ export const ATTACKS: readonly Attack[] = [
       );
       const sessions = [];
       for (let i = 0; i < 3; i++) {
-        sessions.push(await scene.newSession({ start: at(day, `10:0${i}`), end: at(day, '11:00'), facilityId: await scene.newFacility({ locationId: covered }), instructorId: instructor, locationId: covered }));
+        sessions.push(
+          await scene.newSession({
+            start: at(day, `10:0${i}`),
+            end: at(day, '11:00'),
+            facilityId: await scene.newFacility({ locationId: covered }),
+            instructorId: instructor,
+            locationId: covered,
+          }),
+        );
       }
       const rooms = [];
       for (let i = 0; i < 6; i++) rooms.push(await scene.newFacility({ locationId: other }));
@@ -300,7 +337,10 @@ export const ATTACKS: readonly Attack[] = [
     // Half move the class with a room there; half move only the location (a room of another site: refused too).
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, `UPDATE scheduling.sessions SET location_id = '${c.other}'${i % 2 === 0 ? `, facility_id = '${c.rooms[i]}'` : ''} WHERE id = '${c.sessions[i % 3]}'`),
+        sql(
+          tx,
+          `UPDATE scheduling.sessions SET location_id = '${c.other}'${i % 2 === 0 ? `, facility_id = '${c.rooms[i]}'` : ''} WHERE id = '${c.sessions[i % 3]}'`,
+        ),
       ),
   }),
   defineAttack({
@@ -318,9 +358,22 @@ export const ATTACKS: readonly Attack[] = [
     attempt: (t, c, i) =>
       t.inTransaction(async (tx) => {
         if (i % 4 === 0) return sql(tx, `UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${c.location}'`);
-        if (i % 4 === 1) return sql(tx, `UPDATE scheduling.facilities SET location_id = '${c.elsewhere}' WHERE id = (SELECT facility_id FROM scheduling.sessions WHERE instructor_id = '${c.instructor}' LIMIT 1)`);
+        if (i % 4 === 1)
+          return sql(
+            tx,
+            `UPDATE scheduling.facilities SET location_id = '${c.elsewhere}' WHERE id = (SELECT facility_id FROM scheduling.sessions WHERE instructor_id = '${c.instructor}' LIMIT 1)`,
+          );
         await sql(tx, `UPDATE scheduling.facilities SET location_id = '${c.location}' WHERE id = '${c.emptyRooms[i]}'`);
-        return sql(tx, sessionInsert(c.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.emptyRooms[i]!, instructorId: c.instructor, locationId: c.location }));
+        return sql(
+          tx,
+          sessionInsert(c.academy, {
+            start: at(c.day, '10:30'),
+            end: at(c.day, '11:30'),
+            facilityId: c.emptyRooms[i]!,
+            instructorId: c.instructor,
+            locationId: c.location,
+          }),
+        );
       }),
   }),
   defineAttack({
@@ -353,7 +406,8 @@ export const ATTACKS: readonly Attack[] = [
     async prepare(scene) {
       return { day: scene.day(), facility: await scene.newFacility({ max: 2 }), scene };
     },
-    attempt: (t, c, i) => t.inTransaction((tx) => sql(tx, sessionInsert(c.scene.academy, { start: at(c.day, `10:0${i % 10}`), end: at(c.day, '11:00'), facilityId: c.facility }))),
+    attempt: (t, c, i) =>
+      t.inTransaction((tx) => sql(tx, sessionInsert(c.scene.academy, { start: at(c.day, `10:0${i % 10}`), end: at(c.day, '11:00'), facilityId: c.facility }))),
   }),
   defineAttack({
     name: "a room's limit lowered racing new classes",
@@ -367,9 +421,12 @@ export const ATTACKS: readonly Attack[] = [
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 3 === 0
-          ? `UPDATE scheduling.facilities SET max_concurrent_sessions = 1 WHERE id = '${c.facility}'`
-          : sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facility })),
+        sql(
+          tx,
+          i % 3 === 0
+            ? `UPDATE scheduling.facilities SET max_concurrent_sessions = 1 WHERE id = '${c.facility}'`
+            : sessionInsert(c.scene.academy, { start: at(c.day, '10:30'), end: at(c.day, '11:30'), facilityId: c.facility }),
+        ),
       ),
   }),
   defineAttack({
@@ -384,9 +441,12 @@ export const ATTACKS: readonly Attack[] = [
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 2 === 0
-          ? `UPDATE scheduling.facilities SET capacity = ${12 + i} WHERE id = '${c.facility}'`
-          : `UPDATE scheduling.sessions SET capacity = ${13 + i} WHERE id = '${c.session}'`),
+        sql(
+          tx,
+          i % 2 === 0
+            ? `UPDATE scheduling.facilities SET capacity = ${12 + i} WHERE id = '${c.facility}'`
+            : `UPDATE scheduling.sessions SET capacity = ${13 + i} WHERE id = '${c.session}'`,
+        ),
       ),
   }),
 
@@ -398,7 +458,8 @@ export const ATTACKS: readonly Attack[] = [
     async prepare(scene) {
       const day = scene.day();
       const sessions = [];
-      for (let i = 0; i < 10; i++) sessions.push(await scene.newSession({ start: at(day, `10:0${i}`), end: at(day, '11:00'), facilityId: await scene.newFacility() }));
+      for (let i = 0; i < 10; i++)
+        sessions.push(await scene.newSession({ start: at(day, `10:0${i}`), end: at(day, '11:00'), facilityId: await scene.newFacility() }));
       return { sessions, kid: scene.students(1)[0]! };
     },
     attempt: (t, c, i) => t.inTransaction((tx) => sql(tx, book(c.sessions[i]!, c.kid))),
@@ -412,14 +473,20 @@ export const ATTACKS: readonly Attack[] = [
       const kid = scene.students(1)[0]!;
       const sessions = [];
       for (let i = 0; i < 8; i++) {
-        const id = await scene.newSession({ start: at(day, `${String(8 + i).padStart(2, '0')}:00`), end: at(day, `${String(8 + i).padStart(2, '0')}:30`), facilityId: await scene.newFacility() });
+        const id = await scene.newSession({
+          start: at(day, `${String(8 + i).padStart(2, '0')}:00`),
+          end: at(day, `${String(8 + i).padStart(2, '0')}:30`),
+          facilityId: await scene.newFacility(),
+        });
         await scene.run(book(id, kid));
         sessions.push(id);
       }
       return { day, sessions };
     },
     attempt: (t, c, i) =>
-      t.inTransaction((tx) => sql(tx, `UPDATE scheduling.sessions SET start_time = '${at(c.day, '18:00')}', end_time = '${at(c.day, '18:50')}' WHERE id = '${c.sessions[i]}'`)),
+      t.inTransaction((tx) =>
+        sql(tx, `UPDATE scheduling.sessions SET start_time = '${at(c.day, '18:00')}', end_time = '${at(c.day, '18:50')}' WHERE id = '${c.sessions[i]}'`),
+      ),
   }),
 
   // ── G5: capacity within the policy ────────────────────────────────────────
@@ -435,9 +502,18 @@ export const ATTACKS: readonly Attack[] = [
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 3 === 0
-          ? `UPDATE scheduling.capacity_policies SET max_capacity = 20 WHERE session_type = 'school'`
-          : sessionInsert(c.scene.academy, { start: at(c.day, '10:00'), end: at(c.day, '11:00'), facilityId: c.facilities[i]!, type: 'school', capacity: 25 })),
+        sql(
+          tx,
+          i % 3 === 0
+            ? `UPDATE scheduling.capacity_policies SET max_capacity = 20 WHERE session_type = 'school'`
+            : sessionInsert(c.scene.academy, {
+                start: at(c.day, '10:00'),
+                end: at(c.day, '11:00'),
+                facilityId: c.facilities[i]!,
+                type: 'school',
+                capacity: 25,
+              }),
+        ),
       ),
   }),
   defineAttack({
@@ -449,15 +525,27 @@ export const ATTACKS: readonly Attack[] = [
       const day = scene.day();
       const sessions = [];
       for (let i = 0; i < 10; i++) {
-        sessions.push(await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility(), type: 'school', capacity: 25, status: 'cancelled' }));
+        sessions.push(
+          await scene.newSession({
+            start: at(day, '10:00'),
+            end: at(day, '11:00'),
+            facilityId: await scene.newFacility(),
+            type: 'school',
+            capacity: 25,
+            status: 'cancelled',
+          }),
+        );
       }
       return { sessions };
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 3 === 0
-          ? `UPDATE scheduling.capacity_policies SET max_capacity = 20 WHERE session_type = 'school'`
-          : `UPDATE scheduling.sessions SET status = 'scheduled' WHERE id = '${c.sessions[i]}'`),
+        sql(
+          tx,
+          i % 3 === 0
+            ? `UPDATE scheduling.capacity_policies SET max_capacity = 20 WHERE session_type = 'school'`
+            : `UPDATE scheduling.sessions SET status = 'scheduled' WHERE id = '${c.sessions[i]}'`,
+        ),
       ),
   }),
   defineAttack({
@@ -473,12 +561,15 @@ export const ATTACKS: readonly Attack[] = [
     },
     attempt: (t, _c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, [
-          `DELETE FROM scheduling.capacity_policies WHERE session_type = 'school'`,
-          'TRUNCATE scheduling.capacity_policies',
-          `INSERT INTO scheduling.capacity_policies (session_type, min_capacity, max_capacity) VALUES ('school', 10, 20)
+        sql(
+          tx,
+          [
+            `DELETE FROM scheduling.capacity_policies WHERE session_type = 'school'`,
+            'TRUNCATE scheduling.capacity_policies',
+            `INSERT INTO scheduling.capacity_policies (session_type, min_capacity, max_capacity) VALUES ('school', 10, 20)
            ON CONFLICT (session_type) DO UPDATE SET max_capacity = excluded.max_capacity`,
-        ][i % 3]!),
+          ][i % 3]!,
+        ),
       ),
   }),
 
@@ -498,9 +589,12 @@ export const ATTACKS: readonly Attack[] = [
       i % 2 === 0
         ? t.scheduler.waitlist.join(c.admin, { sessionId: c.session, studentId: c.kids[i]! })
         : t.inTransaction((tx) =>
-            sql(tx, `INSERT INTO scheduling.session_waitlist (session_id, student_id, position)
+            sql(
+              tx,
+              `INSERT INTO scheduling.session_waitlist (session_id, student_id, position)
                      SELECT '${c.session}', '${c.kids[i]}', coalesce(max(position), 0) + 1 FROM scheduling.session_waitlist
-                     WHERE session_id = '${c.session}' AND status IN ('waiting', 'notified', 'offered')`),
+                     WHERE session_id = '${c.session}' AND status IN ('waiting', 'notified', 'offered')`,
+            ),
           ),
   }),
 
@@ -511,16 +605,25 @@ export const ATTACKS: readonly Attack[] = [
     attempts: 12,
     async prepare(scene) {
       const day = scene.day();
-      const session = await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility({ max: 1 }), type: 'school', capacity: 12 });
+      const session = await scene.newSession({
+        start: at(day, '10:00'),
+        end: at(day, '11:00'),
+        facilityId: await scene.newFacility({ max: 1 }),
+        type: 'school',
+        capacity: 12,
+      });
       return { session, kids: scene.students(6) };
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 2 === 0
-          ? book(c.session, c.kids[i >> 1]!)
-          : `INSERT INTO scheduling.session_waitlist (session_id, student_id, position)
+        sql(
+          tx,
+          i % 2 === 0
+            ? book(c.session, c.kids[i >> 1]!)
+            : `INSERT INTO scheduling.session_waitlist (session_id, student_id, position)
              SELECT '${c.session}', '${c.kids[i >> 1]}', coalesce(max(position), 0) + 1 FROM scheduling.session_waitlist
-             WHERE session_id = '${c.session}' AND status IN ('waiting', 'notified', 'offered')`),
+             WHERE session_id = '${c.session}' AND status IN ('waiting', 'notified', 'offered')`,
+        ),
       ),
   }),
 
@@ -541,16 +644,19 @@ export const ATTACKS: readonly Attack[] = [
     },
     attempt: (t, c, i) =>
       t.inTransaction((tx) =>
-        sql(tx, i % 2 === 0
-          ? `UPDATE scheduling.session_waitlist SET status = 'offered', response_deadline = '2031-12-31T00:00:00Z'
+        sql(
+          tx,
+          i % 2 === 0
+            ? `UPDATE scheduling.session_waitlist SET status = 'offered', response_deadline = '2031-12-31T00:00:00Z'
              WHERE session_id = '${c.session}' AND student_id = '${c.kids[1 + (i >> 1)]}'`
-          : book(c.session, c.kids[7 + (i >> 1)]!)),
+            : book(c.session, c.kids[7 + (i >> 1)]!),
+        ),
       ),
   }),
 
   // ── found by the adversarial review (test/adversarial/found/) ─────────────
   defineAttack({
-    name: 'counters zeroed from a trigger of the writer\'s own, racing confirmations',
+    name: "counters zeroed from a trigger of the writer's own, racing confirmations",
     targets: [target('G1', 'sessions', 'UPDATE OF current_bookings (from inside')],
     attempts: 9,
     async prepare(scene) {
@@ -564,8 +670,11 @@ export const ATTACKS: readonly Attack[] = [
       t.inTransaction(async (tx) => {
         if (i % 3 !== 0) return sql(tx, book(c.session, c.kids[i]!));
         await sql(tx, 'CREATE TEMP TABLE IF NOT EXISTS poke (id uuid) ON COMMIT DELETE ROWS');
-        await sql(tx, `CREATE OR REPLACE FUNCTION pg_temp.poke_counter() RETURNS trigger LANGUAGE plpgsql AS $f$
-                       BEGIN UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = NEW.id; RETURN NULL; END $f$`);
+        await sql(
+          tx,
+          `CREATE OR REPLACE FUNCTION pg_temp.poke_counter() RETURNS trigger LANGUAGE plpgsql AS $f$
+                       BEGIN UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = NEW.id; RETURN NULL; END $f$`,
+        );
         await sql(tx, 'DROP TRIGGER IF EXISTS poke_counter ON pg_temp.poke');
         await sql(tx, 'CREATE TRIGGER poke_counter AFTER INSERT ON pg_temp.poke FOR EACH ROW EXECUTE FUNCTION pg_temp.poke_counter()');
         return sql(tx, `INSERT INTO pg_temp.poke VALUES ('${c.session}')`);
@@ -581,7 +690,9 @@ export const ATTACKS: readonly Attack[] = [
       const session = await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility(), capacity: 2 });
       const kids = scene.students(17);
       await scene.run(book(session, kids[0]!));
-      await scene.run(`INSERT INTO scheduling.session_waitlist (session_id, student_id, position, status, response_deadline) VALUES ('${session}', '${kids[1]}', 1, 'offered', '2031-12-31')`);
+      await scene.run(
+        `INSERT INTO scheduling.session_waitlist (session_id, student_id, position, status, response_deadline) VALUES ('${session}', '${kids[1]}', 1, 'offered', '2031-12-31')`,
+      );
       return { session, holder: kids[1]!, heirs: kids.slice(2) };
     },
     // The holder books (its own offer does not count) and, in the same transaction, the offer or the booking changes hands.

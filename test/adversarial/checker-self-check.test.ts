@@ -30,7 +30,9 @@ async function plant(id: GuaranteeId): Promise<string[]> {
       return [book(session, kids[0]!), book(session, kids[1]!), `UPDATE scheduling.sessions SET current_bookings = 1 WHERE id = '${session}'`];
     case 'G2': {
       const coach = await scene.newInstructor(1);
-      return [0, 1].map((i) => sessionInsert(scene.academy, { start: at(`10:3${i}`), end: at('11:30'), facilityId: scene.academy.lanesId, instructorId: coach }));
+      return [0, 1].map((i) =>
+        sessionInsert(scene.academy, { start: at(`10:3${i}`), end: at('11:30'), facilityId: scene.academy.lanesId, instructorId: coach }),
+      );
     }
     case 'G3': {
       const room = await scene.newFacility({ max: 1 });

@@ -52,7 +52,9 @@ describe('docs/guarantees.md and the inventory', () => {
 
   it('every write that could break a guarantee is raced by an attack', () => {
     const attacked = new Set(ATTACKS.flatMap((a) => a.targets));
-    const missing = INVENTORY.filter(mustBeAttacked).map(entryKey).filter((key) => !attacked.has(key));
+    const missing = INVENTORY.filter(mustBeAttacked)
+      .map(entryKey)
+      .filter((key) => !attacked.has(key));
     expect(missing).toEqual([]);
   });
 });

@@ -51,8 +51,16 @@ describe.each(LEVELS)('at %s', (level) => {
     const unexpected = outcomes.filter((o) => o !== 'ok' && (!REFUSALS.test(o) || o.startsWith('DATABASE_ERROR')));
     expect(unexpected, `outcomes: ${outcomes.join(', ')}`).toEqual([]);
     if (attack.someSucceed !== false) expect(outcomes, 'something should get through').toContain('ok');
-    else expect(outcomes.filter((o) => o === 'ok'), 'nothing should get through').toEqual([]);
-    if (attack.someRefused !== false) expect(outcomes.some((o) => o !== 'ok'), `outcomes: ${outcomes.join(', ')}`).toBe(true);
+    else
+      expect(
+        outcomes.filter((o) => o === 'ok'),
+        'nothing should get through',
+      ).toEqual([]);
+    if (attack.someRefused !== false)
+      expect(
+        outcomes.some((o) => o !== 'ok'),
+        `outcomes: ${outcomes.join(', ')}`,
+      ).toBe(true);
     expect(await violations(scene)).toEqual([]);
   });
 });

@@ -33,7 +33,16 @@ export interface Scene {
   newInstructor(max?: number): Promise<string>;
   newLocation(timezone: string): Promise<string>;
   /** Inserts a session (triggers on); returns its id. */
-  newSession(values: { start: string; end: string; facilityId: string; instructorId?: string | null; capacity?: number; type?: string; status?: string; locationId?: string }): Promise<string>;
+  newSession(values: {
+    start: string;
+    end: string;
+    facilityId: string;
+    instructorId?: string | null;
+    capacity?: number;
+    type?: string;
+    status?: string;
+    locationId?: string;
+  }): Promise<string>;
   /** Closes the connections of one level (the races go level by level). */
   release(level: Level): Promise<void>;
   end(): Promise<void>;
@@ -66,7 +75,7 @@ export async function openScene(database: TestDatabase): Promise<Scene> {
       },
     });
   }
-  const run = <T,>(statement: string) => database.query<T>(statement);
+  const run = <T>(statement: string) => database.query<T>(statement);
   let nextStudent = 0;
   let nextDay = 0;
   const scene: Scene = {
@@ -124,7 +133,9 @@ export function rowMakers(run: <T>(statement: string) => Promise<T[]>, academy: 
       return row!.id;
     },
     async newLocation(timezone) {
-      const [row] = await run<{ id: string }>(`INSERT INTO scheduling.locations (code, name, timezone) VALUES ('${code()}', 'Site', '${timezone}') RETURNING id`);
+      const [row] = await run<{ id: string }>(
+        `INSERT INTO scheduling.locations (code, name, timezone) VALUES ('${code()}', 'Site', '${timezone}') RETURNING id`,
+      );
       return row!.id;
     },
     async newSession(values) {

@@ -7,9 +7,10 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { and, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { toSchedulingError } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
 import { type Academy, seedAcademy, sessionValues } from '../support/fixtures';
+import { at } from '../support/time';
+import { race } from '../support/race';
 
 const CONNECTIONS = 50;
 const database = useTestDatabase();
@@ -24,20 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => pool.end());
 
-/** Starts every call at once on its own connection and sorts outcomes by error code. */
-async function race(count: number, fn: (i: number) => Promise<unknown>) {
-  // Open the connections first, so the calls really start together.
-  await Promise.all(Array.from({ length: Math.min(count, CONNECTIONS) }, () => pool`SELECT 1`));
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => fn(i)));
-  const outcome: Record<string, number> = {};
-  for (const r of results) {
-    const key = r.status === 'fulfilled' ? 'ok' : toSchedulingError(r.reason).code;
-    if (key === 'DATABASE_ERROR') console.error(r.status === 'rejected' ? r.reason : '');
-    outcome[key] = (outcome[key] ?? 0) + 1;
-  }
-  return outcome;
-}
-
 async function roomyFacility(): Promise<string> {
   const [f] = await db
     .insert(s.facilities)
@@ -46,15 +33,22 @@ async function roomyFacility(): Promise<string> {
   return f!.id;
 }
 
-const at = (iso: string) => new Date(iso);
-
 describe(`database guarantees under ${CONNECTIONS} concurrent connections`, () => {
   it('1. confirmed bookings never exceed capacity: 50 bookings for 5 places -> exactly 5', async () => {
-    const [session] = await db.insert(s.sessions).values(sessionValues(academy, { instructorId: null })).returning();
-    const outcome = await race(50, (i) => db.insert(s.sessionBookings).values({ sessionId: session!.id, studentId: academy.studentIds[i]! }));
+    const [session] = await db
+      .insert(s.sessions)
+      .values(sessionValues(academy, { instructorId: null }))
+      .returning();
+    const { tally: outcome } = await race(50, (i) => db.insert(s.sessionBookings).values({ sessionId: session!.id, studentId: academy.studentIds[i]! }), {
+      warm: pool,
+      mapRaw: true,
+    });
     expect(outcome).toEqual({ ok: 5, CAPACITY_EXCEEDED: 45 });
     const [row] = await db.select().from(s.sessions).where(eq(s.sessions.id, session!.id));
-    const confirmed = await db.select().from(s.sessionBookings).where(and(eq(s.sessionBookings.sessionId, session!.id), eq(s.sessionBookings.bookingStatus, 'confirmed')));
+    const confirmed = await db
+      .select()
+      .from(s.sessionBookings)
+      .where(and(eq(s.sessionBookings.sessionId, session!.id), eq(s.sessionBookings.bookingStatus, 'confirmed')));
     expect(row!.currentBookings).toBe(5);
     expect(confirmed).toHaveLength(5);
   });
@@ -62,21 +56,51 @@ describe(`database guarantees under ${CONNECTIONS} concurrent connections`, () =
   it('2. an instructor is never in overlapping active sessions beyond their limit (1, then 2)', async () => {
     const hall = await roomyFacility();
     const instructor = academy.instructorIds[0]!;
-    const one = await race(30, (i) =>
-      db.insert(s.sessions).values(sessionValues(academy, { instructorId: instructor, facilityId: hall, startTime: at(`2031-03-01T10:${String(i).padStart(2, '0')}:00Z`), endTime: at('2031-03-01T11:30:00Z') })),
+    const { tally: one } = await race(
+      30,
+      (i) =>
+        db.insert(s.sessions).values(
+          sessionValues(academy, {
+            instructorId: instructor,
+            facilityId: hall,
+            startTime: at(`2031-03-01T10:${String(i).padStart(2, '0')}:00Z`),
+            endTime: at('2031-03-01T11:30:00Z'),
+          }),
+        ),
+      { warm: pool, mapRaw: true },
     );
     expect(one).toEqual({ ok: 1, INSTRUCTOR_DOUBLE_BOOKED: 29 });
 
     await db.update(s.instructors).set({ maxConcurrentSessions: 2 }).where(eq(s.instructors.id, academy.instructorIds[1]!));
-    const two = await race(30, () =>
-      db.insert(s.sessions).values(sessionValues(academy, { instructorId: academy.instructorIds[1], facilityId: hall, startTime: at('2031-03-02T10:00:00Z'), endTime: at('2031-03-02T11:00:00Z') })),
+    const { tally: two } = await race(
+      30,
+      () =>
+        db.insert(s.sessions).values(
+          sessionValues(academy, {
+            instructorId: academy.instructorIds[1],
+            facilityId: hall,
+            startTime: at('2031-03-02T10:00:00Z'),
+            endTime: at('2031-03-02T11:00:00Z'),
+          }),
+        ),
+      { warm: pool, mapRaw: true },
     );
     expect(two).toEqual({ ok: 2, INSTRUCTOR_DOUBLE_BOOKED: 28 });
   });
 
   it('3. a facility never holds more overlapping active sessions than it allows (3)', async () => {
-    const outcome = await race(30, () =>
-      db.insert(s.sessions).values(sessionValues(academy, { instructorId: null, facilityId: academy.lanesId, startTime: at('2031-03-03T10:00:00Z'), endTime: at('2031-03-03T11:00:00Z') })),
+    const { tally: outcome } = await race(
+      30,
+      () =>
+        db.insert(s.sessions).values(
+          sessionValues(academy, {
+            instructorId: null,
+            facilityId: academy.lanesId,
+            startTime: at('2031-03-03T10:00:00Z'),
+            endTime: at('2031-03-03T11:00:00Z'),
+          }),
+        ),
+      { warm: pool, mapRaw: true },
     );
     expect(outcome).toEqual({ ok: 3, FACILITY_OVERLAP: 27 });
   });
@@ -85,19 +109,37 @@ describe(`database guarantees under ${CONNECTIONS} concurrent connections`, () =
     const hall = await roomyFacility();
     const sessions = await db
       .insert(s.sessions)
-      .values(Array.from({ length: 30 }, () => sessionValues(academy, { instructorId: null, facilityId: hall, startTime: at('2031-03-04T10:00:00Z'), endTime: at('2031-03-04T11:00:00Z') })))
+      .values(
+        Array.from({ length: 30 }, () =>
+          sessionValues(academy, { instructorId: null, facilityId: hall, startTime: at('2031-03-04T10:00:00Z'), endTime: at('2031-03-04T11:00:00Z') }),
+        ),
+      )
       .returning();
     const student = academy.studentIds[59]!;
-    const outcome = await race(30, (i) => db.insert(s.sessionBookings).values({ sessionId: sessions[i]!.id, studentId: student }));
+    const { tally: outcome } = await race(30, (i) => db.insert(s.sessionBookings).values({ sessionId: sessions[i]!.id, studentId: student }), {
+      warm: pool,
+      mapRaw: true,
+    });
     expect(outcome).toEqual({ ok: 1, STUDENT_CONFLICT: 29 });
   });
 
   it('5. every session capacity stays within its type policy, even while the policy changes', async () => {
     const hall = await roomyFacility();
-    const outcome = await race(25, (i) =>
-      i === 12
-        ? db.update(s.capacityPolicies).set({ maxCapacity: 4 }).where(eq(s.capacityPolicies.sessionType, 'group'))
-        : db.insert(s.sessions).values(sessionValues(academy, { instructorId: null, facilityId: hall, capacity: 5, startTime: at(`2031-04-${String(i + 1).padStart(2, '0')}T10:00:00Z`), endTime: at(`2031-04-${String(i + 1).padStart(2, '0')}T11:00:00Z`) })),
+    const { tally: outcome } = await race(
+      25,
+      (i) =>
+        i === 12
+          ? db.update(s.capacityPolicies).set({ maxCapacity: 4 }).where(eq(s.capacityPolicies.sessionType, 'group'))
+          : db.insert(s.sessions).values(
+              sessionValues(academy, {
+                instructorId: null,
+                facilityId: hall,
+                capacity: 5,
+                startTime: at(`2031-04-${String(i + 1).padStart(2, '0')}T10:00:00Z`),
+                endTime: at(`2031-04-${String(i + 1).padStart(2, '0')}T11:00:00Z`),
+              }),
+            ),
+      { warm: pool, mapRaw: true },
     );
     expect((outcome.ok ?? 0) + (outcome.CAPACITY_POLICY_VIOLATION ?? 0)).toBe(25);
     const outside = await db.execute(sql`
@@ -109,16 +151,29 @@ describe(`database guarantees under ${CONNECTIONS} concurrent connections`, () =
   it('an administrator override is recorded, not silently allowed, also under concurrency', async () => {
     const hall = await roomyFacility();
     const instructor = academy.instructorIds[2]!;
-    const outcome = await race(20, (i) =>
-      db.transaction(async (tx) => {
-        if (i < 2) await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
-        await tx.insert(s.sessions).values(sessionValues(academy, { instructorId: instructor, facilityId: hall, startTime: at('2031-05-01T10:00:00Z'), endTime: at('2031-05-01T11:00:00Z') }));
-      }),
+    const { tally: outcome } = await race(
+      20,
+      (i) =>
+        db.transaction(async (tx) => {
+          if (i < 2) await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+          await tx.insert(s.sessions).values(
+            sessionValues(academy, {
+              instructorId: instructor,
+              facilityId: hall,
+              startTime: at('2031-05-01T10:00:00Z'),
+              endTime: at('2031-05-01T11:00:00Z'),
+            }),
+          );
+        }),
+      { warm: pool, mapRaw: true },
     );
     // Two overrides always get in; of the rest, only one can (if it ran before both overrides).
     expect(outcome.ok).toBeGreaterThanOrEqual(2);
     expect(outcome.ok).toBeLessThanOrEqual(3);
-    const created = await db.select().from(s.sessions).where(and(eq(s.sessions.instructorId, instructor), eq(s.sessions.startTime, at('2031-05-01T10:00:00Z'))));
+    const created = await db
+      .select()
+      .from(s.sessions)
+      .where(and(eq(s.sessions.instructorId, instructor), eq(s.sessions.startTime, at('2031-05-01T10:00:00Z'))));
     const overrides = await db.select().from(s.scheduleConflicts).where(eq(s.scheduleConflicts.instructorId, instructor));
     expect(overrides.length).toBeGreaterThanOrEqual(created.length - 1);
     expect(overrides.every((c) => c.status === 'resolved' && c.resolutionMethod === 'manual_override')).toBe(true);

@@ -14,7 +14,9 @@ import { sqlStateOf } from '../../src/db/database-errors';
 import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { type Academy, confirmedAndQueue, insertSession, seedAcademy } from '../support/fixtures';
-import { adminOf, at } from '../service/helpers';
+import { adminOf } from '../support/actors';
+import { at } from '../support/time';
+import { race } from '../support/race';
 
 const LEVELS = ['read committed', 'repeatable read', 'serializable'] as const;
 type Level = (typeof LEVELS)[number];
@@ -41,17 +43,13 @@ let day = 0;
 async function newSession(overrides: Partial<typeof s.sessions.$inferInsert> = {}) {
   day++;
   const start = new Date(Date.UTC(2030, 5, 1, 9) + day * 86_400_000);
-  return insertSession(database.db, academy, { instructorId: null, capacity: 5, startTime: start, endTime: new Date(start.getTime() + 3_600_000), ...overrides });
-}
-
-async function race<T>(count: number, fn: (i: number) => Promise<T>) {
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => fn(i)));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const key = r.status === 'fulfilled' ? 'ok' : isSchedulingError(r.reason) ? r.reason.code : `raw ${sqlStateOf(r.reason) ?? String(r.reason)}`;
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  return { results, tally };
+  return insertSession(database.db, academy, {
+    instructorId: null,
+    capacity: 5,
+    startTime: start,
+    endTime: new Date(start.getTime() + 3_600_000),
+    ...overrides,
+  });
 }
 
 /** A host's own retry loop around its transaction, as the README asks of hosts. */
@@ -122,15 +120,26 @@ describe.each(LEVELS)('at %s', (level) => {
       endTime: new Date(start.getTime() + 3_600_000 + i * 60_000),
       ...overrides,
     });
-    const rooms = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-      const [room] = await database.query<{ id: string }>(
-        `INSERT INTO scheduling.facilities (location_id, code, name) VALUES ('${academy.locationId}', 'R-${level}-${i}-${process.pid}', 'Room') RETURNING id`,
-      );
-      return room!.id;
-    }));
+    const rooms = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const [room] = await database.query<{ id: string }>(
+          `INSERT INTO scheduling.facilities (location_id, code, name) VALUES ('${academy.locationId}', 'R-${level}-${i}-${process.pid}', 'Room') RETURNING id`,
+        );
+        return room!.id;
+      }),
+    );
     const instructor = await race(20, (i) => scheduler.sessions.create(admin, input(i, { instructorId: academy.instructorIds[0], facilityId: rooms[i] })));
     expect(instructor.tally).toEqual({ ok: 1, INSTRUCTOR_DOUBLE_BOOKED: 19 });
-    const room = await race(20, (i) => scheduler.sessions.create(admin, input(i, { instructorId: null, startTime: new Date(start.getTime() + 86_400_000 * 10 + i * 60_000), endTime: new Date(start.getTime() + 86_400_000 * 10 + 3_600_000 + i * 60_000) })));
+    const room = await race(20, (i) =>
+      scheduler.sessions.create(
+        admin,
+        input(i, {
+          instructorId: null,
+          startTime: new Date(start.getTime() + 86_400_000 * 10 + i * 60_000),
+          endTime: new Date(start.getTime() + 86_400_000 * 10 + 3_600_000 + i * 60_000),
+        }),
+      ),
+    );
     expect(room.tally).toEqual({ ok: 1, FACILITY_OVERLAP: 19 });
   });
 
@@ -191,14 +200,24 @@ describe.each(LEVELS)('at %s', (level) => {
 
     const overlapping: Array<{ id: string }> = [];
     for (let i = 0; i < 8; i++) {
-      overlapping.push(await newSession({ facilityId: rooms[i]!, startTime: new Date(start.getTime() + 2 * 86_400_000 + i * 60_000), endTime: new Date(start.getTime() + 2 * 86_400_000 + 3_600_000) }));
+      overlapping.push(
+        await newSession({
+          facilityId: rooms[i]!,
+          startTime: new Date(start.getTime() + 2 * 86_400_000 + i * 60_000),
+          endTime: new Date(start.getTime() + 2 * 86_400_000 + 3_600_000),
+        }),
+      );
     }
-    const child = await race(8, (i) => hostTransaction(db, level, (tx) => scheduler.bookings.book(admin, { sessionId: overlapping[i]!.id, studentId: kid(57) }, { tx: tx as never })));
+    const child = await race(8, (i) =>
+      hostTransaction(db, level, (tx) => scheduler.bookings.book(admin, { sessionId: overlapping[i]!.id, studentId: kid(57) }, { tx: tx as never })),
+    );
     expect(child.tally).toEqual({ ok: 1, STUDENT_CONFLICT: 7 });
 
     const full = await newSession({ capacity: 1, maxWaitlistSize: 30 });
     await scheduler.bookings.book(admin, { sessionId: full.id, studentId: kid(56) });
-    const joins = await race(20, (i) => hostTransaction(db, level, (tx) => scheduler.waitlist.join(admin, { sessionId: full.id, studentId: kid(30 + i) }, { tx: tx as never })));
+    const joins = await race(20, (i) =>
+      hostTransaction(db, level, (tx) => scheduler.waitlist.join(admin, { sessionId: full.id, studentId: kid(30 + i) }, { tx: tx as never })),
+    );
     expect(joins.tally).toEqual({ ok: 20 });
     expect((await bookingsOf(full.id)).positions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });

@@ -8,11 +8,13 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
+import { createScheduler, type Scheduler } from '../../src';
 import type { Actor } from '../../src/service/kernel/types';
 import { useTestDatabase } from '../support/database';
 import { type Academy, confirmedAndQueue, insertSession, seedAcademy, sessionById } from '../support/fixtures';
-import { adminOf, at } from '../service/helpers';
+import { adminOf } from '../support/actors';
+import { at } from '../support/time';
+import { race } from '../support/race';
 
 const CONNECTIONS = 30;
 const WINDOW = 60;
@@ -39,20 +41,13 @@ let day = 0;
 async function newSession(overrides: Partial<typeof s.sessions.$inferInsert> = {}) {
   day++;
   const start = new Date(Date.UTC(2030, 4, 1 + day, 9));
-  return insertSession(database.db, academy, { instructorId: null, capacity: 5, startTime: start, endTime: new Date(start.getTime() + 3_600_000), ...overrides });
-}
-
-/** Starts every call at once and returns each settled result, with a tally by outcome / error code. */
-async function race<T>(count: number, fn: (i: number) => Promise<T>) {
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => pool`SELECT 1`));
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => fn(i)));
-  const tally: Record<string, number> = {};
-  for (const r of results) {
-    const key = r.status === 'fulfilled' ? 'ok' : isSchedulingError(r.reason) ? r.reason.code : 'UNTYPED';
-    if (key === 'UNTYPED' || key === 'DATABASE_ERROR' || key === 'RETRY_EXHAUSTED') console.error(r.status === 'rejected' ? r.reason : '');
-    tally[key] = (tally[key] ?? 0) + 1;
-  }
-  return { results, tally };
+  return insertSession(database.db, academy, {
+    instructorId: null,
+    capacity: 5,
+    startTime: start,
+    endTime: new Date(start.getTime() + 3_600_000),
+    ...overrides,
+  });
 }
 
 /** The invariants every session must keep, whatever raced. */
@@ -71,7 +66,7 @@ async function expectConsistent(sessionId: string) {
 describe(`bookings under ${CONNECTIONS} concurrent connections`, () => {
   it('100 students booking the same 5-place class at once: exactly 5 confirmed, 95 queued at positions 1..95', async () => {
     const session = await newSession({ maxWaitlistSize: 95 });
-    const { results, tally } = await race(100, (i) => scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(i) }));
+    const { results, tally } = await race(100, (i) => scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(i) }), { warm: pool });
     expect(tally).toEqual({ ok: 100 });
     const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
     expect(outcomes.filter((o) => o?.outcome === 'confirmed')).toHaveLength(5);
@@ -92,10 +87,13 @@ describe(`bookings under ${CONNECTIONS} concurrent connections`, () => {
       bookings.push(r.booking);
     }
     for (let i = 5; i < 10; i++) await scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(i) });
-    const { tally } = await race<unknown>(13, (i) =>
-      i < 3
-        ? scheduler.bookings.cancel(admin, { bookingId: bookings[i]!.id, type: 'student' })
-        : scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(10 + i) }),
+    const { tally } = await race<unknown>(
+      13,
+      (i) =>
+        i < 3
+          ? scheduler.bookings.cancel(admin, { bookingId: bookings[i]!.id, type: 'student' })
+          : scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(10 + i) }),
+      { warm: pool },
     );
     expect(tally).toEqual({ ok: 13 });
     const { confirmed, queue } = await expectConsistent(session.id);
@@ -117,11 +115,15 @@ describe(`bookings under ${CONNECTIONS} concurrent connections`, () => {
       sessions.push({ session, offer: first.entry });
     }
     const late = new Date(clock.now.getTime() + (WINDOW + 1) * 60_000);
-    const { tally, results } = await race<unknown>(15, (i) =>
-      i < 10 ? scheduler.waitlist.accept(admin, { waitlistId: sessions[i]!.offer.id }) : scheduler.waitlist.expireOffers(system, { now: late }),
+    const { tally, results } = await race<unknown>(
+      15,
+      (i) => (i < 10 ? scheduler.waitlist.accept(admin, { waitlistId: sessions[i]!.offer.id }) : scheduler.waitlist.expireOffers(system, { now: late })),
+      { warm: pool },
     );
     expect((tally.ok ?? 0) + (tally.INVALID_STATE ?? 0)).toBe(15);
-    const expiredIds = results.slice(10).flatMap((r) => (r.status === 'fulfilled' ? (r.value as { expired: Array<{ id: string }> }).expired.map((e) => e.id) : []));
+    const expiredIds = results
+      .slice(10)
+      .flatMap((r) => (r.status === 'fulfilled' ? (r.value as { expired: Array<{ id: string }> }).expired.map((e) => e.id) : []));
     expect(new Set(expiredIds).size).toBe(expiredIds.length);
     for (const [i, { session, offer }] of sessions.entries()) {
       const [entry] = await database.db.select().from(s.sessionWaitlist).where(eq(s.sessionWaitlist.id, offer.id));
@@ -135,10 +137,13 @@ describe(`bookings under ${CONNECTIONS} concurrent connections`, () => {
 
   it('sibling bookMany racing single bookings: each family is booked whole or not at all', async () => {
     const session = await newSession({ maxWaitlistSize: 50 });
-    const { results, tally } = await race<unknown>(10, (i) =>
-      i < 5
-        ? scheduler.bookings.bookMany(admin, { sessionId: session.id, students: [{ studentId: kid(100 + i * 2) }, { studentId: kid(101 + i * 2) }] })
-        : scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(110 + i) }),
+    const { results, tally } = await race<unknown>(
+      10,
+      (i) =>
+        i < 5
+          ? scheduler.bookings.bookMany(admin, { sessionId: session.id, students: [{ studentId: kid(100 + i * 2) }, { studentId: kid(101 + i * 2) }] })
+          : scheduler.bookings.book(admin, { sessionId: session.id, studentId: kid(110 + i) }),
+      { warm: pool },
     );
     expect((tally.ok ?? 0) + (tally.CAPACITY_EXCEEDED ?? 0)).toBe(10);
     const { confirmed } = await expectConsistent(session.id);
@@ -154,7 +159,7 @@ describe(`bookings under ${CONNECTIONS} concurrent connections`, () => {
     const owed = await database.query<{ id: string }>(sql`SELECT id FROM scheduling.session_waitlist
       WHERE notified_at IS NULL AND NOT coalesce(notification_sent, false) AND status = 'offered' AND response_deadline > ${clock.now.toISOString()}::timestamptz`);
     expect(owed.length).toBeGreaterThan(0);
-    const { results, tally } = await race(8, () => scheduler.notifications.claim(system, { limit: 3 }));
+    const { results, tally } = await race(8, () => scheduler.notifications.claim(system, { limit: 3 }), { warm: pool });
     expect(tally).toEqual({ ok: 8 });
     const claimed = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.map((n) => n.id) : []));
     expect(new Set(claimed).size).toBe(claimed.length);

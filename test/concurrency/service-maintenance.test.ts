@@ -8,11 +8,12 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { eq, inArray, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError } from '../../src';
+import { createScheduler } from '../../src';
 import { queryRows } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
-import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
-import { at, book } from '../service/helpers';
+import { type Academy, insertSession, seedAcademy, book } from '../support/fixtures';
+import { at } from '../support/time';
+import { race } from '../support/race';
 
 const CONNECTIONS = 25;
 const database = useTestDatabase();
@@ -25,20 +26,14 @@ beforeAll(async () => {
 });
 afterAll(async () => pool.end());
 
-async function race<T>(count: number, fn: (i: number) => Promise<T>) {
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => pool`SELECT 1`));
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => fn(i)));
-  const outcome: Record<string, number> = {};
-  for (const r of results) {
-    const key = r.status === 'fulfilled' ? 'ok' : isSchedulingError(r.reason) ? r.reason.code : 'UNTYPED';
-    if (key === 'UNTYPED' || key === 'DATABASE_ERROR') console.error(r.status === 'rejected' ? r.reason : '');
-    outcome[key] = (outcome[key] ?? 0) + 1;
-  }
-  return { outcome, values: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])) };
-}
-
 const lanes = (start: Date, overrides: Partial<typeof s.sessions.$inferInsert> = {}) =>
-  insertSession(database.db, academy, { instructorId: null, facilityId: academy.lanesId, startTime: start, endTime: new Date(start.getTime() + 1_800_000), ...overrides });
+  insertSession(database.db, academy, {
+    instructorId: null,
+    facilityId: academy.lanesId,
+    startTime: start,
+    endTime: new Date(start.getTime() + 1_800_000),
+    ...overrides,
+  });
 
 describe(`maintenance and makeups under ${CONNECTIONS} concurrent connections`, () => {
   it('racing makeups for one missed booking, each into a different session: exactly one is booked', async () => {
@@ -48,13 +43,18 @@ describe(`maintenance and makeups under ${CONNECTIONS} concurrent connections`, 
     const targets: Array<typeof s.sessions.$inferSelect> = [];
     for (let i = 0; i < CONNECTIONS; i++) targets.push(await lanes(new Date(at('2032-01-02T00:00:00Z').getTime() + i * 1_800_000)));
     const admin = { kind: 'admin' as const, userId: academy.adminId };
-    const { outcome } = await race(CONNECTIONS, (i) => scheduler.makeups.book(admin, { originalBookingId: missed, sessionId: targets[i]!.id }));
+    const { tally: outcome } = await race(CONNECTIONS, (i) => scheduler.makeups.book(admin, { originalBookingId: missed, sessionId: targets[i]!.id }), {
+      warm: pool,
+    });
     expect(outcome).toEqual({ ok: 1, INVALID_STATE: CONNECTIONS - 1 });
     const makeups = await database.db.select().from(s.sessionBookings).where(eq(s.sessionBookings.originalSessionId, original.id));
     expect(makeups).toHaveLength(1);
     const counts = await queryRows<{ n: number }>(
       database.db,
-      sql`SELECT sum(current_bookings)::int AS n FROM scheduling.sessions WHERE id IN (${sql.join(targets.map((t) => sql`${t.id}::uuid`), sql`, `)})`,
+      sql`SELECT sum(current_bookings)::int AS n FROM scheduling.sessions WHERE id IN (${sql.join(
+        targets.map((t) => sql`${t.id}::uuid`),
+        sql`, `,
+      )})`,
     );
     expect(counts[0]!.n).toBe(1);
   });
@@ -68,19 +68,50 @@ describe(`maintenance and makeups under ${CONNECTIONS} concurrent connections`, 
       sql`INSERT INTO scheduling.session_bookings (session_id, student_id, booking_status, created_at)
           SELECT se.id, st.id, CASE WHEN st.id = ${academy.studentIds[0]!}::uuid THEN 'confirmed' ELSE 'completed' END, '2027-01-01T00:00:00Z'
           FROM scheduling.sessions se CROSS JOIN scheduling.students st
-          WHERE se.id IN (${sql.join(ids, sql`, `)}) AND st.id IN (${sql.join(academy.studentIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
+          WHERE se.id IN (${sql.join(ids, sql`, `)}) AND st.id IN (${sql.join(
+            academy.studentIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
     );
-    await database.db.update(s.sessions).set({ status: 'completed' }).where(inArray(s.sessions.id, sessions.map((x) => x.id)));
-    const old = (await database.db.select({ id: s.sessionBookings.id }).from(s.sessionBookings).where(inArray(s.sessionBookings.sessionId, sessions.map((x) => x.id)))).map((r) => r.id).sort();
+    await database.db
+      .update(s.sessions)
+      .set({ status: 'completed' })
+      .where(
+        inArray(
+          s.sessions.id,
+          sessions.map((x) => x.id),
+        ),
+      );
+    const old = (
+      await database.db
+        .select({ id: s.sessionBookings.id })
+        .from(s.sessionBookings)
+        .where(
+          inArray(
+            s.sessionBookings.sessionId,
+            sessions.map((x) => x.id),
+          ),
+        )
+    )
+      .map((r) => r.id)
+      .sort();
     expect(old).toHaveLength(400);
 
     const scheduler = createScheduler({ db: drizzle(pool, { schema: s }), maxRetries: 10 });
-    const { outcome, values } = await race(CONNECTIONS, () => scheduler.maintenance.archiveBookings({ kind: 'system' }, { olderThan: at('2028-01-01T00:00:00Z'), batchSize: 7 }));
+    const { tally: outcome, values } = await race(
+      CONNECTIONS,
+      () => scheduler.maintenance.archiveBookings({ kind: 'system' }, { olderThan: at('2028-01-01T00:00:00Z'), batchSize: 7 }),
+      { warm: pool },
+    );
     expect(outcome).toEqual({ ok: CONNECTIONS });
     expect(values.reduce((sum, v) => sum + v.archived, 0)).toBe(400);
     expect(values.reduce((sum, v) => sum + v.alreadyArchived, 0)).toBe(0);
 
-    const archived = (await database.db.select({ id: s.sessionBookingsArchive.id }).from(s.sessionBookingsArchive).where(inArray(s.sessionBookingsArchive.id, old))).map((r) => r.id).sort();
+    const archived = (
+      await database.db.select({ id: s.sessionBookingsArchive.id }).from(s.sessionBookingsArchive).where(inArray(s.sessionBookingsArchive.id, old))
+    )
+      .map((r) => r.id)
+      .sort();
     expect(archived).toEqual(old);
     expect(await database.db.select().from(s.sessionBookings).where(inArray(s.sessionBookings.id, old))).toEqual([]);
     expect(await scheduler.maintenance.verifyIntegrity({ kind: 'system' }, {})).toEqual([]);

@@ -12,8 +12,8 @@ import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import { expandRecurrence } from '../../src/domain';
 import type { SeriesMode } from '../../src/service/series/inputs';
 import { useTestDatabase } from '../support/database';
-import { seedAcademy } from '../support/fixtures';
-import { adminOf, createInput } from '../service/helpers';
+import { seedAcademy, createInput } from '../support/fixtures';
+import { adminOf } from '../support/actors';
 
 const CONNECTIONS = 25;
 const OCCURRENCES = 20;
@@ -27,13 +27,22 @@ beforeAll(async () => {
 });
 afterAll(async () => pool.end());
 
-const outcomeOf = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? 'ok' : isSchedulingError(r.reason) ? r.reason.code : `UNTYPED ${String(r.reason)}`);
+const outcomeOf = (r: PromiseSettledResult<unknown>) =>
+  r.status === 'fulfilled' ? 'ok' : isSchedulingError(r.reason) ? r.reason.code : `UNTYPED ${String(r.reason)}`;
 
 /** One round: a series of 20 occurrences against 20 single sessions of its instructor, one on each occurrence's slot. */
 async function raceRound(round: number, mode: SeriesMode) {
   const academy = await seedAcademy(database.db, { students: 0 });
   const admin = adminOf(academy);
-  const pattern = { name: `Race ${round}`, patternType: 'weekly' as const, daysOfWeek: [1, 3, 5], startDate: '2031-01-06', maxOccurrences: OCCURRENCES, startTime: '10:00', endTime: '11:00' };
+  const pattern = {
+    name: `Race ${round}`,
+    patternType: 'weekly' as const,
+    daysOfWeek: [1, 3, 5],
+    startDate: '2031-01-06',
+    maxOccurrences: OCCURRENCES,
+    startTime: '10:00',
+    endTime: '11:00',
+  };
   const slots = expandRecurrence({ ...pattern, endDate: null }, { timeZone: academy.timeZone });
   expect(slots).toHaveLength(OCCURRENCES);
   await Promise.all(Array.from({ length: CONNECTIONS }, () => pool`SELECT 1`));
@@ -43,13 +52,22 @@ async function raceRound(round: number, mode: SeriesMode) {
   let racing = true;
   const watcher = (async () => {
     while (racing) {
-      const [row] = await pool`SELECT count(*)::int AS n FROM scheduling.sessions WHERE instructor_id = ${academy.instructorIds[0]!} AND recurring_pattern_id IS NOT NULL`;
+      const [row] =
+        await pool`SELECT count(*)::int AS n FROM scheduling.sessions WHERE instructor_id = ${academy.instructorIds[0]!} AND recurring_pattern_id IS NOT NULL`;
       seen.add(row!.n as number);
     }
   })();
   const series = scheduler.series.create(admin, {
     pattern,
-    session: { programId: academy.programId, courseId: academy.courseId, locationId: academy.locationId, facilityId: academy.poolId, instructorId: academy.instructorIds[0]!, sessionType: 'group', title: 'Series' },
+    session: {
+      programId: academy.programId,
+      courseId: academy.courseId,
+      locationId: academy.locationId,
+      facilityId: academy.poolId,
+      instructorId: academy.instructorIds[0]!,
+      sessionType: 'group',
+      title: 'Series',
+    },
     mode,
   });
   const singles = slots.map((slot, i) =>
@@ -62,7 +80,8 @@ async function raceRound(round: number, mode: SeriesMode) {
   racing = false;
   await watcher;
 
-  const rows = await pool`SELECT start_time, recurring_pattern_id FROM scheduling.sessions WHERE instructor_id = ${academy.instructorIds[0]!} AND status = 'scheduled'`;
+  const rows =
+    await pool`SELECT start_time, recurring_pattern_id FROM scheduling.sessions WHERE instructor_id = ${academy.instructorIds[0]!} AND status = 'scheduled'`;
   const seriesRows = rows.filter((r) => r.recurring_pattern_id !== null).length;
   // Exactly one session per slot: the series' occurrence or the single, never both, never neither.
   for (const slot of slots) {

@@ -8,10 +8,12 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { eq } from 'drizzle-orm';
 import * as s from '../../src/schema';
-import { createScheduler, isSchedulingError, type SessionRow } from '../../src';
+import { createScheduler, type SessionRow } from '../../src';
 import { useTestDatabase } from '../support/database';
-import { type Academy, seedAcademy } from '../support/fixtures';
-import { adminOf, at, createInput } from '../service/helpers';
+import { type Academy, seedAcademy, createInput } from '../support/fixtures';
+import { adminOf } from '../support/actors';
+import { at } from '../support/time';
+import { race } from '../support/race';
 
 const CONNECTIONS = 25;
 const database = useTestDatabase();
@@ -24,18 +26,6 @@ beforeAll(async () => {
 });
 afterAll(async () => pool.end());
 
-async function race(count: number, fn: (i: number) => Promise<unknown>) {
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => pool`SELECT 1`));
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => fn(i)));
-  const outcome: Record<string, number> = {};
-  for (const r of results) {
-    const key = r.status === 'fulfilled' ? 'ok' : isSchedulingError(r.reason) ? r.reason.code : 'UNTYPED';
-    if (key === 'UNTYPED' || key === 'DATABASE_ERROR') console.error(r.status === 'rejected' ? r.reason : '');
-    outcome[key] = (outcome[key] ?? 0) + 1;
-  }
-  return outcome;
-}
-
 describe(`scheduler.sessions under ${CONNECTIONS} concurrent connections`, () => {
   it('racing creates of overlapping sessions for one instructor: exactly one succeeds, the rest INSTRUCTOR_DOUBLE_BOOKED', async () => {
     const scheduler = createScheduler({ db: drizzle(pool, { schema: s }) });
@@ -43,11 +33,14 @@ describe(`scheduler.sessions under ${CONNECTIONS} concurrent connections`, () =>
       .insert(s.facilities)
       .values({ code: `HALL-${Math.random()}`, name: 'Hall', locationId: academy.locationId, maxConcurrentSessions: 50 })
       .returning();
-    const outcome = await race(CONNECTIONS, (i) =>
-      scheduler.sessions.create(
-        adminOf(academy),
-        createInput(academy, { facilityId: hall!.id, startTime: at(`2031-03-01T10:${String(i).padStart(2, '0')}:00Z`), endTime: at('2031-03-01T11:30:00Z') }),
-      ),
+    const { tally: outcome } = await race(
+      CONNECTIONS,
+      (i) =>
+        scheduler.sessions.create(
+          adminOf(academy),
+          createInput(academy, { facilityId: hall!.id, startTime: at(`2031-03-01T10:${String(i).padStart(2, '0')}:00Z`), endTime: at('2031-03-01T11:30:00Z') }),
+        ),
+      { warm: pool },
     );
     expect(outcome).toEqual({ ok: 1, INSTRUCTOR_DOUBLE_BOOKED: CONNECTIONS - 1 });
     const rows = await database.db.select().from(s.sessions).where(eq(s.sessions.facilityId, hall!.id));
@@ -64,10 +57,24 @@ describe(`scheduler.sessions under ${CONNECTIONS} concurrent connections`, () =>
     const created: SessionRow[] = [];
     for (let i = 0; i < 20; i++) {
       const day = String(i + 1).padStart(2, '0');
-      created.push((await scheduler.sessions.create(admin, createInput(academy, { instructorId: academy.instructorIds[1]!, facilityId: hall!.id, startTime: at(`2031-05-${day}T10:00:00Z`), endTime: at(`2031-05-${day}T11:00:00Z`) }))).session);
+      created.push(
+        (
+          await scheduler.sessions.create(
+            admin,
+            createInput(academy, {
+              instructorId: academy.instructorIds[1]!,
+              facilityId: hall!.id,
+              startTime: at(`2031-05-${day}T10:00:00Z`),
+              endTime: at(`2031-05-${day}T11:00:00Z`),
+            }),
+          )
+        ).session,
+      );
     }
-    const outcome = await race(created.length, (i) =>
-      scheduler.sessions.reschedule(admin, { sessionId: created[i]!.id, startTime: at('2031-06-01T10:00:00Z'), endTime: at('2031-06-01T11:00:00Z') }),
+    const { tally: outcome } = await race(
+      created.length,
+      (i) => scheduler.sessions.reschedule(admin, { sessionId: created[i]!.id, startTime: at('2031-06-01T10:00:00Z'), endTime: at('2031-06-01T11:00:00Z') }),
+      { warm: pool },
     );
     expect(outcome).toEqual({ ok: 1, INSTRUCTOR_DOUBLE_BOOKED: created.length - 1 });
   });

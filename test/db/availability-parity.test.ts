@@ -14,9 +14,9 @@ import { toSchedulingError } from '../../src/db/database-errors';
 import { queryRows } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
 import { seedAcademy } from '../support/fixtures';
+import { dateOfWeekday, hhmm, march } from '../support/march-2030';
 
 const database = useTestDatabase();
-const hhmm = (quarter: number) => `${String(Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
 
 const rowArb = fc.record({
   type: fc.constantFrom('regular', 'regular', 'temporary', 'exception'),
@@ -41,9 +41,6 @@ const sessionArb = fc.record({
   length: fc.integer({ min: 1, max: 8 }),
 });
 
-/** 2030-03-03 is a Sunday: day-of-month of weekday `dow` in week `week` of the range. */
-const dateOfWeekday = (dow: number, week: number) => 3 + dow + 7 * week + (dow === 0 && week === 0 ? 7 : 0);
-
 describe('availability: database and domain agree', () => {
   it('on random rows and sessions around a DST change', async () => {
     const academy = await seedAcademy(database.db, { students: 0 });
@@ -51,56 +48,63 @@ describe('availability: database and domain agree', () => {
     let compared = 0;
     const outcomes = { covered: 0, uncovered: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 6 }), fc.array(sessionArb, { minLength: 10, maxLength: 10 }), async (rowSpecs, sessionSpecs) => {
-        await database.db.delete(s.instructorAvailability).where(eq(s.instructorAvailability.instructorId, instructor));
-        for (const r of rowSpecs) {
-          const date = `2030-03-${String(r.date).padStart(2, '0')}`;
-          try {
-            await database.db.insert(s.instructorAvailability).values({
-              instructorId: instructor,
-              availabilityType: r.type as 'regular',
-              dayOfWeek: r.weekly ? r.day : null,
-              specificDate: r.weekly ? null : date,
-              startTime: hhmm(r.start),
-              endTime: hhmm(Math.min(r.start + r.length, 95)),
-              effectiveFrom: '2030-03-01',
-              effectiveUntil: r.untilOffset === null ? null : `2030-03-${String(7 + r.untilOffset).padStart(2, '0')}`,
-              breakStartTime: r.breakAt === null ? null : hhmm(r.start + r.breakAt),
-              breakDurationMinutes: r.breakAt === null ? 0 : 30,
-              maxConcurrentSessions: r.max,
-              locationId: academy.locationId,
-            });
-          } catch (error) {
-            if (!isSchedulingError(toSchedulingError(error), 'AVAILABILITY_OVERLAP')) throw error;
+      fc.asyncProperty(
+        fc.array(rowArb, { minLength: 1, maxLength: 6 }),
+        fc.array(sessionArb, { minLength: 10, maxLength: 10 }),
+        async (rowSpecs, sessionSpecs) => {
+          await database.db.delete(s.instructorAvailability).where(eq(s.instructorAvailability.instructorId, instructor));
+          for (const r of rowSpecs) {
+            const date = march(r.date);
+            try {
+              await database.db.insert(s.instructorAvailability).values({
+                instructorId: instructor,
+                availabilityType: r.type as 'regular',
+                dayOfWeek: r.weekly ? r.day : null,
+                specificDate: r.weekly ? null : date,
+                startTime: hhmm(r.start),
+                endTime: hhmm(Math.min(r.start + r.length, 95)),
+                effectiveFrom: '2030-03-01',
+                effectiveUntil: r.untilOffset === null ? null : march(7 + r.untilOffset),
+                breakStartTime: r.breakAt === null ? null : hhmm(r.start + r.breakAt),
+                breakDurationMinutes: r.breakAt === null ? 0 : 30,
+                maxConcurrentSessions: r.max,
+                locationId: academy.locationId,
+              });
+            } catch (error) {
+              if (!isSchedulingError(toSchedulingError(error), 'AVAILABILITY_OVERLAP')) throw error;
+            }
           }
-        }
-        const rows = await database.db.select().from(s.instructorAvailability).where(eq(s.instructorAvailability.instructorId, instructor));
-        const windows = computeAvailabilityWindows({ rows, fromDate: '2030-03-01', toDate: '2030-03-20', timeZone: academy.timeZone });
-        for (const raw of sessionSpecs) {
-          const row = rowSpecs[raw.nearRow % rowSpecs.length]!;
-          const spec = raw.anywhere
-            ? raw
-            : { ...raw, date: row.weekly ? dateOfWeekday(row.day, raw.week) : row.date, start: Math.max(0, Math.min(90, row.start + raw.offset)) };
-          const date = `2030-03-${String(spec.date).padStart(2, '0')}`;
-          // The session's local start, converted by the database (the same zone rules apply).
-          const [instant] = await queryRows<{ start: Date | string }>(
-            database.db,
-            sql`SELECT (${`${date} ${hhmm(spec.start)}`}::timestamp AT TIME ZONE ${academy.timeZone}) AS start`,
-          );
-          const start = new Date(instant!.start);
-          const end = new Date(start.getTime() + spec.length * 15 * 60_000);
-          const [fromDb] = await queryRows<{ covered: boolean }>(
-            database.db,
-            sql`SELECT EXISTS (SELECT 1 FROM scheduling.covering_availability(${instructor}, ${academy.locationId}, ${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz)) AS covered`,
-          );
-          const fromDomain = sessionFitsAvailability({ instructorId: instructor, start, end }, windows);
-          expect({ date, start: hhmm(spec.start), quarters: spec.length, covered: fromDb!.covered }).toEqual({
-            date, start: hhmm(spec.start), quarters: spec.length, covered: fromDomain,
-          });
-          compared++;
-          outcomes[fromDomain ? 'covered' : 'uncovered']++;
-        }
-      }),
+          const rows = await database.db.select().from(s.instructorAvailability).where(eq(s.instructorAvailability.instructorId, instructor));
+          const windows = computeAvailabilityWindows({ rows, fromDate: '2030-03-01', toDate: '2030-03-20', timeZone: academy.timeZone });
+          for (const raw of sessionSpecs) {
+            const row = rowSpecs[raw.nearRow % rowSpecs.length]!;
+            const spec = raw.anywhere
+              ? raw
+              : { ...raw, date: row.weekly ? dateOfWeekday(row.day, raw.week) : row.date, start: Math.max(0, Math.min(90, row.start + raw.offset)) };
+            const date = march(spec.date);
+            // The session's local start, converted by the database (the same zone rules apply).
+            const [instant] = await queryRows<{ start: Date | string }>(
+              database.db,
+              sql`SELECT (${`${date} ${hhmm(spec.start)}`}::timestamp AT TIME ZONE ${academy.timeZone}) AS start`,
+            );
+            const start = new Date(instant!.start);
+            const end = new Date(start.getTime() + spec.length * 15 * 60_000);
+            const [fromDb] = await queryRows<{ covered: boolean }>(
+              database.db,
+              sql`SELECT EXISTS (SELECT 1 FROM scheduling.covering_availability(${instructor}, ${academy.locationId}, ${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz)) AS covered`,
+            );
+            const fromDomain = sessionFitsAvailability({ instructorId: instructor, start, end }, windows);
+            expect({ date, start: hhmm(spec.start), quarters: spec.length, covered: fromDb!.covered }).toEqual({
+              date,
+              start: hhmm(spec.start),
+              quarters: spec.length,
+              covered: fromDomain,
+            });
+            compared++;
+            outcomes[fromDomain ? 'covered' : 'uncovered']++;
+          }
+        },
+      ),
       { numRuns: 25, seed: 20301, endOnFailure: true },
     );
     expect(compared).toBe(250);

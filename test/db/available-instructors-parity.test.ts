@@ -14,10 +14,9 @@ import { queryRows } from '../../src/db/query';
 import { availableInstructorsQuery } from '../../src/service/availability/read';
 import { useTestDatabase } from '../support/database';
 import { seedAcademy, sessionValues } from '../support/fixtures';
+import { dateOfWeekday, hhmm, march } from '../support/march-2030';
 
 const database = useTestDatabase();
-const hhmm = (quarter: number) => `${String(Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
-const march = (day: number) => `2030-03-${String(day).padStart(2, '0')}`;
 
 /** The statement the service ran before: the database functions, called per instructor. */
 function perInstructorQuery(locationId: string, startInstant: Date, endInstant: Date) {
@@ -84,13 +83,13 @@ const slotArb = fc.record({
   length: fc.integer({ min: 1, max: 6 }),
 });
 
-/** 2030-03-03 is a Sunday: day-of-month of weekday `dow` in week `week` of the range. */
-const dateOfWeekday = (dow: number, week: number) => 3 + dow + 7 * week + (dow === 0 && week === 0 ? 7 : 0);
-
 describe('findAvailableInstructors: one statement, same answers as the per-instructor functions', () => {
   it('on random availability, sessions and slots around a DST change', async () => {
     const academy = await seedAcademy(database.db, { students: 0 });
-    const [other] = await database.db.insert(s.locations).values({ code: `OTHER-${process.pid}`, name: 'Other', timezone: 'Europe/London' }).returning();
+    const [other] = await database.db
+      .insert(s.locations)
+      .values({ code: `OTHER-${process.pid}`, name: 'Other', timezone: 'Europe/London' })
+      .returning();
     const ids = academy.instructorIds;
     let compared = 0;
     let nonEmpty = 0;
@@ -105,7 +104,11 @@ describe('findAvailableInstructors: one statement, same answers as the per-instr
           await database.db.delete(s.sessions).where(inArray(s.sessions.instructorId, ids));
           await database.db.delete(s.instructorAvailability).where(inArray(s.instructorAvailability.instructorId, ids));
           await database.db.update(s.instructors).set({ isActive: true }).where(inArray(s.instructors.id, ids));
-          if (inactive < 3) await database.db.update(s.instructors).set({ isActive: false }).where(inArray(s.instructors.id, [ids[inactive]!]));
+          if (inactive < 3)
+            await database.db
+              .update(s.instructors)
+              .set({ isActive: false })
+              .where(inArray(s.instructors.id, [ids[inactive]!]));
           for (const r of rowSpecs) {
             try {
               await database.db.insert(s.instructorAvailability).values({
@@ -129,14 +132,19 @@ describe('findAvailableInstructors: one statement, same answers as the per-instr
           }
           const resolved = slots.map((raw) => {
             const row = rowSpecs[raw.nearRow % rowSpecs.length]!;
-            return raw.anywhere ? raw : { ...raw, date: row.weekly ? dateOfWeekday(row.day, raw.week) : row.date, start: Math.max(0, Math.min(90, row.start + raw.offset)) };
+            return raw.anywhere
+              ? raw
+              : { ...raw, date: row.weekly ? dateOfWeekday(row.day, raw.week) : row.date, start: Math.max(0, Math.min(90, row.start + raw.offset)) };
           });
           // Overlapping sessions are the point here: insert them under an override.
           await database.db.transaction(async (tx) => {
             await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
             for (const spec of sessionSpecs) {
               const near = resolved[spec.slot % resolved.length]!;
-              const [at] = await queryRows<{ start: Date | string }>(tx, sql`SELECT (${`${march(near.date)} ${hhmm(Math.max(0, near.start + spec.offset))}`}::timestamp AT TIME ZONE ${academy.timeZone}) AS start`);
+              const [at] = await queryRows<{ start: Date | string }>(
+                tx,
+                sql`SELECT (${`${march(near.date)} ${hhmm(Math.max(0, near.start + spec.offset))}`}::timestamp AT TIME ZONE ${academy.timeZone}) AS start`,
+              );
               const start = new Date(at!.start);
               await tx.insert(s.sessions).values(
                 sessionValues(academy, {
@@ -150,19 +158,30 @@ describe('findAvailableInstructors: one statement, same answers as the per-instr
             }
           });
           for (const slot of resolved) {
-            const [at] = await queryRows<{ start: Date | string }>(database.db, sql`SELECT (${`${march(slot.date)} ${hhmm(slot.start)}`}::timestamp AT TIME ZONE ${academy.timeZone}) AS start`);
+            const [at] = await queryRows<{ start: Date | string }>(
+              database.db,
+              sql`SELECT (${`${march(slot.date)} ${hhmm(slot.start)}`}::timestamp AT TIME ZONE ${academy.timeZone}) AS start`,
+            );
             const start = new Date(at!.start);
             const end = new Date(start.getTime() + slot.length * 15 * 60_000);
             const normalize = (rows: Array<Record<string, unknown>>) =>
-              rows.filter((r) => ids.includes(String(r.instructor_id))).map((r) => ({ id: r.instructor_id, lim: Number(r.lim), overlapping: Number(r.overlapping) }));
+              rows
+                .filter((r) => ids.includes(String(r.instructor_id)))
+                .map((r) => ({ id: r.instructor_id, lim: Number(r.lim), overlapping: Number(r.overlapping) }));
             const before = normalize(await queryRows(database.db, perInstructorQuery(academy.locationId, start, end)));
             const after = normalize(await queryRows(database.db, availableInstructorsQuery(academy.locationId, start, end)));
-            expect({ slot: `${march(slot.date)} ${hhmm(slot.start)} +${slot.length}q`, rows: after }).toEqual({ slot: `${march(slot.date)} ${hhmm(slot.start)} +${slot.length}q`, rows: before });
+            expect({ slot: `${march(slot.date)} ${hhmm(slot.start)} +${slot.length}q`, rows: after }).toEqual({
+              slot: `${march(slot.date)} ${hhmm(slot.start)} +${slot.length}q`,
+              rows: before,
+            });
             compared++;
             if (before.length > 0) nonEmpty++;
             const [overlaps] = await queryRows<{ n: number }>(
               database.db,
-              sql`SELECT count(*)::int AS n FROM scheduling.sessions WHERE instructor_id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
+              sql`SELECT count(*)::int AS n FROM scheduling.sessions WHERE instructor_id IN (${sql.join(
+                ids.map((id) => sql`${id}::uuid`),
+                sql`, `,
+              )})
                     AND status IN ('scheduled', 'in_progress') AND start_time < ${end.toISOString()}::timestamptz AND end_time > ${start.toISOString()}::timestamptz`,
             );
             if (Number(overlaps!.n) > 0) busy++;

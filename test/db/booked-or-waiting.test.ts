@@ -10,10 +10,11 @@ import * as s from '../../src/schema';
 import { createScheduler } from '../../src';
 import { toSchedulingError } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
-import { errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { errorOf } from '../support/refusals';
+import { at } from '../support/time';
 
 const database = useTestDatabase();
-const at = (iso: string) => new Date(iso);
 
 describe('booked or waiting, never both (SC008)', () => {
   it('refuses confirming a student who is waiting, and queueing a student who is confirmed; closed entries do not count', async () => {
@@ -22,11 +23,18 @@ describe('booked or waiting, never both (SC008)', () => {
     const [ana, ben, cleo] = academy.studentIds as [string, string, string];
     const session = await insertSession(db, academy, { startTime: at('2031-05-01T10:00:00Z'), endTime: at('2031-05-01T11:00:00Z') });
     const rows = async (table: typeof s.sessionBookings | typeof s.sessionWaitlist, studentId: string) =>
-      (await db.select({ n: count() }).from(table).where(and(eq(table.sessionId, session.id), eq(table.studentId, studentId))))[0]!.n;
+      (
+        await db
+          .select({ n: count() })
+          .from(table)
+          .where(and(eq(table.sessionId, session.id), eq(table.studentId, studentId)))
+      )[0]!.n;
 
     // Confirm while waiting.
     const [entry] = await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: ana, position: 1 }).returning();
-    const confirm = toSchedulingError(await errorOf(() => db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: ana, bookingStatus: 'confirmed' })));
+    const confirm = toSchedulingError(
+      await errorOf(() => db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: ana, bookingStatus: 'confirmed' })),
+    );
     expect(confirm.code).toBe('ALREADY_BOOKED');
     expect(confirm.details).toMatchObject({ sqlstate: 'SC008', sessionId: session.id, studentId: ana, waitlistId: entry!.id, waitlistStatus: 'waiting' });
     expect(await rows(s.sessionBookings, ana)).toBe(0);
@@ -41,10 +49,18 @@ describe('booked or waiting, never both (SC008)', () => {
 
     // Reactivating either half is refused too: a cancelled booking confirmed again while waiting.
     await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: cleo, position: 2, status: 'offered' });
-    await db.update(s.sessionWaitlist).set({ status: 'cancelled' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo)));
+    await db
+      .update(s.sessionWaitlist)
+      .set({ status: 'cancelled' })
+      .where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo)));
     await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: cleo, bookingStatus: 'confirmed' });
     const reactivate = toSchedulingError(
-      await errorOf(() => db.update(s.sessionWaitlist).set({ status: 'waiting' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo)))),
+      await errorOf(() =>
+        db
+          .update(s.sessionWaitlist)
+          .set({ status: 'waiting' })
+          .where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, cleo))),
+      ),
     );
     expect(reactivate.details).toMatchObject({ sqlstate: 'SC008', studentId: cleo, waitlistStatus: 'waiting' });
   });
@@ -57,16 +73,21 @@ describe('booked or waiting, never both (SC008)', () => {
     await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: dev, position: 1, status: 'offered' });
     await db.transaction(async (tx) => {
       await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: dev, bookingStatus: 'confirmed' });
-      await tx.update(s.sessionWaitlist).set({ status: 'accepted' }).where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, dev)));
+      await tx
+        .update(s.sessionWaitlist)
+        .set({ status: 'accepted' })
+        .where(and(eq(s.sessionWaitlist.sessionId, session.id), eq(s.sessionWaitlist.studentId, dev)));
     });
     expect((await sessionById(db, session.id)).currentBookings).toBe(1);
     // Left open at commit, the same pair is refused and nothing stays.
     const [eli] = academy.studentIds.slice(1) as [string];
     await db.insert(s.sessionWaitlist).values({ sessionId: session.id, studentId: eli, position: 1, status: 'offered' });
     const error = toSchedulingError(
-      await errorOf(() => db.transaction(async (tx) => {
-        await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: eli, bookingStatus: 'confirmed' });
-      })),
+      await errorOf(() =>
+        db.transaction(async (tx) => {
+          await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: eli, bookingStatus: 'confirmed' });
+        }),
+      ),
     );
     expect(error.details).toMatchObject({ sqlstate: 'SC008', studentId: eli, waitlistStatus: 'offered' });
     expect((await sessionById(db, session.id)).currentBookings).toBe(1);

@@ -40,7 +40,10 @@ function unifiedDiff(path: string, committed: string, generated: string): string
   const removed = before.slice(start, before.length - end);
   const added = after.slice(start, after.length - end);
   const trailing = before.slice(before.length - end, before.length - end + 3);
-  const shown = (lines: string[], sign: string) => [...lines.slice(0, 40).map((l) => sign + l), ...(lines.length > 40 ? [`${sign}… ${lines.length - 40} more lines`] : [])];
+  const shown = (lines: string[], sign: string) => [
+    ...lines.slice(0, 40).map((l) => sign + l),
+    ...(lines.length > 40 ? [`${sign}… ${lines.length - 40} more lines`] : []),
+  ];
   return [
     `--- drizzle/current/${path} (committed)`,
     `+++ drizzle/current/${path} (generated)`,

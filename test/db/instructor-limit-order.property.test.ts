@@ -46,7 +46,6 @@ const scenarioArb = fc.record({
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
-
 async function inSavepoint(tx: TestDb, work: (sp: TestDb) => Promise<void>): Promise<boolean> {
   try {
     await tx.transaction((sp) => work(sp as unknown as TestDb));
@@ -62,17 +61,20 @@ async function inSavepoint(tx: TestDb, work: (sp: TestDb) => Promise<void>): Pro
 
 /** Writes the instructor and the slots (skipping slots that overlap one already written); returns the instructor. */
 async function setUp(tx: TestDb, scenario: Scenario): Promise<string> {
-  const [coach] = await tx.execute<{ id: string }>(
-    sql`INSERT INTO scheduling.instructors (email, first_name, last_name, max_concurrent_sessions)
+  const [coach] = await tx
+    .execute<{ id: string }>(
+      sql`INSERT INTO scheduling.instructors (email, first_name, last_name, max_concurrent_sessions)
         VALUES (${`coach-${Math.random()}@x.test`}, 'Coach', 'Order', ${scenario.instructorLimit}) RETURNING id`,
-  ).then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: Array<{ id: string }> }).rows));
+    )
+    .then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: Array<{ id: string }> }).rows));
   for (const slot of scenario.slots) {
     const end = Math.min(slot.from + slot.length, 95);
-    const when = slot.type === 'exception'
-      ? sql`NULL, '2030-02-12'::date, '2030-02-12'::date, NULL`
-      : slot.type === 'temporary'
-        ? sql`2, NULL, '2030-02-01'::date, '2030-02-28'::date`
-        : sql`2, NULL, '2030-01-01'::date, NULL`;
+    const when =
+      slot.type === 'exception'
+        ? sql`NULL, '2030-02-12'::date, '2030-02-12'::date, NULL`
+        : slot.type === 'temporary'
+          ? sql`2, NULL, '2030-02-01'::date, '2030-02-28'::date`
+          : sql`2, NULL, '2030-01-01'::date, NULL`;
     try {
       await tx.transaction((sp) =>
         sp.execute(sql`INSERT INTO scheduling.instructor_availability

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isSchedulingError } from '../../src/errors';
 import { MIGRATIONS, migrate, migrationStatements, migrationStatus } from '../../src/migrate';
 import { useTestDatabase } from '../support/database';
-import { errorOf } from '../support/fixtures';
+import { errorOf } from '../support/refusals';
 // @ts-expect-error -- a plain .mjs build script without types
 import { readMigrations, renderModule } from '../../scripts/embed-migrations.mjs';
 
@@ -16,7 +16,15 @@ describe('migrate()', () => {
   });
 
   it('exports the migrations as data, split into statements, for hosts with their own tool', () => {
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(['0000_tables', '0001_triggers', '0002_schema_evolution', '0003_performance_and_waitlist_guards', '0004_direct_booking', '0005_session_creation', '0006_every_write_path']);
+    expect(MIGRATIONS.map((m) => m.name)).toEqual([
+      '0000_tables',
+      '0001_triggers',
+      '0002_schema_evolution',
+      '0003_performance_and_waitlist_guards',
+      '0004_direct_booking',
+      '0005_session_creation',
+      '0006_every_write_path',
+    ]);
     for (const m of MIGRATIONS) {
       const statements = migrationStatements(m);
       expect(statements.length).toBeGreaterThan(0);

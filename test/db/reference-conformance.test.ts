@@ -99,11 +99,22 @@ interface DbColumn {
 describe('the migrated database contains the whole reference schema', () => {
   it('parsed a plausible amount of the spec (guards the parser itself)', () => {
     expect(tables.map((t) => t.name)).toEqual([
-      'sessions', 'recurring_patterns', 'session_bookings', 'instructor_availability',
-      'schedule_conflicts', 'session_waitlist', 'session_feedback', 'session_resources',
+      'sessions',
+      'recurring_patterns',
+      'session_bookings',
+      'instructor_availability',
+      'schedule_conflicts',
+      'session_waitlist',
+      'session_feedback',
+      'session_resources',
     ]);
     expect(columns.length).toBe(176 + 5); // eight tables, plus the five "Schema Evolution" columns
-    expect(columns.filter((c) => c.generated).map((c) => c.name).sort()).toEqual(['available_spots', 'duration_minutes', 'total_cost']);
+    expect(
+      columns
+        .filter((c) => c.generated)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['available_spots', 'duration_minutes', 'total_cost']);
     expect(indexes.length).toBeGreaterThan(35);
     expect(constraints.length).toBeGreaterThan(15);
   });
@@ -124,9 +135,11 @@ describe('the migrated database contains the whole reference schema', () => {
         continue;
       }
       const expected = expectedType(column.type);
-      if (actual.data_type !== expected.data_type || actual.udt_name !== expected.udt_name) problems.push(`${key}: type ${actual.udt_name}, expected ${expected.udt_name}`);
+      if (actual.data_type !== expected.data_type || actual.udt_name !== expected.udt_name)
+        problems.push(`${key}: type ${actual.udt_name}, expected ${expected.udt_name}`);
       if (expected.length && Number(actual.character_maximum_length) !== expected.length) problems.push(`${key}: length ${actual.character_maximum_length}`);
-      if (expected.precision && (Number(actual.numeric_precision) !== expected.precision || Number(actual.numeric_scale) !== expected.scale)) problems.push(`${key}: precision`);
+      if (expected.precision && (Number(actual.numeric_precision) !== expected.precision || Number(actual.numeric_scale) !== expected.scale))
+        problems.push(`${key}: precision`);
       if (column.notNull && actual.is_nullable !== 'NO') problems.push(`${key} should be NOT NULL`);
       if (column.generated !== (actual.is_generated === 'ALWAYS')) problems.push(`${key}: generated ${actual.is_generated}`);
       if (column.hasDefault && !column.generated && actual.column_default === null) problems.push(`${key} has no default`);
@@ -181,9 +194,7 @@ describe('the migrated database contains the whole reference schema', () => {
   });
 
   it('every index of "Performance Indexes", on the table it names', async () => {
-    const rows = await database.query<{ indexname: string; tablename: string }>(
-      `SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'scheduling'`,
-    );
+    const rows = await database.query<{ indexname: string; tablename: string }>(`SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'scheduling'`);
     const have = new Set(rows.map((r) => `${r.tablename}.${r.indexname}`));
     expect(indexes.filter((i) => !have.has(`${i.table}.${i.name}`))).toEqual([]);
   });
@@ -195,9 +206,11 @@ describe('the migrated database contains the whole reference schema', () => {
     const names = new Set(fns.map((f) => f.proname));
     expect(triggerFunctions.filter((f) => !names.has(f))).toEqual([]);
     const ordered = async (table: string) =>
-      (await database.query<{ column_name: string; udt_name: string }>(
-        `SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = 'scheduling' AND table_name = '${table}' ORDER BY ordinal_position`,
-      )).map((c) => `${c.column_name}:${c.udt_name}`);
+      (
+        await database.query<{ column_name: string; udt_name: string }>(
+          `SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = 'scheduling' AND table_name = '${table}' ORDER BY ordinal_position`,
+        )
+      ).map((c) => `${c.column_name}:${c.udt_name}`);
     expect(await ordered('session_bookings_archive')).toEqual(await ordered('session_bookings'));
   });
 });

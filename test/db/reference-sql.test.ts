@@ -39,7 +39,9 @@ type Results<T> = [T[], T[], T[], T[], T[], T[], T[], T[]];
 
 async function asWritten<T = Record<string, unknown>>(db: TestDb, statements: string[]): Promise<Results<T>> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('search_path', 'scheduling', true), set_config('TimeZone', 'UTC', true), set_config('scheduling.actor_id', ${actor}, true)`);
+    await tx.execute(
+      sql`SELECT set_config('search_path', 'scheduling', true), set_config('TimeZone', 'UTC', true), set_config('scheduling.actor_id', ${actor}, true)`,
+    );
     const results: T[][] = [];
     for (const statement of statements) {
       const result: unknown = await tx.execute(sql.raw(statement));
@@ -66,16 +68,18 @@ beforeAll(async () => {
 
 describe('reference sample data runs as written', () => {
   it('sample session, recurring pattern and booking insert, with the booking counted', async () => {
-    await asWritten(database.db, [
-      ...statementsUnder('Sample Session'),
-      ...statementsUnder('Sample Recurring Pattern'),
-      ...statementsUnder('Sample Booking'),
-    ]);
-    const [[session]] = await asWritten<{ session_id: string; current_bookings: number; available_spots: number; duration_minutes: number; created_by: string }>(database.db, [
-      `SELECT session_id, current_bookings, available_spots, duration_minutes, created_by FROM sessions WHERE session_id = 'SES-2025-0001'`,
-    ]);
+    await asWritten(database.db, [...statementsUnder('Sample Session'), ...statementsUnder('Sample Recurring Pattern'), ...statementsUnder('Sample Booking')]);
+    const [[session]] = await asWritten<{
+      session_id: string;
+      current_bookings: number;
+      available_spots: number;
+      duration_minutes: number;
+      created_by: string;
+    }>(database.db, [`SELECT session_id, current_bookings, available_spots, duration_minutes, created_by FROM sessions WHERE session_id = 'SES-2025-0001'`]);
     expect(session).toEqual({ session_id: 'SES-2025-0001', current_bookings: 1, available_spots: 4, duration_minutes: 60, created_by: actor });
-    const [[pattern]] = await asWritten<{ days_of_week: number[]; pattern_type: string }>(database.db, [`SELECT days_of_week, pattern_type FROM recurring_patterns`]);
+    const [[pattern]] = await asWritten<{ days_of_week: number[]; pattern_type: string }>(database.db, [
+      `SELECT days_of_week, pattern_type FROM recurring_patterns`,
+    ]);
     expect(pattern).toEqual({ days_of_week: [1, 3, 5], pattern_type: 'weekly' });
   });
 });

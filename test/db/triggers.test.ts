@@ -3,7 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { toSchedulingError } from '../../src/db/database-errors';
 import { useTestDatabase } from '../support/database';
-import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { type Academy, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { errorOf } from '../support/refusals';
+import { at } from '../support/time';
 
 const database = useTestDatabase();
 
@@ -11,17 +13,24 @@ async function codeOf(fn: () => Promise<unknown>) {
   return toSchedulingError(await errorOf(fn));
 }
 
-const at = (iso: string) => new Date(iso);
-
 describe('capacity policy trigger (validate_session_capacity)', () => {
   let academy: Academy;
   it('accepts the default limits and refuses what exceeds them, with SQLSTATE SC002', async () => {
     academy = await seedAcademy(database.db);
     const { db } = database;
     await insertSession(db, academy, { sessionType: 'group', capacity: 5, startTime: at('2030-02-01T10:00:00Z'), endTime: at('2030-02-01T11:00:00Z') });
-    await insertSession(db, academy, { sessionType: 'private', capacity: 2, instructorId: academy.instructorIds[1], startTime: at('2030-02-01T10:00:00Z'), endTime: at('2030-02-01T11:00:00Z'), facilityId: academy.lanesId });
+    await insertSession(db, academy, {
+      sessionType: 'private',
+      capacity: 2,
+      instructorId: academy.instructorIds[1],
+      startTime: at('2030-02-01T10:00:00Z'),
+      endTime: at('2030-02-01T11:00:00Z'),
+      facilityId: academy.lanesId,
+    });
 
-    const group6 = await codeOf(() => insertSession(db, academy, { sessionType: 'group', capacity: 6, startTime: at('2030-02-02T10:00:00Z'), endTime: at('2030-02-02T11:00:00Z') }));
+    const group6 = await codeOf(() =>
+      insertSession(db, academy, { sessionType: 'group', capacity: 6, startTime: at('2030-02-02T10:00:00Z'), endTime: at('2030-02-02T11:00:00Z') }),
+    );
     expect(group6.code).toBe('CAPACITY_POLICY_VIOLATION');
     expect(group6.details).toMatchObject({ sqlstate: 'SC002', sessionType: 'group', capacity: 6, min: 1, max: 5 });
 
@@ -37,7 +46,12 @@ describe('capacity policy trigger (validate_session_capacity)', () => {
   it('reads the policy table, so a host may raise school sessions to 50 but never past it', async () => {
     const { db } = database;
     await db.update(s.capacityPolicies).set({ maxCapacity: 40 }).where(eq(s.capacityPolicies.sessionType, 'school'));
-    const school = await insertSession(db, academy, { sessionType: 'school', capacity: 40, startTime: at('2030-03-01T10:00:00Z'), endTime: at('2030-03-01T11:00:00Z') });
+    const school = await insertSession(db, academy, {
+      sessionType: 'school',
+      capacity: 40,
+      startTime: at('2030-03-01T10:00:00Z'),
+      endTime: at('2030-03-01T11:00:00Z'),
+    });
     expect(school.capacity).toBe(40);
     const tooMuch = await codeOf(() => db.update(s.capacityPolicies).set({ maxCapacity: 51 }).where(eq(s.capacityPolicies.sessionType, 'school')));
     expect(tooMuch.code).toBe('INVALID_INPUT');
@@ -64,13 +78,21 @@ describe('capacity policy trigger (validate_session_capacity)', () => {
 describe('current_bookings trigger (update_session_bookings)', () => {
   let academy: Academy;
   const confirmedCount = async (sessionId: string) =>
-    (await database.db.select().from(s.sessionBookings).where(and(eq(s.sessionBookings.sessionId, sessionId), eq(s.sessionBookings.bookingStatus, 'confirmed')))).length;
+    (
+      await database.db
+        .select()
+        .from(s.sessionBookings)
+        .where(and(eq(s.sessionBookings.sessionId, sessionId), eq(s.sessionBookings.bookingStatus, 'confirmed')))
+    ).length;
 
   it('counts only confirmed bookings: a pending insert does not count, confirming it does', async () => {
     academy = await seedAcademy(database.db);
     const { db } = database;
     const session = await insertSession(db, academy);
-    const [pending] = await db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: academy.studentIds[0]!, bookingStatus: 'pending' }).returning();
+    const [pending] = await db
+      .insert(s.sessionBookings)
+      .values({ sessionId: session.id, studentId: academy.studentIds[0]!, bookingStatus: 'pending' })
+      .returning();
     expect((await sessionById(db, session.id)).currentBookings).toBe(0);
     await db.update(s.sessionBookings).set({ bookingStatus: 'confirmed' }).where(eq(s.sessionBookings.id, pending!.id));
     const after = await sessionById(db, session.id);
@@ -81,7 +103,10 @@ describe('current_bookings trigger (update_session_bookings)', () => {
   it('follows every status change and delete, always equal to the confirmed count', async () => {
     const { db } = database;
     const session = await insertSession(db, academy, { startTime: at('2030-01-16T15:00:00Z'), endTime: at('2030-01-16T16:00:00Z') });
-    const rows = await db.insert(s.sessionBookings).values(academy.studentIds.slice(0, 4).map((studentId) => ({ sessionId: session.id, studentId }))).returning();
+    const rows = await db
+      .insert(s.sessionBookings)
+      .values(academy.studentIds.slice(0, 4).map((studentId) => ({ sessionId: session.id, studentId })))
+      .returning();
     expect((await sessionById(db, session.id)).currentBookings).toBe(4);
     await db.update(s.sessionBookings).set({ bookingStatus: 'cancelled', cancellationDate: new Date() }).where(eq(s.sessionBookings.id, rows[0]!.id));
     await db.update(s.sessionBookings).set({ bookingStatus: 'no_show' }).where(eq(s.sessionBookings.id, rows[1]!.id));
@@ -105,7 +130,12 @@ describe('current_bookings trigger (update_session_bookings)', () => {
 
   it('refuses a confirmed booking beyond capacity (SC001) and into a cancelled session (SC007)', async () => {
     const { db } = database;
-    const session = await insertSession(db, academy, { sessionType: 'private', capacity: 2, startTime: at('2030-01-19T15:00:00Z'), endTime: at('2030-01-19T16:00:00Z') });
+    const session = await insertSession(db, academy, {
+      sessionType: 'private',
+      capacity: 2,
+      startTime: at('2030-01-19T15:00:00Z'),
+      endTime: at('2030-01-19T16:00:00Z'),
+    });
     await db.insert(s.sessionBookings).values(academy.studentIds.slice(0, 2).map((studentId) => ({ sessionId: session.id, studentId })));
     const full = await codeOf(() => db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: academy.studentIds[2]! }));
     expect(full.code).toBe('CAPACITY_EXCEEDED');
@@ -151,14 +181,29 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     expect(poolClash.code).toBe('FACILITY_OVERLAP');
 
     for (let i = 0; i < 3; i++) {
-      await insertSession(db, academy, { facilityId: academy.lanesId, instructorId: null, startTime: at('2030-05-04T10:00:00Z'), endTime: at('2030-05-04T11:00:00Z') });
+      await insertSession(db, academy, {
+        facilityId: academy.lanesId,
+        instructorId: null,
+        startTime: at('2030-05-04T10:00:00Z'),
+        endTime: at('2030-05-04T11:00:00Z'),
+      });
     }
     const fourth = await codeOf(() =>
-      insertSession(db, academy, { facilityId: academy.lanesId, instructorId: null, startTime: at('2030-05-04T10:30:00Z'), endTime: at('2030-05-04T11:30:00Z') }),
+      insertSession(db, academy, {
+        facilityId: academy.lanesId,
+        instructorId: null,
+        startTime: at('2030-05-04T10:30:00Z'),
+        endTime: at('2030-05-04T11:30:00Z'),
+      }),
     );
     expect(fourth.code).toBe('FACILITY_OVERLAP');
     // Three sessions that never all overlap at one instant fit a limit of 3 even with a 4th around.
-    await insertSession(db, academy, { facilityId: academy.lanesId, instructorId: null, startTime: at('2030-05-04T11:00:00Z'), endTime: at('2030-05-04T12:00:00Z') });
+    await insertSession(db, academy, {
+      facilityId: academy.lanesId,
+      instructorId: null,
+      startTime: at('2030-05-04T11:00:00Z'),
+      endTime: at('2030-05-04T12:00:00Z'),
+    });
   });
 
   it('with an administrator override, creates the session and records valid resolved conflicts', async () => {
@@ -168,7 +213,13 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
       await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true), set_config('scheduling.actor_id', ${academy.adminId}, true)`);
       const [row] = await tx
         .insert(s.sessions)
-        .values({ ...(await import('../support/fixtures')).sessionValues(academy, { facilityId: academy.lanesId, startTime: at('2030-05-05T10:30:00Z'), endTime: at('2030-05-05T11:30:00Z') }) })
+        .values({
+          ...(await import('../support/fixtures')).sessionValues(academy, {
+            facilityId: academy.lanesId,
+            startTime: at('2030-05-05T10:30:00Z'),
+            endTime: at('2030-05-05T11:30:00Z'),
+          }),
+        })
         .returning();
       return row!;
     });
@@ -202,7 +253,12 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     await db.update(s.sessions).set({ status: 'cancelled' }).where(eq(s.sessions.id, cancelled.id));
     const replacement = await insertSession(db, academy, { startTime: at('2030-05-06T10:00:00Z'), endTime: at('2030-05-06T11:00:00Z') });
     const later = await insertSession(db, academy, { startTime: at('2030-05-06T12:00:00Z'), endTime: at('2030-05-06T13:00:00Z') });
-    const moved = await codeOf(() => db.update(s.sessions).set({ startTime: at('2030-05-06T10:30:00Z'), endTime: at('2030-05-06T11:30:00Z') }).where(eq(s.sessions.id, later.id)));
+    const moved = await codeOf(() =>
+      db
+        .update(s.sessions)
+        .set({ startTime: at('2030-05-06T10:30:00Z'), endTime: at('2030-05-06T11:30:00Z') })
+        .where(eq(s.sessions.id, later.id)),
+    );
     expect(moved.code).toBe('INSTRUCTOR_DOUBLE_BOOKED');
     expect(moved.details.conflictingSessionIds).toEqual([replacement.id]);
     const reactivate = await codeOf(() => db.update(s.sessions).set({ status: 'scheduled' }).where(eq(s.sessions.id, cancelled.id)));
@@ -211,9 +267,23 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
 
   it('refuses a confirmed student in two overlapping sessions, also when a session is moved', async () => {
     const { db } = database;
-    const a = await insertSession(db, academy, { instructorId: academy.instructorIds[1], startTime: at('2030-05-07T10:00:00Z'), endTime: at('2030-05-07T11:00:00Z') });
-    const b = await insertSession(db, academy, { instructorId: academy.instructorIds[2], facilityId: academy.lanesId, startTime: at('2030-05-07T10:30:00Z'), endTime: at('2030-05-07T11:30:00Z') });
-    const c = await insertSession(db, academy, { instructorId: academy.instructorIds[0], facilityId: academy.lanesId, startTime: at('2030-05-07T11:30:00Z'), endTime: at('2030-05-07T12:30:00Z') });
+    const a = await insertSession(db, academy, {
+      instructorId: academy.instructorIds[1],
+      startTime: at('2030-05-07T10:00:00Z'),
+      endTime: at('2030-05-07T11:00:00Z'),
+    });
+    const b = await insertSession(db, academy, {
+      instructorId: academy.instructorIds[2],
+      facilityId: academy.lanesId,
+      startTime: at('2030-05-07T10:30:00Z'),
+      endTime: at('2030-05-07T11:30:00Z'),
+    });
+    const c = await insertSession(db, academy, {
+      instructorId: academy.instructorIds[0],
+      facilityId: academy.lanesId,
+      startTime: at('2030-05-07T11:30:00Z'),
+      endTime: at('2030-05-07T12:30:00Z'),
+    });
     const student = academy.studentIds[0]!;
     await db.insert(s.sessionBookings).values({ sessionId: a.id, studentId: student });
     const clash = await codeOf(() => db.insert(s.sessionBookings).values({ sessionId: b.id, studentId: student }));
@@ -222,7 +292,12 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     // A pending booking is not a place yet, so it may overlap.
     await db.insert(s.sessionBookings).values({ sessionId: b.id, studentId: student, bookingStatus: 'pending' });
     await db.insert(s.sessionBookings).values({ sessionId: c.id, studentId: student });
-    const moveC = await codeOf(() => db.update(s.sessions).set({ startTime: at('2030-05-07T10:45:00Z'), endTime: at('2030-05-07T11:45:00Z') }).where(eq(s.sessions.id, c.id)));
+    const moveC = await codeOf(() =>
+      db
+        .update(s.sessions)
+        .set({ startTime: at('2030-05-07T10:45:00Z'), endTime: at('2030-05-07T11:45:00Z') })
+        .where(eq(s.sessions.id, c.id)),
+    );
     expect(moveC.code).toBe('STUDENT_CONFLICT');
   });
 
@@ -231,8 +306,14 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     const instructor = academy.instructorIds[1]!;
     // Mondays 09:00-12:00 local (America/New_York), with a break 10:30-10:45.
     await db.insert(s.instructorAvailability).values({
-      instructorId: instructor, availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00', endTime: '12:00',
-      effectiveFrom: '2030-01-01', breakStartTime: '10:30', breakDurationMinutes: 15,
+      instructorId: instructor,
+      availabilityType: 'regular',
+      dayOfWeek: 1,
+      startTime: '09:00',
+      endTime: '12:00',
+      effectiveFrom: '2030-01-01',
+      breakStartTime: '10:30',
+      breakDurationMinutes: 15,
     });
     // Monday 2030-06-03 09:00-10:00 EDT = 13:00-14:00Z: inside.
     const inside = await insertSession(db, academy, { instructorId: instructor, startTime: at('2030-06-03T13:00:00Z'), endTime: at('2030-06-03T14:00:00Z') });
@@ -247,10 +328,16 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     expect(mismatches.find((m) => m.sessionId === tuesday.id)).toMatchObject({ status: 'detected', severity: 'medium' });
 
     // Moving it into the window settles the open mismatch, and it is never stored twice.
-    await db.update(s.sessions).set({ startTime: at('2030-06-04T13:30:00Z') }).where(eq(s.sessions.id, tuesday.id));
+    await db
+      .update(s.sessions)
+      .set({ startTime: at('2030-06-04T13:30:00Z') })
+      .where(eq(s.sessions.id, tuesday.id));
     const again = await db.select().from(s.scheduleConflicts).where(eq(s.scheduleConflicts.sessionId, tuesday.id));
     expect(again).toHaveLength(1);
-    await db.update(s.sessions).set({ startTime: at('2030-06-10T13:00:00Z'), endTime: at('2030-06-10T14:00:00Z') }).where(eq(s.sessions.id, tuesday.id));
+    await db
+      .update(s.sessions)
+      .set({ startTime: at('2030-06-10T13:00:00Z'), endTime: at('2030-06-10T14:00:00Z') })
+      .where(eq(s.sessions.id, tuesday.id));
     const settled = await db.select().from(s.scheduleConflicts).where(eq(s.scheduleConflicts.sessionId, tuesday.id));
     expect(settled).toHaveLength(1);
     expect(settled[0]).toMatchObject({ status: 'resolved', resolutionMethod: 'session_moved' });
@@ -286,12 +373,16 @@ describe('availability trigger (validate_instructor_availability)', () => {
     await db.insert(s.instructorAvailability).values(slot({ dayOfWeek: 3, effectiveFrom: '2030-01-01', effectiveUntil: '2030-06-30' }));
     await db.insert(s.instructorAvailability).values(slot({ dayOfWeek: 3, effectiveFrom: '2030-07-01' }));
     // A specific Tuesday inside the weekly Tuesday range overlaps the weekly slot…
-    const sameDay = await codeOf(() => db.insert(s.instructorAvailability).values(slot({ dayOfWeek: null, specificDate: '2030-03-05', startTime: '10:00', endTime: '11:00' })));
+    const sameDay = await codeOf(() =>
+      db.insert(s.instructorAvailability).values(slot({ dayOfWeek: null, specificDate: '2030-03-05', startTime: '10:00', endTime: '11:00' })),
+    );
     expect(sameDay.code).toBe('AVAILABILITY_OVERLAP');
     // …a Thursday date at that time does not.
     await db.insert(s.instructorAvailability).values(slot({ dayOfWeek: null, specificDate: '2030-03-07', startTime: '10:00', endTime: '11:00' }));
     // An exception or a temporary schedule may overlap the regular one on purpose.
-    await db.insert(s.instructorAvailability).values(slot({ availabilityType: 'exception', dayOfWeek: null, specificDate: '2030-03-05', maxConcurrentSessions: 0 }));
+    await db
+      .insert(s.instructorAvailability)
+      .values(slot({ availabilityType: 'exception', dayOfWeek: null, specificDate: '2030-03-05', maxConcurrentSessions: 0 }));
     await db.insert(s.instructorAvailability).values(slot({ availabilityType: 'temporary', effectiveFrom: '2030-07-01', effectiveUntil: '2030-08-31' }));
     // Inactive slots never clash.
     await db.insert(s.instructorAvailability).values(slot({ isActive: false }));
@@ -319,11 +410,20 @@ describe('search_path independence', () => {
     const error = await errorOf(() =>
       db.transaction(async (tx) => {
         await tx.execute(sql`SELECT set_config('search_path', 'pg_catalog', true)`);
-        const [first] = await tx.insert(s.sessions).values((await import('../support/fixtures')).sessionValues(academy, { startTime: at('2032-01-01T10:00:00Z'), endTime: at('2032-01-01T11:00:00Z') })).returning();
+        const [first] = await tx
+          .insert(s.sessions)
+          .values((await import('../support/fixtures')).sessionValues(academy, { startTime: at('2032-01-01T10:00:00Z'), endTime: at('2032-01-01T11:00:00Z') }))
+          .returning();
         await tx.insert(s.sessionBookings).values({ sessionId: first!.id, studentId: academy.studentIds[0]! });
         const [counted] = await tx.select().from(s.sessions).where(eq(s.sessions.id, first!.id));
         expect(counted!.currentBookings).toBe(1);
-        await tx.insert(s.sessions).values((await import('../support/fixtures')).sessionValues(academy, { facilityId: academy.lanesId, startTime: at('2032-01-01T10:30:00Z'), endTime: at('2032-01-01T11:30:00Z') }));
+        await tx.insert(s.sessions).values(
+          (await import('../support/fixtures')).sessionValues(academy, {
+            facilityId: academy.lanesId,
+            startTime: at('2032-01-01T10:30:00Z'),
+            endTime: at('2032-01-01T11:30:00Z'),
+          }),
+        );
       }),
     );
     expect(toSchedulingError(error).code).toBe('INSTRUCTOR_DOUBLE_BOOKED');
@@ -335,7 +435,12 @@ describe('bad input at the database edge gives a clear error and writes nothing'
     ['an unknown session type', { sessionType: 'yoga' as 'group' }, 'INVALID_INPUT', 'chk_session_type'],
     ['end before start', { startTime: at('2033-01-01T11:00:00Z'), endTime: at('2033-01-01T10:00:00Z') }, 'INVALID_INPUT', 'chk_session_times'],
     ['zero capacity', { capacity: 0 }, 'CAPACITY_POLICY_VIOLATION', undefined],
-    ['a session longer than 24 hours', { startTime: at('2033-01-01T10:00:00Z'), endTime: at('2033-01-03T10:00:00Z') }, 'INVALID_INPUT', 'chk_session_max_duration'],
+    [
+      'a session longer than 24 hours',
+      { startTime: at('2033-01-01T10:00:00Z'), endTime: at('2033-01-03T10:00:00Z') },
+      'INVALID_INPUT',
+      'chk_session_max_duration',
+    ],
     ['min participants above capacity', { capacity: 3, minParticipants: 4 }, 'INVALID_INPUT', 'chk_session_participants'],
     ['an unknown instructor', { instructorId: '00000000-0000-0000-0000-000000000001' }, 'NOT_FOUND', undefined],
   ])('%s', async (_, overrides, code, constraint) => {
@@ -350,11 +455,17 @@ describe('bad input at the database edge gives a clear error and writes nothing'
   it('a rating of 6, an unknown time zone and an unknown booking status are refused', async () => {
     const academy = await seedAcademy(database.db);
     const session = await insertSession(database.db, academy, { startTime: at('2033-02-01T10:00:00Z'), endTime: at('2033-02-01T11:00:00Z') });
-    const rating = toSchedulingError(await errorOf(() => database.db.insert(s.sessionFeedback).values({ sessionId: session.id, feedbackSource: 'admin', overallRating: 6 })));
+    const rating = toSchedulingError(
+      await errorOf(() => database.db.insert(s.sessionFeedback).values({ sessionId: session.id, feedbackSource: 'admin', overallRating: 6 })),
+    );
     expect(rating).toMatchObject({ code: 'INVALID_INPUT', details: { constraint: 'chk_feedback_overall_rating' } });
     const zone = toSchedulingError(await errorOf(() => database.db.insert(s.locations).values({ code: 'MARS', name: 'Mars', timezone: 'Mars/Olympus_Mons' })));
     expect(zone).toMatchObject({ code: 'INVALID_INPUT', details: { sqlstate: 'SC010', timezone: 'Mars/Olympus_Mons' } });
-    const status = toSchedulingError(await errorOf(() => database.db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: academy.studentIds[0]!, bookingStatus: 'maybe' as 'confirmed' })));
+    const status = toSchedulingError(
+      await errorOf(() =>
+        database.db.insert(s.sessionBookings).values({ sessionId: session.id, studentId: academy.studentIds[0]!, bookingStatus: 'maybe' as 'confirmed' }),
+      ),
+    );
     expect(status).toMatchObject({ code: 'INVALID_INPUT', details: { constraint: 'chk_booking_status' } });
     expect(await database.query(`SELECT count(*)::int AS n FROM scheduling.session_feedback`)).toEqual([{ n: 0 }]);
   });

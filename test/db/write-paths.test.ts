@@ -11,11 +11,12 @@ import { queryRows } from '../../src/db/query';
 import { toSchedulingError } from '../../src/db/database-errors';
 import { rolledBack, useTestDatabase } from '../support/database';
 import { databaseDigest } from '../support/digest';
-import { type Academy, errorOf, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { type Academy, insertSession, seedAcademy, sessionById } from '../support/fixtures';
+import { errorOf } from '../support/refusals';
+import { at } from '../support/time';
 
 const database = useTestDatabase();
 let academy: Academy;
-const at = (iso: string) => new Date(iso);
 
 beforeAll(async () => {
   academy = await seedAcademy(database.db, { students: 8 });
@@ -42,7 +43,6 @@ async function expectRefused(statements: string[], code: string, details: Record
   expect(await databaseDigest(database.db)).toEqual(before);
   return error;
 }
-
 
 function pick(value: Record<string, unknown>, keys: string[]) {
   return Object.fromEntries(keys.map((key) => [key, value[key]]));
@@ -88,7 +88,14 @@ describe('lowering a limit under live sessions', () => {
     const room = await newFacility({ max: 3 });
     const sessions = [];
     for (const i of [0, 1, 2]) {
-      sessions.push(await insertSession(database.db, academy, { facilityId: room, instructorId: academy.instructorIds[i], startTime: at('2030-02-05T15:00:00Z'), endTime: at('2030-02-05T16:00:00Z') }));
+      sessions.push(
+        await insertSession(database.db, academy, {
+          facilityId: room,
+          instructorId: academy.instructorIds[i],
+          startTime: at('2030-02-05T15:00:00Z'),
+          endTime: at('2030-02-05T16:00:00Z'),
+        }),
+      );
     }
     const codes = sessions.map((x) => x.sessionId).sort();
     await expectRefused([`UPDATE scheduling.facilities SET max_concurrent_sessions = 2 WHERE id = '${room}'`], 'FACILITY_OVERLAP', {
@@ -97,7 +104,10 @@ describe('lowering a limit under live sessions', () => {
       conflictingSessionCodes: codes,
     });
     await inTransaction([`UPDATE scheduling.facilities SET max_concurrent_sessions = 2 WHERE id = '${room}'`], { override: true });
-    const recorded = await conflictsOf('facility_overlap', sessions.map((x) => x.id));
+    const recorded = await conflictsOf(
+      'facility_overlap',
+      sessions.map((x) => x.id),
+    );
     expect(recorded).toHaveLength(6);
     expect(new Set(recorded.map((c) => `${c.status}/${c.resolution_method}`))).toEqual(new Set(['resolved/manual_override']));
     // Raising never needs anything; an overload an override already recorded does not block a later change.
@@ -106,7 +116,13 @@ describe('lowering a limit under live sessions', () => {
 
   it("a facility's size below a live session's capacity (SC001, facility_capacity)", async () => {
     const room = await newFacility({ capacity: 20 });
-    const session = await insertSession(database.db, academy, { facilityId: room, instructorId: null, capacity: 5, startTime: at('2030-02-06T15:00:00Z'), endTime: at('2030-02-06T16:00:00Z') });
+    const session = await insertSession(database.db, academy, {
+      facilityId: room,
+      instructorId: null,
+      capacity: 5,
+      startTime: at('2030-02-06T15:00:00Z'),
+      endTime: at('2030-02-06T16:00:00Z'),
+    });
     await expectRefused([`UPDATE scheduling.facilities SET capacity = 4 WHERE id = '${room}'`], 'CAPACITY_EXCEEDED', {
       reason: 'facility_capacity',
       conflictingSessionIds: [session.id],
@@ -117,8 +133,18 @@ describe('lowering a limit under live sessions', () => {
   it("an instructor's own max_concurrent_sessions", async () => {
     const coach = await newInstructor(2);
     const [a, b] = [await newFacility(), await newFacility()];
-    const one = await insertSession(database.db, academy, { facilityId: a, instructorId: coach, startTime: at('2030-02-07T15:00:00Z'), endTime: at('2030-02-07T16:00:00Z') });
-    const two = await insertSession(database.db, academy, { facilityId: b, instructorId: coach, startTime: at('2030-02-07T15:30:00Z'), endTime: at('2030-02-07T16:30:00Z') });
+    const one = await insertSession(database.db, academy, {
+      facilityId: a,
+      instructorId: coach,
+      startTime: at('2030-02-07T15:00:00Z'),
+      endTime: at('2030-02-07T16:00:00Z'),
+    });
+    const two = await insertSession(database.db, academy, {
+      facilityId: b,
+      instructorId: coach,
+      startTime: at('2030-02-07T15:30:00Z'),
+      endTime: at('2030-02-07T16:30:00Z'),
+    });
     await expectRefused([`UPDATE scheduling.instructors SET max_concurrent_sessions = 1 WHERE id = '${coach}'`], 'INSTRUCTOR_DOUBLE_BOOKED', {
       reason: 'limit_lowered',
       instructorId: coach,
@@ -128,7 +154,7 @@ describe('lowering a limit under live sessions', () => {
     await inTransaction([`UPDATE scheduling.instructors SET max_concurrent_sessions = 1 WHERE id = '${coach}'`]);
   });
 
-  describe("an availability slot that lets an instructor teach two at once", () => {
+  describe('an availability slot that lets an instructor teach two at once', () => {
     let coach: string;
     let slot: string;
     beforeAll(async () => {
@@ -136,30 +162,52 @@ describe('lowering a limit under live sessions', () => {
       // Tuesday 2030-02-12, 10:00-12:00 in New York = 15:00-17:00Z: two overlapping classes.
       slot = await tuesdaySlot(coach, { start: '10:00', end: '12:00', max: 2 });
       const [a, b] = [await newFacility(), await newFacility()];
-      await insertSession(database.db, academy, { facilityId: a, instructorId: coach, startTime: at('2030-02-12T15:00:00Z'), endTime: at('2030-02-12T16:00:00Z') });
-      await insertSession(database.db, academy, { facilityId: b, instructorId: coach, startTime: at('2030-02-12T15:30:00Z'), endTime: at('2030-02-12T16:30:00Z') });
+      await insertSession(database.db, academy, {
+        facilityId: a,
+        instructorId: coach,
+        startTime: at('2030-02-12T15:00:00Z'),
+        endTime: at('2030-02-12T16:00:00Z'),
+      });
+      await insertSession(database.db, academy, {
+        facilityId: b,
+        instructorId: coach,
+        startTime: at('2030-02-12T15:30:00Z'),
+        endTime: at('2030-02-12T16:30:00Z'),
+      });
     });
     const limitLowered = () => ({ reason: 'limit_lowered', instructorId: coach });
 
     it('lowering its max_concurrent_sessions', async () => {
-      await expectRefused([`UPDATE scheduling.instructor_availability SET max_concurrent_sessions = 1 WHERE id = '${slot}'`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
+      await expectRefused(
+        [`UPDATE scheduling.instructor_availability SET max_concurrent_sessions = 1 WHERE id = '${slot}'`],
+        'INSTRUCTOR_DOUBLE_BOOKED',
+        limitLowered(),
+      );
     });
     it('deactivating, deleting or narrowing it', async () => {
       await expectRefused([`UPDATE scheduling.instructor_availability SET is_active = false WHERE id = '${slot}'`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
       await expectRefused([`DELETE FROM scheduling.instructor_availability WHERE id = '${slot}'`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
-      await expectRefused([`UPDATE scheduling.instructor_availability SET end_time = '11:00' WHERE id = '${slot}'`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
+      await expectRefused(
+        [`UPDATE scheduling.instructor_availability SET end_time = '11:00' WHERE id = '${slot}'`],
+        'INSTRUCTOR_DOUBLE_BOOKED',
+        limitLowered(),
+      );
       await expectRefused([`UPDATE scheduling.instructor_availability SET day_of_week = 3 WHERE id = '${slot}'`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
     });
     it('a day off (an exception with max 0) or a temporary schedule replacing it that day', async () => {
       await expectRefused(
-        [`INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, specific_date, start_time, end_time, effective_from, max_concurrent_sessions)
-          VALUES ('${coach}', 'exception', '2030-02-12', '00:00', '23:59', '2030-02-12', 0)`],
+        [
+          `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, specific_date, start_time, end_time, effective_from, max_concurrent_sessions)
+          VALUES ('${coach}', 'exception', '2030-02-12', '00:00', '23:59', '2030-02-12', 0)`,
+        ],
         'INSTRUCTOR_DOUBLE_BOOKED',
         limitLowered(),
       );
       await expectRefused(
-        [`INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, effective_until, max_concurrent_sessions)
-          VALUES ('${coach}', 'temporary', 2, '09:00', '17:00', '2030-02-01', '2030-02-28', 1)`],
+        [
+          `INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from, effective_until, max_concurrent_sessions)
+          VALUES ('${coach}', 'temporary', 2, '09:00', '17:00', '2030-02-01', '2030-02-28', 1)`,
+        ],
         'INSTRUCTOR_DOUBLE_BOOKED',
         limitLowered(),
       );
@@ -167,12 +215,14 @@ describe('lowering a limit under live sessions', () => {
     it('TRUNCATE of all availability', async () => {
       await expectRefused([`TRUNCATE scheduling.instructor_availability`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
     });
-    it("moving one of the sessions to a location the slot does not cover", async () => {
+    it('moving one of the sessions to a location the slot does not cover', async () => {
       await inTransaction([`UPDATE scheduling.instructor_availability SET location_id = '${academy.locationId}' WHERE id = '${slot}'`]);
       const elsewhere = await newLocation('America/New_York');
       const room = await newFacility({ locationId: elsewhere });
       await expectRefused(
-        [`UPDATE scheduling.sessions SET location_id = '${elsewhere}', facility_id = '${room}' WHERE instructor_id = '${coach}' AND start_time = '2030-02-12T15:30:00Z'`],
+        [
+          `UPDATE scheduling.sessions SET location_id = '${elsewhere}', facility_id = '${room}' WHERE instructor_id = '${coach}' AND start_time = '2030-02-12T15:30:00Z'`,
+        ],
         'INSTRUCTOR_DOUBLE_BOOKED',
         { instructorId: coach },
       );
@@ -184,7 +234,11 @@ describe('lowering a limit under live sessions', () => {
       );
     });
     it("the location's time zone changing so the slot no longer covers them", async () => {
-      await expectRefused([`UPDATE scheduling.locations SET timezone = 'Europe/London' WHERE id = '${academy.locationId}'`], 'INSTRUCTOR_DOUBLE_BOOKED', limitLowered());
+      await expectRefused(
+        [`UPDATE scheduling.locations SET timezone = 'Europe/London' WHERE id = '${academy.locationId}'`],
+        'INSTRUCTOR_DOUBLE_BOOKED',
+        limitLowered(),
+      );
       // A zone that keeps them covered is fine (Toronto keeps New York's clock).
       await inTransaction([`UPDATE scheduling.locations SET timezone = 'America/Toronto' WHERE id = '${academy.locationId}'`]);
       await inTransaction([`UPDATE scheduling.locations SET timezone = 'America/New_York' WHERE id = '${academy.locationId}'`]);
@@ -200,7 +254,10 @@ describe('the instructor limit does not depend on the order sessions are written
     // A: 10:00-11:00 local, inside the slot (limit 2). B: 10:30-11:30, outside it (limit 1).
     const insertA = `INSERT INTO scheduling.sessions (program_id, course_id, location_id, facility_id, instructor_id, session_type, title, start_time, end_time, capacity, created_by)
       VALUES ('${academy.programId}', '${academy.courseId}', '${academy.locationId}', '${ra}', '${coach}', 'group', 'A', '2030-02-19T15:00:00Z', '2030-02-19T16:00:00Z', 5, '${academy.adminId}')`;
-    const insertB = insertA.replace(`'${ra}'`, `'${rb}'`).replace("'A'", "'B'").replace("'2030-02-19T15:00:00Z', '2030-02-19T16:00:00Z'", "'2030-02-19T15:30:00Z', '2030-02-19T16:30:00Z'");
+    const insertB = insertA
+      .replace(`'${ra}'`, `'${rb}'`)
+      .replace("'A'", "'B'")
+      .replace("'2030-02-19T15:00:00Z', '2030-02-19T16:00:00Z'", "'2030-02-19T15:30:00Z', '2030-02-19T16:30:00Z'");
     await expectRefused([insertA, insertB], 'INSTRUCTOR_DOUBLE_BOOKED', { instructorId: coach });
     await expectRefused([insertB, insertA], 'INSTRUCTOR_DOUBLE_BOOKED', { instructorId: coach });
     // Each alone is fine.
@@ -210,21 +267,38 @@ describe('the instructor limit does not depend on the order sessions are written
 
 describe('derived data', () => {
   it('current_bookings can be written only to the confirmed count; a new session starts at 0', async () => {
-    const session = await insertSession(database.db, academy, { instructorId: null, facilityId: await newFacility(), startTime: at('2030-03-01T15:00:00Z'), endTime: at('2030-03-01T16:00:00Z') });
-    await inTransaction([`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${session.id}', '${academy.studentIds[0]}'), ('${session.id}', '${academy.studentIds[1]}')`]);
-    await expectRefused([`UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = '${session.id}'`], 'CAPACITY_EXCEEDED', { reason: 'derived_counter', confirmed: 2 });
+    const session = await insertSession(database.db, academy, {
+      instructorId: null,
+      facilityId: await newFacility(),
+      startTime: at('2030-03-01T15:00:00Z'),
+      endTime: at('2030-03-01T16:00:00Z'),
+    });
+    await inTransaction([
+      `INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${session.id}', '${academy.studentIds[0]}'), ('${session.id}', '${academy.studentIds[1]}')`,
+    ]);
+    await expectRefused([`UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = '${session.id}'`], 'CAPACITY_EXCEEDED', {
+      reason: 'derived_counter',
+      confirmed: 2,
+    });
     await expectRefused([`UPDATE scheduling.sessions SET current_bookings = 3 WHERE id = '${session.id}'`], 'CAPACITY_EXCEEDED', { reason: 'derived_counter' });
     await inTransaction([`UPDATE scheduling.sessions SET current_bookings = 2 WHERE id = '${session.id}'`]);
     await expectRefused(
-      [`INSERT INTO scheduling.sessions (program_id, course_id, location_id, facility_id, session_type, title, start_time, end_time, capacity, current_bookings, created_by)
-        VALUES ('${academy.programId}', '${academy.courseId}', '${academy.locationId}', '${await newFacility()}', 'group', 'x', '2030-03-02T15:00:00Z', '2030-03-02T16:00:00Z', 5, 3, '${academy.adminId}')`],
+      [
+        `INSERT INTO scheduling.sessions (program_id, course_id, location_id, facility_id, session_type, title, start_time, end_time, capacity, current_bookings, created_by)
+        VALUES ('${academy.programId}', '${academy.courseId}', '${academy.locationId}', '${await newFacility()}', 'group', 'x', '2030-03-02T15:00:00Z', '2030-03-02T16:00:00Z', 5, 3, '${academy.adminId}')`,
+      ],
       'CAPACITY_EXCEEDED',
       { reason: 'derived_counter' },
     );
   });
 
   it('TRUNCATE of the bookings sets every counter back to 0', async () => {
-    const session = await insertSession(database.db, academy, { instructorId: null, facilityId: await newFacility(), startTime: at('2030-03-03T15:00:00Z'), endTime: at('2030-03-03T16:00:00Z') });
+    const session = await insertSession(database.db, academy, {
+      instructorId: null,
+      facilityId: await newFacility(),
+      startTime: at('2030-03-03T15:00:00Z'),
+      endTime: at('2030-03-03T16:00:00Z'),
+    });
     await inTransaction([`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${session.id}', '${academy.studentIds[0]}')`]);
     const left = await rolledBack(database.db, async (tx) => {
       await tx.execute(sql`TRUNCATE scheduling.session_bookings`);
@@ -237,11 +311,21 @@ describe('derived data', () => {
 describe('capacity policy', () => {
   it('a cancelled session set back to scheduled is checked against the policy as it is now', async () => {
     const room = await newFacility({ capacity: 40 });
-    const session = await insertSession(database.db, academy, { sessionType: 'school', capacity: 30, instructorId: null, facilityId: room, startTime: at('2030-03-05T15:00:00Z'), endTime: at('2030-03-05T16:00:00Z') });
+    const session = await insertSession(database.db, academy, {
+      sessionType: 'school',
+      capacity: 30,
+      instructorId: null,
+      facilityId: room,
+      startTime: at('2030-03-05T15:00:00Z'),
+      endTime: at('2030-03-05T16:00:00Z'),
+    });
     await inTransaction([`UPDATE scheduling.sessions SET status = 'cancelled' WHERE id = '${session.id}'`]);
     await inTransaction([`UPDATE scheduling.capacity_policies SET max_capacity = 25 WHERE session_type = 'school'`]);
     try {
-      await expectRefused([`UPDATE scheduling.sessions SET status = 'scheduled' WHERE id = '${session.id}'`], 'CAPACITY_POLICY_VIOLATION', { max: 25, capacity: 30 });
+      await expectRefused([`UPDATE scheduling.sessions SET status = 'scheduled' WHERE id = '${session.id}'`], 'CAPACITY_POLICY_VIOLATION', {
+        max: 25,
+        capacity: 30,
+      });
       await expectRefused([`UPDATE scheduling.sessions SET status = 'postponed' WHERE id = '${session.id}'`], 'CAPACITY_POLICY_VIOLATION', { max: 25 });
     } finally {
       await inTransaction([`UPDATE scheduling.capacity_policies SET max_capacity = 30 WHERE session_type = 'school'`]);
@@ -249,12 +333,21 @@ describe('capacity policy', () => {
   });
 
   it('a policy row cannot be deleted or truncated, and a re-insert is checked like a change', async () => {
-    await insertSession(database.db, academy, { sessionType: 'private', capacity: 2, instructorId: null, facilityId: await newFacility(), startTime: at('2030-03-06T15:00:00Z'), endTime: at('2030-03-06T16:00:00Z') });
+    await insertSession(database.db, academy, {
+      sessionType: 'private',
+      capacity: 2,
+      instructorId: null,
+      facilityId: await newFacility(),
+      startTime: at('2030-03-06T15:00:00Z'),
+      endTime: at('2030-03-06T16:00:00Z'),
+    });
     await expectRefused([`DELETE FROM scheduling.capacity_policies WHERE session_type = 'private'`], 'CAPACITY_POLICY_VIOLATION', { reason: 'policy_removed' });
     await expectRefused([`TRUNCATE scheduling.capacity_policies`], 'CAPACITY_POLICY_VIOLATION', { reason: 'policy_removed' });
     await expectRefused(
-      [`INSERT INTO scheduling.capacity_policies (session_type, min_capacity, max_capacity) VALUES ('private', 1, 1)
-        ON CONFLICT (session_type) DO UPDATE SET max_capacity = excluded.max_capacity`],
+      [
+        `INSERT INTO scheduling.capacity_policies (session_type, min_capacity, max_capacity) VALUES ('private', 1, 1)
+        ON CONFLICT (session_type) DO UPDATE SET max_capacity = excluded.max_capacity`,
+      ],
       'CAPACITY_POLICY_VIOLATION',
       { max: 1 },
     );
@@ -263,7 +356,14 @@ describe('capacity policy', () => {
 
 describe('held offers', () => {
   it('an offer holds its place against bookings, capacity cuts and more offers; the holder takes it', async () => {
-    const session = await insertSession(database.db, academy, { sessionType: 'private', capacity: 2, instructorId: null, facilityId: await newFacility(), startTime: at('2030-03-10T15:00:00Z'), endTime: at('2030-03-10T16:00:00Z') });
+    const session = await insertSession(database.db, academy, {
+      sessionType: 'private',
+      capacity: 2,
+      instructorId: null,
+      facilityId: await newFacility(),
+      startTime: at('2030-03-10T15:00:00Z'),
+      endTime: at('2030-03-10T16:00:00Z'),
+    });
     const [kid0, kid1, kid2, kid3] = academy.studentIds as [string, string, string, string];
     await inTransaction([
       `INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${session.id}', '${kid0}')`,
@@ -275,9 +375,13 @@ describe('held offers', () => {
       heldOffers: 1,
     });
     await expectRefused([`UPDATE scheduling.sessions SET capacity = 1 WHERE id = '${session.id}'`], 'CAPACITY_EXCEEDED', { reason: 'below_held_offers' });
-    await expectRefused([`UPDATE scheduling.session_waitlist SET status = 'offered' WHERE session_id = '${session.id}' AND student_id = '${kid2}'`], 'CAPACITY_EXCEEDED', {
-      reason: 'held_offers',
-    });
+    await expectRefused(
+      [`UPDATE scheduling.session_waitlist SET status = 'offered' WHERE session_id = '${session.id}' AND student_id = '${kid2}'`],
+      'CAPACITY_EXCEEDED',
+      {
+        reason: 'held_offers',
+      },
+    );
     // The holder accepts: the booking is written, then the entry closes and the queue moves up.
     await inTransaction([
       `INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${session.id}', '${kid1}')`,
@@ -291,7 +395,16 @@ describe('held offers', () => {
 describe('waitlist positions stay 1..n (checked at commit)', () => {
   let sessionId: string;
   beforeAll(async () => {
-    sessionId = (await insertSession(database.db, academy, { sessionType: 'private', capacity: 1, instructorId: null, facilityId: await newFacility(), startTime: at('2030-03-12T15:00:00Z'), endTime: at('2030-03-12T16:00:00Z') })).id;
+    sessionId = (
+      await insertSession(database.db, academy, {
+        sessionType: 'private',
+        capacity: 1,
+        instructorId: null,
+        facilityId: await newFacility(),
+        startTime: at('2030-03-12T15:00:00Z'),
+        endTime: at('2030-03-12T16:00:00Z'),
+      })
+    ).id;
     await inTransaction([`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${sessionId}', '${academy.studentIds[0]}')`]);
   });
   const entry = (student: number, position: number, status = 'waiting') => `('${sessionId}', '${academy.studentIds[student]}', ${position}, '${status}')`;

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { computeAvailabilityWindows, findFreeSlots, sessionFitsAvailability, type AvailabilityRow } from '../../src/domain';
-import { invalidPath, iso } from './fixtures';
+import { invalidPath } from './fixtures';
+import { iso } from '../support/time';
 
 const row = (overrides: Partial<AvailabilityRow> & Pick<AvailabilityRow, 'id'>): AvailabilityRow => ({
-  instructorId: 'i1', availabilityType: 'regular', dayOfWeek: null, startTime: '09:00:00', endTime: '17:00:00',
-  locationId: null, facilityId: null, effectiveFrom: '2025-01-01', effectiveUntil: null, specificDate: null,
-  breakDurationMinutes: 0, breakStartTime: null, maxConcurrentSessions: 1, isActive: true, ...overrides,
+  instructorId: 'i1',
+  availabilityType: 'regular',
+  dayOfWeek: null,
+  startTime: '09:00:00',
+  endTime: '17:00:00',
+  locationId: null,
+  facilityId: null,
+  effectiveFrom: '2025-01-01',
+  effectiveUntil: null,
+  specificDate: null,
+  breakDurationMinutes: 0,
+  breakStartTime: null,
+  maxConcurrentSessions: 1,
+  isActive: true,
+  ...overrides,
 });
 
 const rows: AvailabilityRow[] = [
@@ -15,7 +28,16 @@ const rows: AvailabilityRow[] = [
   row({ id: 'r4', dayOfWeek: 2, isActive: false }),
   row({ id: 'e1', availabilityType: 'exception', specificDate: '2025-03-05', effectiveFrom: '2025-03-05', startTime: '14:00', endTime: '16:00' }),
   ...[1, 2, 3, 4, 5].map((d) => row({ id: `i2-${d}`, instructorId: 'i2', dayOfWeek: d, startTime: '10:00', endTime: '11:00' })),
-  row({ id: 't1', instructorId: 'i2', availabilityType: 'temporary', dayOfWeek: 4, startTime: '08:00', endTime: '09:00', effectiveFrom: '2025-03-06', effectiveUntil: '2025-03-07' }),
+  row({
+    id: 't1',
+    instructorId: 'i2',
+    availabilityType: 'temporary',
+    dayOfWeek: 4,
+    startTime: '08:00',
+    endTime: '09:00',
+    effectiveFrom: '2025-03-06',
+    effectiveUntil: '2025-03-07',
+  }),
   row({ id: 'off', instructorId: 'i2', availabilityType: 'exception', specificDate: '2025-03-03', effectiveFrom: '2025-03-03', maxConcurrentSessions: 0 }),
 ];
 
@@ -46,16 +68,38 @@ describe('computeAvailabilityWindows', () => {
   });
 
   it('ignores rows outside their effective range', () => {
-    const later = computeAvailabilityWindows({ rows: [row({ id: 'x', dayOfWeek: 1, effectiveFrom: '2025-03-04', effectiveUntil: '2025-03-10' })], fromDate: '2025-03-03', toDate: '2025-03-17', timeZone: 'UTC' });
+    const later = computeAvailabilityWindows({
+      rows: [row({ id: 'x', dayOfWeek: 1, effectiveFrom: '2025-03-04', effectiveUntil: '2025-03-10' })],
+      fromDate: '2025-03-03',
+      toDate: '2025-03-17',
+      timeZone: 'UTC',
+    });
     expect(later.map((w) => w.localDate)).toEqual(['2025-03-10']);
   });
 
   it('rejects bad rows and ranges with a path', () => {
-    expect(invalidPath(() => computeAvailabilityWindows({ rows: [row({ id: 'x', dayOfWeek: 1, specificDate: '2025-03-03' })], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'UTC' }))).toEqual(['rows', 0, 'dayOfWeek']);
-    expect(invalidPath(() => computeAvailabilityWindows({ rows: [row({ id: 'x', dayOfWeek: 1, endTime: '08:00' })], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'UTC' }))).toEqual(['rows', 0, 'endTime']);
+    expect(
+      invalidPath(() =>
+        computeAvailabilityWindows({
+          rows: [row({ id: 'x', dayOfWeek: 1, specificDate: '2025-03-03' })],
+          fromDate: '2025-03-03',
+          toDate: '2025-03-03',
+          timeZone: 'UTC',
+        }),
+      ),
+    ).toEqual(['rows', 0, 'dayOfWeek']);
+    expect(
+      invalidPath(() =>
+        computeAvailabilityWindows({ rows: [row({ id: 'x', dayOfWeek: 1, endTime: '08:00' })], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'UTC' }),
+      ),
+    ).toEqual(['rows', 0, 'endTime']);
     expect(invalidPath(() => computeAvailabilityWindows({ rows: [], fromDate: '2025-03-03', toDate: '2025-03-02', timeZone: 'UTC' }))).toEqual(['toDate']);
-    expect(invalidPath(() => computeAvailabilityWindows({ rows: [], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'Nowhere/City' }))).toEqual(['timeZone']);
-    expect(invalidPath(() => computeAvailabilityWindows({ rows: [row({ id: 'x', dayOfWeek: 9 })], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'UTC' }))).toEqual(['rows', 0, 'dayOfWeek']);
+    expect(invalidPath(() => computeAvailabilityWindows({ rows: [], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'Nowhere/City' }))).toEqual([
+      'timeZone',
+    ]);
+    expect(
+      invalidPath(() => computeAvailabilityWindows({ rows: [row({ id: 'x', dayOfWeek: 9 })], fromDate: '2025-03-03', toDate: '2025-03-03', timeZone: 'UTC' })),
+    ).toEqual(['rows', 0, 'dayOfWeek']);
   });
 
   it('sessionFitsAvailability: inside one window of the instructor only', () => {
@@ -95,13 +139,23 @@ describe('findFreeSlots', () => {
   });
 
   it('aligns slots to the step from the window start (default 15 minutes)', () => {
-    const slots = findFreeSlots({ windows: [{ instructorId: 'i1', start: at(9, 5), end: at(10, 5) }], busy: [], durationMinutes: 30, from: at(9, 10), until: at(12) });
+    const slots = findFreeSlots({
+      windows: [{ instructorId: 'i1', start: at(9, 5), end: at(10, 5) }],
+      busy: [],
+      durationMinutes: 30,
+      from: at(9, 10),
+      until: at(12),
+    });
     expect(slots.map((s) => iso(s.start))).toEqual(['2025-03-03T09:20:00.000Z', '2025-03-03T09:35:00.000Z']);
   });
 
   it('rejects bad input with a path', () => {
     expect(invalidPath(() => findFreeSlots({ windows, busy, durationMinutes: 0, from: at(14), until: at(17) }))).toEqual(['durationMinutes']);
     expect(invalidPath(() => findFreeSlots({ windows, busy, durationMinutes: 30, from: at(17), until: at(14) }))).toEqual(['until']);
-    expect(invalidPath(() => findFreeSlots({ windows, busy: [{ instructorId: 'i1', start: at(15), end: new Date('x') }], durationMinutes: 30, from: at(14), until: at(17) }))).toEqual(['busy', 0, 'end']);
+    expect(
+      invalidPath(() =>
+        findFreeSlots({ windows, busy: [{ instructorId: 'i1', start: at(15), end: new Date('x') }], durationMinutes: 30, from: at(14), until: at(17) }),
+      ),
+    ).toEqual(['busy', 0, 'end']);
   });
 });

@@ -46,7 +46,10 @@ describe('checkCapacity', () => {
 
   it('enforces 1 ≤ minParticipants ≤ capacity', () => {
     expect(checkCapacity({ sessionType: 'group', capacity: 4, minParticipants: 5 })).toMatchObject({
-      ok: false, reason: 'min_participants_out_of_range', limit: { min: 1, max: 4 }, actual: 5,
+      ok: false,
+      reason: 'min_participants_out_of_range',
+      limit: { min: 1, max: 4 },
+      actual: 5,
     });
     expect(checkCapacity({ sessionType: 'group', capacity: 4, minParticipants: 0 })).toMatchObject({ ok: false, reason: 'min_participants_out_of_range' });
   });
@@ -71,7 +74,11 @@ describe('checkCapacity', () => {
     expect(invalidPath(() => checkCapacity({ sessionType: 'yoga' as never, capacity: 3 }))).toEqual(['sessionType']);
     expect(invalidPath(() => checkCapacity({ sessionType: 'group', capacity: Number.NaN }))).toEqual(['capacity']);
     expect(invalidPath(() => checkCapacity({ sessionType: 'group', capacity: '3' as never }))).toEqual(['capacity']);
-    expect(invalidPath(() => checkCapacity({ sessionType: 'group', capacity: 3 }, { ...DEFAULT_CAPACITY_POLICY, group: { min: 3, max: 2 } }))).toEqual(['policy', 'group', 'max']);
+    expect(invalidPath(() => checkCapacity({ sessionType: 'group', capacity: 3 }, { ...DEFAULT_CAPACITY_POLICY, group: { min: 3, max: 2 } }))).toEqual([
+      'policy',
+      'group',
+      'max',
+    ]);
   });
 });
 

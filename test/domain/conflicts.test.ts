@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CONFLICT_SEVERITY, detectConflicts, type DetectConflictsInput } from '../../src/domain';
-import { invalidPath, iso } from './fixtures';
+import { invalidPath } from './fixtures';
+import { iso } from '../support/time';
 
 const at = (h: number, m = 0) => new Date(Date.UTC(2025, 0, 15, h, m));
 type SessionInput = DetectConflictsInput['sessions'][number];
 const session = (id: string, startH: number, endH: number, extra: Partial<SessionInput> = {}): SessionInput => ({
-  id, instructorId: `ins-${id}`, facilityId: `fac-${id}`, start: at(startH), end: at(endH), capacity: 5, status: 'scheduled', ...extra,
+  id,
+  instructorId: `ins-${id}`,
+  facilityId: `fac-${id}`,
+  start: at(startH),
+  end: at(endH),
+  capacity: 5,
+  status: 'scheduled',
+  ...extra,
 });
 const summary = (conflicts: ReturnType<typeof detectConflicts>) =>
   conflicts.map((c) => [c.conflictType, c.sessionId, c.conflictingSessionId, iso(c.start), iso(c.end)]);
@@ -17,15 +25,27 @@ describe('detectConflicts', () => {
     });
     expect(conflicts).toEqual([
       {
-        conflictType: 'instructor_double_booking', severity: 'high', sessionId: 's1', conflictingSessionId: 's2',
-        instructorId: 'i1', facilityId: null, studentId: null, start: at(11), end: at(12),
-        description: expect.stringContaining('i1'), affectedBookings: 0,
+        conflictType: 'instructor_double_booking',
+        severity: 'high',
+        sessionId: 's1',
+        conflictingSessionId: 's2',
+        instructorId: 'i1',
+        facilityId: null,
+        studentId: null,
+        start: at(11),
+        end: at(12),
+        description: expect.stringContaining('i1'),
+        affectedBookings: 0,
       },
     ]);
   });
 
   it('back-to-back sessions do not conflict', () => {
-    expect(detectConflicts({ sessions: [session('s1', 10, 11, { instructorId: 'i1', facilityId: 'f1' }), session('s2', 11, 12, { instructorId: 'i1', facilityId: 'f1' })] })).toEqual([]);
+    expect(
+      detectConflicts({
+        sessions: [session('s1', 10, 11, { instructorId: 'i1', facilityId: 'f1' }), session('s2', 11, 12, { instructorId: 'i1', facilityId: 'f1' })],
+      }),
+    ).toEqual([]);
   });
 
   it('reports a facility overlap', () => {
@@ -38,7 +58,9 @@ describe('detectConflicts', () => {
     for (const status of ['cancelled', 'completed', 'postponed'] as const) {
       expect(detectConflicts({ sessions: [session('s1', 10, 12, { instructorId: 'i1' }), session('s2', 10, 12, { instructorId: 'i1', status })] })).toEqual([]);
     }
-    expect(detectConflicts({ sessions: [session('s1', 10, 12, { instructorId: 'i1' }), session('s2', 10, 12, { instructorId: 'i1', status: 'in_progress' })] })).toHaveLength(1);
+    expect(
+      detectConflicts({ sessions: [session('s1', 10, 12, { instructorId: 'i1' }), session('s2', 10, 12, { instructorId: 'i1', status: 'in_progress' })] }),
+    ).toHaveLength(1);
   });
 
   it('lets a facility run N sessions at once and reports only the over-limit part', () => {
@@ -88,7 +110,11 @@ describe('detectConflicts', () => {
   });
 
   it('reports an availability mismatch only for instructors with windows', () => {
-    const sessions = [session('s1', 10, 11, { instructorId: 'i1' }), session('s2', 13, 15, { instructorId: 'i1' }), session('s3', 20, 21, { instructorId: 'i2' })];
+    const sessions = [
+      session('s1', 10, 11, { instructorId: 'i1' }),
+      session('s2', 13, 15, { instructorId: 'i1' }),
+      session('s3', 20, 21, { instructorId: 'i2' }),
+    ];
     const availability = [{ instructorId: 'i1', start: at(9), end: at(14) }];
     const conflicts = detectConflicts({ sessions, availability });
     expect(summary(conflicts)).toEqual([['availability_mismatch', 's2', null, iso(at(13)), iso(at(15))]]);
@@ -97,7 +123,11 @@ describe('detectConflicts', () => {
 
   it('documents its severity mapping', () => {
     expect(CONFLICT_SEVERITY).toEqual({
-      instructor_double_booking: 'high', facility_overlap: 'high', student_conflict: 'high', capacity_exceeded: 'critical', availability_mismatch: 'medium',
+      instructor_double_booking: 'high',
+      facility_overlap: 'high',
+      student_conflict: 'high',
+      capacity_exceeded: 'critical',
+      availability_mismatch: 'medium',
     });
   });
 

@@ -25,8 +25,6 @@ export function pattern(overrides: Partial<RecurringPatternInput>): RecurringPat
   return { ...sampleWeeklyPattern, ...overrides } as RecurringPatternInput;
 }
 
-export const iso = (value: Date): string => value.toISOString();
-
 /** Runs `fn` and returns the INVALID_INPUT error's path, failing if it is anything else. */
 export function invalidPath(fn: () => unknown): ReadonlyArray<string | number> {
   try {

@@ -18,25 +18,65 @@ const cases: Array<[string, () => unknown, ReadonlyArray<string | number>]> = [
   ['findOverlappingPairs null item', () => domain.findOverlappingPairs([null as never]), [0]],
   ['findOverlappingPairs undefined', () => domain.findOverlappingPairs(undefined as never), []],
   ['detectConflicts sessions not array', () => domain.detectConflicts({ sessions: 'x' as never }), ['sessions']],
-  ['detectConflicts capacity NaN', () => domain.detectConflicts({ sessions: [{ id: 's', start: good, end: later, capacity: NaN, status: 'scheduled' }] }), ['sessions', 0, 'capacity']],
-  ['detectConflicts booking status', () => domain.detectConflicts({ sessions: [], bookings: [{ bookingId: 'b', sessionId: 's', studentId: 'k', status: 'maybe' as never }] }), ['bookings', 0, 'status']],
+  [
+    'detectConflicts capacity NaN',
+    () => domain.detectConflicts({ sessions: [{ id: 's', start: good, end: later, capacity: NaN, status: 'scheduled' }] }),
+    ['sessions', 0, 'capacity'],
+  ],
+  [
+    'detectConflicts booking status',
+    () => domain.detectConflicts({ sessions: [], bookings: [{ bookingId: 'b', sessionId: 's', studentId: 'k', status: 'maybe' as never }] }),
+    ['bookings', 0, 'status'],
+  ],
   ['expandRecurrence null pattern', () => domain.expandRecurrence(null as never, { timeZone: 'UTC' }), []],
   ['expandRecurrence no options', () => domain.expandRecurrence(sampleWeeklyPattern, undefined as never), []],
   ['expandRecurrence time zone number', () => domain.expandRecurrence(sampleWeeklyPattern, { timeZone: 5 as never }), ['timeZone']],
   ['expandRecurrence unknown zone', () => domain.expandRecurrence(sampleWeeklyPattern, { timeZone: 'Europe/Atlantis' }), ['timeZone']],
   ['expandRecurrence invalid from', () => domain.expandRecurrence(sampleWeeklyPattern, { timeZone: 'UTC', from: new Date(NaN) }), ['from']],
   ['expandRecurrence startTime 25:00', () => domain.expandRecurrence({ ...sampleWeeklyPattern, startTime: '25:00' }, { timeZone: 'UTC' }), ['startTime']],
-  ['expandRecurrence Date startDate', () => domain.expandRecurrence({ ...sampleWeeklyPattern, startDate: new Date() as never }, { timeZone: 'UTC' }), ['startDate']],
+  [
+    'expandRecurrence Date startDate',
+    () => domain.expandRecurrence({ ...sampleWeeklyPattern, startDate: new Date() as never }, { timeZone: 'UTC' }),
+    ['startDate'],
+  ],
   ['expandRecurrence interval 0', () => domain.expandRecurrence({ ...sampleWeeklyPattern, intervalValue: 0 }, { timeZone: 'UTC' }), ['intervalValue']],
   ['expandRecurrence interval 1.5', () => domain.expandRecurrence({ ...sampleWeeklyPattern, intervalValue: 1.5 }, { timeZone: 'UTC' }), ['intervalValue']],
-  ['expandRecurrence maxOccurrences -1', () => domain.expandRecurrence({ ...sampleWeeklyPattern, maxOccurrences: -1 }, { timeZone: 'UTC' }), ['maxOccurrences']],
-  ['expandRecurrence patternType', () => domain.expandRecurrence({ ...sampleWeeklyPattern, patternType: 'yearly' as never }, { timeZone: 'UTC' }), ['patternType']],
-  ['expandRecurrence exceptionDates string', () => domain.expandRecurrence({ ...sampleWeeklyPattern, exceptionDates: '2025-01-01' as never }, { timeZone: 'UTC' }), ['exceptionDates']],
-  ['expandRecurrence rrule number', () => domain.expandRecurrence({ ...sampleWeeklyPattern, patternType: 'custom', customPattern: { rrule: 42 } }, { timeZone: 'UTC' }), ['customPattern', 'rrule']],
-  ['computeAvailabilityWindows rows null', () => domain.computeAvailabilityWindows({ rows: null as never, fromDate: '2025-01-01', toDate: '2025-01-02', timeZone: 'UTC' }), ['rows']],
-  ['computeAvailabilityWindows huge range', () => domain.computeAvailabilityWindows({ rows: [], fromDate: '2000-01-01', toDate: '2099-01-01', timeZone: 'UTC' }), ['toDate']],
+  [
+    'expandRecurrence maxOccurrences -1',
+    () => domain.expandRecurrence({ ...sampleWeeklyPattern, maxOccurrences: -1 }, { timeZone: 'UTC' }),
+    ['maxOccurrences'],
+  ],
+  [
+    'expandRecurrence patternType',
+    () => domain.expandRecurrence({ ...sampleWeeklyPattern, patternType: 'yearly' as never }, { timeZone: 'UTC' }),
+    ['patternType'],
+  ],
+  [
+    'expandRecurrence exceptionDates string',
+    () => domain.expandRecurrence({ ...sampleWeeklyPattern, exceptionDates: '2025-01-01' as never }, { timeZone: 'UTC' }),
+    ['exceptionDates'],
+  ],
+  [
+    'expandRecurrence rrule number',
+    () => domain.expandRecurrence({ ...sampleWeeklyPattern, patternType: 'custom', customPattern: { rrule: 42 } }, { timeZone: 'UTC' }),
+    ['customPattern', 'rrule'],
+  ],
+  [
+    'computeAvailabilityWindows rows null',
+    () => domain.computeAvailabilityWindows({ rows: null as never, fromDate: '2025-01-01', toDate: '2025-01-02', timeZone: 'UTC' }),
+    ['rows'],
+  ],
+  [
+    'computeAvailabilityWindows huge range',
+    () => domain.computeAvailabilityWindows({ rows: [], fromDate: '2000-01-01', toDate: '2099-01-01', timeZone: 'UTC' }),
+    ['toDate'],
+  ],
   ['sessionFitsAvailability windows not array', () => domain.sessionFitsAvailability({ instructorId: 'i', start: good, end: later }, {} as never), ['windows']],
-  ['findFreeSlots step 0', () => domain.findFreeSlots({ windows: [], busy: [], durationMinutes: 30, stepMinutes: 0, from: good, until: later }), ['stepMinutes']],
+  [
+    'findFreeSlots step 0',
+    () => domain.findFreeSlots({ windows: [], busy: [], durationMinutes: 30, stepMinutes: 0, from: good, until: later }),
+    ['stepMinutes'],
+  ],
   ['rankWaitlist not array', () => domain.rankWaitlist('x' as never), ['entries']],
   ['planPromotions mode', () => domain.planPromotions({ entries: [], freeSpots: 1, now: good, mode: 'lottery' as never }), ['mode']],
   ['planPromotions freeSpots 1.5', () => domain.planPromotions({ entries: [], freeSpots: 1.5, now: good, mode: 'auto' }), ['freeSpots']],
@@ -56,8 +96,20 @@ describe('hostile input', () => {
   });
 });
 
-const throwingGetter = { enumerable: true, get: () => { throw new TypeError('hostile getter'); } };
-const throwingProxy = new Proxy({}, { getPrototypeOf: () => { throw new TypeError('trap'); } });
+const throwingGetter = {
+  enumerable: true,
+  get: () => {
+    throw new TypeError('hostile getter');
+  },
+};
+const throwingProxy = new Proxy(
+  {},
+  {
+    getPrototypeOf: () => {
+      throw new TypeError('trap');
+    },
+  },
+);
 
 /** The INVALID_INPUT error `call` throws (and fails the test when it throws anything else). */
 function invalidInputOf(call: () => unknown): domain.SchedulingError {
@@ -136,30 +188,69 @@ describe('copyPlainData: the input as plain data, read once', () => {
     ['a getter that does not', () => ({ a: Object.defineProperty({}, 'b', { enumerable: true, get: () => 1 }) }), ['a', 'b']],
     ['a getter on an array item', () => ({ a: Object.defineProperty([0, 1], 1, { enumerable: true, get: () => 1 }) }), ['a', 1]],
     ['an inherited key', () => ({ a: Object.create({ kind: 'admin' }) }), ['a']],
-    ['a class instance', () => ({ a: new (class Admin { kind = 'admin'; })() }), ['a']],
+    [
+      'a class instance',
+      () => ({
+        a: new (class Admin {
+          kind = 'admin';
+        })(),
+      }),
+      ['a'],
+    ],
     ['a Map', () => ({ a: new Map() }), ['a']],
     ['a function holding data', () => [Object.assign(() => 1, { kind: 'admin' })], [0]],
     ['a boxed string', () => ({ a: new String('admin') }), ['a']],
     ['an own __proto__ key', () => JSON.parse('{"a":{"__proto__":{"kind":"admin"}}}'), ['a', '__proto__']],
     ['a constructor key', () => ({ constructor: { prototype: {} } }), ['constructor']],
     ['a prototype key', () => ({ a: [{ prototype: 1 }] }), ['a', 0, 'prototype']],
-    ['a Proxy whose ownKeys throws', () => ({ a: new Proxy({}, { ownKeys: () => { throw new TypeError('trap'); } }) }), ['a']],
-    ['a Proxy of an array whose ownKeys throws', () => ({ a: new Proxy([1], { ownKeys: () => { throw new TypeError('trap'); } }) }), ['a']],
+    [
+      'a Proxy whose ownKeys throws',
+      () => ({
+        a: new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new TypeError('trap');
+            },
+          },
+        ),
+      }),
+      ['a'],
+    ],
+    [
+      'a Proxy of an array whose ownKeys throws',
+      () => ({
+        a: new Proxy([1], {
+          ownKeys: () => {
+            throw new TypeError('trap');
+          },
+        }),
+      }),
+      ['a'],
+    ],
     ['a Proxy whose getPrototypeOf throws', () => ({ a: throwingProxy }), ['a']],
     ['a string over the limit', () => ({ a: 'x'.repeat(100_001) }), ['a']],
     ['an array over the limit', () => ({ a: new Array(10_001).fill(0) }), ['a']],
     ['a huge sparse array', () => ({ a: new Array(2 ** 32 - 1) }), ['a']],
     ['more keys than the limit', () => ({ a: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }), ['a']],
-    ['nesting past the limit', () => {
-      let deep: unknown = 1;
-      for (let i = 0; i < 20; i++) deep = { d: deep };
-      return deep;
-    }, ['d', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd']],
-    ['a cycle', () => {
-      const cycle: Record<string, unknown> = {};
-      cycle.self = cycle;
-      return { a: cycle };
-    }, ['a', ...Array.from({ length: 15 }, () => 'self')]],
+    [
+      'nesting past the limit',
+      () => {
+        let deep: unknown = 1;
+        for (let i = 0; i < 20; i++) deep = { d: deep };
+        return deep;
+      },
+      ['d', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd'],
+    ],
+    [
+      'a cycle',
+      () => {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        return { a: cycle };
+      },
+      ['a', ...Array.from({ length: 15 }, () => 'self')],
+    ],
   ])('refuses %s at its path', (_name, make, path) => {
     expect(invalidInputOf(() => copyPlainData(make())).details.path).toEqual(path);
   });

@@ -77,7 +77,9 @@ describe('findOverlappingPairs', () => {
     fc.assert(
       fc.property(intervalsArb(12, 40), (items) => {
         const index = new Map(items.map((item, i) => [item, i]));
-        const ours = findOverlappingPairs(items).map(([a, b]) => `${index.get(a)}-${index.get(b)}`).sort();
+        const ours = findOverlappingPairs(items)
+          .map(([a, b]) => `${index.get(a)}-${index.get(b)}`)
+          .sort();
         expect(ours).toEqual(brute(items));
       }),
       { numRuns: 500 },
@@ -88,7 +90,9 @@ describe('findOverlappingPairs', () => {
     fc.assert(
       fc.property(intervalsArb(5000, 1500), (items) => {
         const index = new Map(items.map((item, i) => [item, i]));
-        const ours = findOverlappingPairs(items).map(([a, b]) => `${index.get(a)}-${index.get(b)}`).sort();
+        const ours = findOverlappingPairs(items)
+          .map(([a, b]) => `${index.get(a)}-${index.get(b)}`)
+          .sort();
         expect(ours).toEqual(brute(items));
       }),
       { numRuns: 20 },
@@ -100,19 +104,19 @@ describe('findOverlappingPairs', () => {
     // sorted in three passes, with overlaps inside each cluster.
     const clustered = fc.constantFrom(1, 60_000, 900_000).chain((unit) =>
       fc.array(
-        fc
-          .tuple(fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 200 }))
-          .map(([cluster, offset, len]) => {
-            const start = (cluster * 2 ** 28 + offset - 2 ** 32) * unit;
-            return { start: new Date(start), end: new Date(start + len * unit) };
-          }),
+        fc.tuple(fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 200 })).map(([cluster, offset, len]) => {
+          const start = (cluster * 2 ** 28 + offset - 2 ** 32) * unit;
+          return { start: new Date(start), end: new Date(start + len * unit) };
+        }),
         { minLength: 512, maxLength: 1000 },
       ),
     );
     fc.assert(
       fc.property(clustered, (items) => {
         const index = new Map(items.map((item, i) => [item, i]));
-        const ours = findOverlappingPairs(items).map(([a, b]) => `${index.get(a)}-${index.get(b)}`).sort();
+        const ours = findOverlappingPairs(items)
+          .map(([a, b]) => `${index.get(a)}-${index.get(b)}`)
+          .sort();
         expect(ours).toEqual(brute(items));
       }),
       // Shrinking inputs of 512+ intervals against a quadratic oracle takes minutes: report the first failure.
@@ -124,7 +128,9 @@ describe('findOverlappingPairs', () => {
     // 1,500 intervals of up to 60 ms in one second: tens of thousands of pairs, a chunk holds 8,192.
     const items = Array.from({ length: 1500 }, (_, i) => iv(`i${i}`, (i * 7919) % 1000, ((i * 7919) % 1000) + 1 + (i % 60)));
     const index = new Map(items.map((item, i) => [item, i]));
-    const ours = findOverlappingPairs(items).map(([a, b]) => `${index.get(a)}-${index.get(b)}`).sort();
+    const ours = findOverlappingPairs(items)
+      .map(([a, b]) => `${index.get(a)}-${index.get(b)}`)
+      .sort();
     expect(ours.length).toBeGreaterThan(3 * 8192);
     expect(ours).toEqual(brute(items));
   });

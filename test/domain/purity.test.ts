@@ -12,7 +12,14 @@ describe('academy-scheduling/domain stays pure', () => {
   for (const platform of ['node', 'browser'] as const) {
     it(`bundles for ${platform} without drizzle or any database driver`, async () => {
       const result = await build({
-        entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', platform, absWorkingDir: root, logLevel: 'silent',
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform,
+        absWorkingDir: root,
+        logLevel: 'silent',
       });
       const inputs = Object.keys(result.metafile.inputs);
       expect(inputs.some((p) => p.includes('src/domain/recurrence.ts'))).toBe(true);

@@ -11,7 +11,16 @@ import { byDayArb, edgy, ruleText, signed, sometimes, startDayArb, timesArb, zon
 
 const focusedCase = (freq: fc.Arbitrary<Freq>, partsOf: (freq: Freq) => fc.Arbitrary<Array<[string, string]>>, startDay = startDayArb) =>
   fc
-    .record({ freq, startDay, times: timesArb, zone: zoneArb, end: fc.oneof(fc.integer({ min: 1, max: 25 }).map((n) => ['COUNT', String(n)] as [string, string]), fc.constant(undefined)) })
+    .record({
+      freq,
+      startDay,
+      times: timesArb,
+      zone: zoneArb,
+      end: fc.oneof(
+        fc.integer({ min: 1, max: 25 }).map((n) => ['COUNT', String(n)] as [string, string]),
+        fc.constant(undefined),
+      ),
+    })
     .chain((c) => fc.record({ c: fc.constant(c), parts: partsOf(c.freq), limit: fc.integer({ min: 1, max: 40 }) }))
     .map(({ c, parts, limit }): RecurrenceCase => {
       const all: Array<[string, string]> = [['FREQ', c.freq], ...parts, ...(c.end ? [c.end] : [])];
@@ -30,7 +39,9 @@ const run = (first: number, length: number) => Array.from({ length }, (_, i) => 
 export const ordinalCaseArb = focusedCase(fc.constantFrom<Freq>('YEARLY', 'MONTHLY'), (freq) =>
   fc
     .record({
-      byDay: byDayArb(freq === 'YEARLY' ? fc.oneof(signed(fc.integer({ min: 1, max: 5 })), signed(fc.integer({ min: 6, max: 53 }))) : signed(fc.integer({ min: 1, max: 5 }))),
+      byDay: byDayArb(
+        freq === 'YEARLY' ? fc.oneof(signed(fc.integer({ min: 1, max: 5 })), signed(fc.integer({ min: 6, max: 53 }))) : signed(fc.integer({ min: 1, max: 5 })),
+      ),
       byMonth: sometimes(fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }), 50),
       runKind: fc.constantFrom('none', 'monthday', 'monthday-negative', 'yearday'),
       runStart: fc.integer({ min: 1, max: 358 }),
@@ -41,8 +52,20 @@ export const ordinalCaseArb = focusedCase(fc.constantFrom<Freq>('YEARLY', 'MONTH
       if (r.byMonth) parts.push(['BYMONTH', r.byMonth.join(',')]);
       const runKind = freq === 'MONTHLY' && r.runKind === 'yearday' ? 'monthday' : r.runKind;
       if (runKind === 'monthday') parts.push(['BYMONTHDAY', run((r.runStart % 25) + 1, 7).join(',')]);
-      if (runKind === 'monthday-negative') parts.push(['BYMONTHDAY', run((r.runStart % 25) + 1, 7).map((n) => -n).join(',')]);
-      if (runKind === 'yearday') parts.push(['BYYEARDAY', run(r.runStart, 7).map((n) => (r.runStart % 2 ? -n : n)).join(',')]);
+      if (runKind === 'monthday-negative')
+        parts.push([
+          'BYMONTHDAY',
+          run((r.runStart % 25) + 1, 7)
+            .map((n) => -n)
+            .join(','),
+        ]);
+      if (runKind === 'yearday')
+        parts.push([
+          'BYYEARDAY',
+          run(r.runStart, 7)
+            .map((n) => (r.runStart % 2 ? -n : n))
+            .join(','),
+        ]);
       if (r.bySetPos) parts.push(['BYSETPOS', r.bySetPos.join(',')]);
       return parts;
     }),
@@ -61,7 +84,10 @@ export const weekNumberCaseArb = focusedCase(
         bySetPos: sometimes(fc.constantFrom([1], [-1], [1, -1], [8]), 20),
       })
       .map((r) => {
-        const parts: Array<[string, string]> = [['BYWEEKNO', r.byWeekNo.join(',')], ['WKST', WEEKDAY_CODES[r.wkst]!]];
+        const parts: Array<[string, string]> = [
+          ['BYWEEKNO', r.byWeekNo.join(',')],
+          ['WKST', WEEKDAY_CODES[r.wkst]!],
+        ];
         if (r.byDay) parts.push(['BYDAY', r.byDay.map((d) => WEEKDAY_CODES[d]).join(',')]);
         if (r.byMonth) parts.push(['BYMONTH', r.byMonth.join(',')]);
         if (r.bySetPos) parts.push(['BYSETPOS', r.bySetPos.join(',')]);

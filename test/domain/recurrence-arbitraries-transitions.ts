@@ -76,7 +76,13 @@ export const transitionCaseArb: fc.Arbitrary<RecurrenceCase> = fc
     const transitions = allTransitions();
     const t = transitions[c.transitionIndex % transitions.length]!;
     const { day, lowMinutes, length } = changedWallTimes(t);
-    const startMinutes = { before: lowMinutes - 45, edge: lowMinutes, inside: lowMinutes + Math.floor(length / 2), end: lowMinutes + length, after: lowMinutes + length + 20 }[c.startPoint];
+    const startMinutes = {
+      before: lowMinutes - 45,
+      edge: lowMinutes,
+      inside: lowMinutes + Math.floor(length / 2),
+      end: lowMinutes + length,
+      after: lowMinutes + length + 20,
+    }[c.startPoint];
     const times = timesFrom(startMinutes, c.duration, c.withSeconds ? 0 : undefined);
     const startDay = day - c.leadDays;
     const base = { startDate: formatDay(startDay), ...times, exceptionDates: null, maxOccurrences: null };

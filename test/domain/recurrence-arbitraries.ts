@@ -163,10 +163,11 @@ export const builtInCaseArb: fc.Arbitrary<RecurrenceCase> = fc
 export type Freq = 'YEARLY' | 'MONTHLY' | 'WEEKLY' | 'DAILY';
 
 export const byDayArb = (ordinals: fc.Arbitrary<number> | undefined) =>
-  fc.uniqueArray(
-    fc.record({ weekday: fc.integer({ min: 0, max: 6 }), ordinal: ordinals ? sometimes(ordinals, 55) : fc.constant(undefined) }),
-    { minLength: 1, maxLength: 4, selector: (entry) => `${entry.ordinal ?? ''}${entry.weekday}` },
-  );
+  fc.uniqueArray(fc.record({ weekday: fc.integer({ min: 0, max: 6 }), ordinal: ordinals ? sometimes(ordinals, 55) : fc.constant(undefined) }), {
+    minLength: 1,
+    maxLength: 4,
+    selector: (entry) => `${entry.ordinal ?? ''}${entry.weekday}`,
+  });
 
 const untilArb = fc.record({
   kind: fc.constantFrom('date', 'floating', 'utc'),
@@ -183,9 +184,17 @@ export function allowedRuleArb(freq: Freq, startDay: DayNumber): fc.Arbitrary<Ar
       interval: sometimes(fc.integer({ min: 1, max: freq === 'DAILY' ? 10 : 4 }), 40),
       byMonth: sometimes(fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }), yearly ? 45 : 25),
       byWeekNo: yearly ? sometimes(fc.uniqueArray(edgy([1, 2, 20, 52, 53, -1, -2, -52, -53], 53), { minLength: 1, maxLength: 3 }), 30) : fc.constant(undefined),
-      byYearDay: yearly ? sometimes(fc.uniqueArray(edgy([1, 59, 60, 100, 200, 365, 366, -1, -60, -365, -366], 366), { minLength: 1, maxLength: 4 }), 25) : fc.constant(undefined),
-      byMonthDay: freq !== 'WEEKLY' ? sometimes(fc.uniqueArray(edgy([1, 15, 28, 29, 30, 31, -1, -2, -3, -29, -31], 31), { minLength: 1, maxLength: 4 }), monthlyOrYearly ? 40 : 25) : fc.constant(undefined),
-      byDay: sometimes(byDayArb(monthlyOrYearly ? fc.oneof(signed(fc.integer({ min: 1, max: 5 })), edgy([6, 20, 52, 53, -53], 53)) : undefined), freq === 'WEEKLY' ? 70 : 50),
+      byYearDay: yearly
+        ? sometimes(fc.uniqueArray(edgy([1, 59, 60, 100, 200, 365, 366, -1, -60, -365, -366], 366), { minLength: 1, maxLength: 4 }), 25)
+        : fc.constant(undefined),
+      byMonthDay:
+        freq !== 'WEEKLY'
+          ? sometimes(fc.uniqueArray(edgy([1, 15, 28, 29, 30, 31, -1, -2, -3, -29, -31], 31), { minLength: 1, maxLength: 4 }), monthlyOrYearly ? 40 : 25)
+          : fc.constant(undefined),
+      byDay: sometimes(
+        byDayArb(monthlyOrYearly ? fc.oneof(signed(fc.integer({ min: 1, max: 5 })), edgy([6, 20, 52, 53, -53], 53)) : undefined),
+        freq === 'WEEKLY' ? 70 : 50,
+      ),
       bySetPos: sometimes(fc.array(edgy([1, 1, 2, 3, -1, -1, -2, 5, -5, 7, 31, -366], 40), { minLength: 1, maxLength: 3 }), 35),
       wkst: sometimes(fc.integer({ min: 0, max: 6 }), 30),
       end: fc.oneof(

@@ -46,7 +46,9 @@ describe(`custom RRULEs agree with python-dateutil ${fixture.dateutil} (fixture 
         actual = String(error);
       }
       if (JSON.stringify(actual) !== JSON.stringify(c.dates)) {
-        mismatches.push(`${c.rrule} from ${c.startDate}${c.limit ? ` (limit ${c.limit})` : ''}:\n  dateutil ${JSON.stringify(c.dates)}\n  actual   ${JSON.stringify(actual)}`);
+        mismatches.push(
+          `${c.rrule} from ${c.startDate}${c.limit ? ` (limit ${c.limit})` : ''}:\n  dateutil ${JSON.stringify(c.dates)}\n  actual   ${JSON.stringify(actual)}`,
+        );
       }
     }
     expect(mismatches.slice(0, 5).join('\n'), `${mismatches.length} of ${fixture.cases.length} rules differ`).toBe('');
@@ -57,7 +59,8 @@ describe(`custom RRULEs agree with python-dateutil ${fixture.dateutil} (fixture 
     for (const c of fixture.cases) {
       const result = expectedRecurrence(patternOf(c), optionsOf(c));
       const dates = result.kind === 'occurrences' ? result.occurrences.map((o) => o.localDate) : JSON.stringify(result);
-      if (JSON.stringify(dates) !== JSON.stringify(c.dates)) mismatches.push(`${c.rrule} from ${c.startDate}: dateutil ${JSON.stringify(c.dates)}, oracle ${JSON.stringify(dates)}`);
+      if (JSON.stringify(dates) !== JSON.stringify(c.dates))
+        mismatches.push(`${c.rrule} from ${c.startDate}: dateutil ${JSON.stringify(c.dates)}, oracle ${JSON.stringify(dates)}`);
     }
     expect(mismatches.slice(0, 5).join('\n'), `${mismatches.length} of ${fixture.cases.length} rules differ`).toBe('');
   });

@@ -25,9 +25,7 @@ const SEED = Number(process.env.RECURRENCE_SEED ?? 20_250_112);
 const RUNS_FACTOR = Number(process.env.RECURRENCE_RUNS_FACTOR ?? 1);
 
 type EngineOutcome =
-  | { kind: 'occurrences'; occurrences: ExpectedOccurrence[] }
-  | { kind: 'error'; reason: unknown; path: unknown }
-  | { kind: 'crash'; message: string };
+  { kind: 'occurrences'; occurrences: ExpectedOccurrence[] } | { kind: 'error'; reason: unknown; path: unknown } | { kind: 'crash'; message: string };
 
 function runEngine({ pattern, options }: RecurrenceCase): EngineOutcome {
   try {
@@ -113,8 +111,7 @@ describe(`expandRecurrence agrees with the oracle (seed ${SEED})`, () => {
 
   it('BYWEEKNO at the ends of the year with every WKST', () => property(weekNumberCaseArb, 100, 7));
 
-  it('wall times inside, at the edges of and around daylight-saving gaps and folds, with UNTIL near the change', () =>
-    property(transitionCaseArb, 200, 3));
+  it('wall times inside, at the edges of and around daylight-saving gaps and folds, with UNTIL near the change', () => property(transitionCaseArb, 200, 3));
 
   it('rules the doc refuses are INVALID_INPUT at [customPattern, rrule]', () => {
     fc.assert(

@@ -84,8 +84,7 @@ export function firstDayOfWeekOne(year: number, weekStart: number): DayNumber {
 }
 
 /** How many weeks (52 or 53) a week-numbering year has. */
-export const weeksInWeekYear = (year: number, weekStart: number): number =>
-  (firstDayOfWeekOne(year + 1, weekStart) - firstDayOfWeekOne(year, weekStart)) / 7;
+export const weeksInWeekYear = (year: number, weekStart: number): number => (firstDayOfWeekOne(year + 1, weekStart) - firstDayOfWeekOne(year, weekStart)) / 7;
 
 /** Seconds since midnight of `HH:MM[:SS]` (24:00:00 allowed). */
 export function secondsOfTime(text: string): number {

@@ -50,7 +50,10 @@ function monthDayExpansion(year: number, month: number, monthDays: number[]): Da
 function yearDayExpansion(year: number, yearDays: number[]): DayNumber[] {
   const length = daysInYear(year);
   const jan1 = dayNumber(year, 1, 1);
-  return yearDays.map((n) => (n > 0 ? n : length + n + 1)).filter((n) => n >= 1 && n <= length).map((n) => jan1 + n - 1);
+  return yearDays
+    .map((n) => (n > 0 ? n : length + n + 1))
+    .filter((n) => n >= 1 && n <= length)
+    .map((n) => jan1 + n - 1);
 }
 
 /**
@@ -123,7 +126,11 @@ function yearlyCandidates(rule: OracleRule, year: number, anchor: RuleAnchor): D
   if (rule.byWeekNo) days = keepBoth(days, weekNoExpansion(year, rule.byWeekNo, rule.weekStart));
   if (rule.byYearDay) days = keepBoth(days, yearDayExpansion(year, rule.byYearDay));
   const monthDays = rule.byMonthDay ?? (dayLevel ? undefined : [anchor.dayOfMonth]);
-  if (monthDays) days = keepBoth(days, months.flatMap((month) => monthDayExpansion(year, month, monthDays)));
+  if (monthDays)
+    days = keepBoth(
+      days,
+      months.flatMap((month) => monthDayExpansion(year, month, monthDays)),
+    );
   if (rule.byDay) {
     const byDay = rule.byDay;
     if (rule.byYearDay || rule.byMonthDay) {
@@ -133,7 +140,10 @@ function yearlyCandidates(rule: OracleRule, year: number, anchor: RuleAnchor): D
       // Special expand for WEEKLY within the listed weeks (ordinals are refused here).
       days = keepBoth(days, weekdayExpansion(yearSpan(year), byDay));
     } else if (rule.byMonth) {
-      days = keepBoth(days, months.flatMap((month) => weekdayExpansion(monthSpan(year, month), byDay)));
+      days = keepBoth(
+        days,
+        months.flatMap((month) => weekdayExpansion(monthSpan(year, month), byDay)),
+      );
     } else {
       days = keepBoth(days, weekdayExpansion(yearSpan(year), byDay));
     }

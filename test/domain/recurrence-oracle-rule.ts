@@ -14,10 +14,7 @@ export interface WeekdayEntry {
   ordinal?: number;
 }
 
-export type RuleUntil =
-  | { kind: 'date'; day: DayNumber }
-  | { kind: 'floating'; day: DayNumber; seconds: number }
-  | { kind: 'utc'; instant: number };
+export type RuleUntil = { kind: 'date'; day: DayNumber } | { kind: 'floating'; day: DayNumber; seconds: number } | { kind: 'utc'; instant: number };
 
 export interface OracleRule {
   freq: Frequency;
@@ -119,7 +116,9 @@ export function parseRule(text: string): ParsedRule {
       case 'BYYEARDAY':
       case 'BYMONTHDAY':
       case 'BYSETPOS': {
-        const [max, signed] = ({ BYMONTH: [12, false], BYWEEKNO: [53, true], BYYEARDAY: [366, true], BYMONTHDAY: [31, true], BYSETPOS: [366, true] } as const)[name];
+        const [max, signed] = ({ BYMONTH: [12, false], BYWEEKNO: [53, true], BYYEARDAY: [366, true], BYMONTHDAY: [31, true], BYSETPOS: [366, true] } as const)[
+          name
+        ];
         const list = integerList(value, 1, max, signed);
         if (!list) return { ok: false, why: `${name}=${value}` };
         if (name === 'BYMONTH') rule.byMonth = list;

@@ -110,8 +110,7 @@ export function expectedRecurrence(pattern: RecurringPatternInput, options: Expa
   if (pattern.skipHolidays !== false) for (const holiday of options.holidays ?? []) removedDays.add(parseDay(holiday));
   const from = options.from?.getTime();
   const windowUntil = options.until?.getTime();
-  const openEnded =
-    endDay === undefined && maxOccurrences === undefined && rule.count === undefined && rule.until === undefined && windowUntil === undefined;
+  const openEnded = endDay === undefined && maxOccurrences === undefined && rule.count === undefined && rule.until === undefined && windowUntil === undefined;
 
   const horizon = addYears(startDay, ORACLE_SPAN_YEARS);
   const lastDay = HORIZON_INCLUSIVE ? horizon : horizon - 1;

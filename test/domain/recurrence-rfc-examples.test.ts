@@ -77,20 +77,28 @@ const rfcExamples: Example[] = [
     title: 'Daily until December 24, 1997',
     dtstart: '1997-09-02',
     rrule: 'FREQ=DAILY;UNTIL=19971224T000000Z',
-    groups: [[EDT, ...run('1997-09-02', '1997-10-25')], [EST, ...run('1997-10-26', '1997-12-23')]],
+    groups: [
+      [EDT, ...run('1997-09-02', '1997-10-25')],
+      [EST, ...run('1997-10-26', '1997-12-23')],
+    ],
   },
   {
     title: 'Every other day - forever',
     dtstart: '1997-09-02',
     rrule: 'FREQ=DAILY;INTERVAL=2',
     limit: 47,
-    groups: [[EDT, ...run('1997-09-02', '1997-10-24', 2)], [EST, ...run('1997-10-26', '1997-12-03', 2)]],
+    groups: [
+      [EDT, ...run('1997-09-02', '1997-10-24', 2)],
+      [EST, ...run('1997-10-26', '1997-12-03', 2)],
+    ],
   },
-  { title: 'Every 10 days, 5 occurrences', dtstart: '1997-09-02', rrule: 'FREQ=DAILY;INTERVAL=10;COUNT=5', groups: [[EDT, ...dates('1997-09', 2, 12, 22), ...dates('1997-10', 2, 12)]] },
-  ...[
-    'FREQ=YEARLY;UNTIL=20000131T140000Z;BYMONTH=1;BYDAY=SU,MO,TU,WE,TH,FR,SA',
-    'FREQ=DAILY;UNTIL=20000131T140000Z;BYMONTH=1',
-  ].map((rrule) => ({
+  {
+    title: 'Every 10 days, 5 occurrences',
+    dtstart: '1997-09-02',
+    rrule: 'FREQ=DAILY;INTERVAL=10;COUNT=5',
+    groups: [[EDT, ...dates('1997-09', 2, 12, 22), ...dates('1997-10', 2, 12)]],
+  },
+  ...['FREQ=YEARLY;UNTIL=20000131T140000Z;BYMONTH=1;BYDAY=SU,MO,TU,WE,TH,FR,SA', 'FREQ=DAILY;UNTIL=20000131T140000Z;BYMONTH=1'].map((rrule) => ({
     title: `Every day in January, for 3 years (${rrule.split(';')[0]})`,
     dtstart: '1998-01-01',
     rrule,
@@ -100,20 +108,29 @@ const rfcExamples: Example[] = [
     title: 'Weekly for 10 occurrences',
     dtstart: '1997-09-02',
     rrule: 'FREQ=WEEKLY;COUNT=10',
-    groups: [[EDT, ...run('1997-09-02', '1997-10-21', 7)], [EST, '1997-10-28', '1997-11-04']],
+    groups: [
+      [EDT, ...run('1997-09-02', '1997-10-21', 7)],
+      [EST, '1997-10-28', '1997-11-04'],
+    ],
   },
   {
     title: 'Weekly until December 24, 1997',
     dtstart: '1997-09-02',
     rrule: 'FREQ=WEEKLY;UNTIL=19971224T000000Z',
-    groups: [[EDT, ...run('1997-09-02', '1997-10-21', 7)], [EST, ...run('1997-10-28', '1997-12-23', 7)]],
+    groups: [
+      [EDT, ...run('1997-09-02', '1997-10-21', 7)],
+      [EST, ...run('1997-10-28', '1997-12-23', 7)],
+    ],
   },
   {
     title: 'Every other week - forever',
     dtstart: '1997-09-02',
     rrule: 'FREQ=WEEKLY;INTERVAL=2;WKST=SU',
     limit: 13,
-    groups: [[EDT, ...dates('1997-09', 2, 16, 30), '1997-10-14'], [EST, '1997-10-28', ...dates('1997-11', 11, 25), ...dates('1997-12', 9, 23), ...dates('1998-01', 6, 20), ...dates('1998-02', 3, 17)]],
+    groups: [
+      [EDT, ...dates('1997-09', 2, 16, 30), '1997-10-14'],
+      [EST, '1997-10-28', ...dates('1997-11', 11, 25), ...dates('1997-12', 9, 23), ...dates('1998-01', 6, 20), ...dates('1998-02', 3, 17)],
+    ],
   },
   ...['FREQ=WEEKLY;UNTIL=19971007T000000Z;WKST=SU;BYDAY=TU,TH', 'FREQ=WEEKLY;COUNT=10;WKST=SU;BYDAY=TU,TH'].map((rrule) => ({
     title: `Weekly on Tuesday and Thursday for five weeks (${rrule.split(';')[1]})`,
@@ -140,57 +157,86 @@ const rfcExamples: Example[] = [
     title: 'Monthly on the first Friday for 10 occurrences',
     dtstart: '1997-09-05',
     rrule: 'FREQ=MONTHLY;COUNT=10;BYDAY=1FR',
-    groups: [[EDT, '1997-09-05', '1997-10-03'], [EST, '1997-11-07', '1997-12-05', '1998-01-02', '1998-02-06', '1998-03-06', '1998-04-03'], [EDT, '1998-05-01', '1998-06-05']],
+    groups: [
+      [EDT, '1997-09-05', '1997-10-03'],
+      [EST, '1997-11-07', '1997-12-05', '1998-01-02', '1998-02-06', '1998-03-06', '1998-04-03'],
+      [EDT, '1998-05-01', '1998-06-05'],
+    ],
   },
   {
     title: 'Monthly on the first Friday until December 24, 1997',
     dtstart: '1997-09-05',
     rrule: 'FREQ=MONTHLY;UNTIL=19971224T000000Z;BYDAY=1FR',
-    groups: [[EDT, '1997-09-05', '1997-10-03'], [EST, '1997-11-07', '1997-12-05']],
+    groups: [
+      [EDT, '1997-09-05', '1997-10-03'],
+      [EST, '1997-11-07', '1997-12-05'],
+    ],
   },
   {
     title: 'Every other month on the first and last Sunday of the month for 10 occurrences',
     dtstart: '1997-09-07',
     rrule: 'FREQ=MONTHLY;INTERVAL=2;COUNT=10;BYDAY=1SU,-1SU',
-    groups: [[EDT, '1997-09-07', '1997-09-28'], [EST, '1997-11-02', '1997-11-30', '1998-01-04', '1998-01-25', '1998-03-01', '1998-03-29'], [EDT, '1998-05-03', '1998-05-31']],
+    groups: [
+      [EDT, '1997-09-07', '1997-09-28'],
+      [EST, '1997-11-02', '1997-11-30', '1998-01-04', '1998-01-25', '1998-03-01', '1998-03-29'],
+      [EDT, '1998-05-03', '1998-05-31'],
+    ],
   },
   {
     title: 'Monthly on the second-to-last Monday of the month for 6 months',
     dtstart: '1997-09-22',
     rrule: 'FREQ=MONTHLY;COUNT=6;BYDAY=-2MO',
-    groups: [[EDT, '1997-09-22', '1997-10-20'], [EST, '1997-11-17', '1997-12-22', '1998-01-19', '1998-02-16']],
+    groups: [
+      [EDT, '1997-09-22', '1997-10-20'],
+      [EST, '1997-11-17', '1997-12-22', '1998-01-19', '1998-02-16'],
+    ],
   },
   {
     title: 'Monthly on the third-to-the-last day of the month, forever',
     dtstart: '1997-09-28',
     rrule: 'FREQ=MONTHLY;BYMONTHDAY=-3',
     limit: 6,
-    groups: [[EDT, '1997-09-28'], [EST, '1997-10-29', '1997-11-28', '1997-12-29', '1998-01-29', '1998-02-26']],
+    groups: [
+      [EDT, '1997-09-28'],
+      [EST, '1997-10-29', '1997-11-28', '1997-12-29', '1998-01-29', '1998-02-26'],
+    ],
   },
   {
     title: 'Monthly on the 2nd and 15th of the month for 10 occurrences',
     dtstart: '1997-09-02',
     rrule: 'FREQ=MONTHLY;COUNT=10;BYMONTHDAY=2,15',
-    groups: [[EDT, ...dates('1997-09', 2, 15), ...dates('1997-10', 2, 15)], [EST, ...dates('1997-11', 2, 15), ...dates('1997-12', 2, 15), ...dates('1998-01', 2, 15)]],
+    groups: [
+      [EDT, ...dates('1997-09', 2, 15), ...dates('1997-10', 2, 15)],
+      [EST, ...dates('1997-11', 2, 15), ...dates('1997-12', 2, 15), ...dates('1998-01', 2, 15)],
+    ],
   },
   {
     title: 'Monthly on the first and last day of the month for 10 occurrences',
     dtstart: '1997-09-30',
     rrule: 'FREQ=MONTHLY;COUNT=10;BYMONTHDAY=1,-1',
-    groups: [[EDT, '1997-09-30', '1997-10-01'], [EST, '1997-10-31', ...dates('1997-11', 1, 30), ...dates('1997-12', 1, 31), ...dates('1998-01', 1, 31), '1998-02-01']],
+    groups: [
+      [EDT, '1997-09-30', '1997-10-01'],
+      [EST, '1997-10-31', ...dates('1997-11', 1, 30), ...dates('1997-12', 1, 31), ...dates('1998-01', 1, 31), '1998-02-01'],
+    ],
   },
   {
     title: 'Every 18 months on the 10th thru 15th of the month for 10 occurrences',
     dtstart: '1997-09-10',
     rrule: 'FREQ=MONTHLY;INTERVAL=18;COUNT=10;BYMONTHDAY=10,11,12,13,14,15',
-    groups: [[EDT, ...run('1997-09-10', '1997-09-15')], [EST, ...run('1999-03-10', '1999-03-13')]],
+    groups: [
+      [EDT, ...run('1997-09-10', '1997-09-15')],
+      [EST, ...run('1999-03-10', '1999-03-13')],
+    ],
   },
   {
     title: 'Every Tuesday, every other month',
     dtstart: '1997-09-02',
     rrule: 'FREQ=MONTHLY;INTERVAL=2;BYDAY=TU',
     limit: 18,
-    groups: [[EDT, ...dates('1997-09', 2, 9, 16, 23, 30)], [EST, ...dates('1997-11', 4, 11, 18, 25), ...dates('1998-01', 6, 13, 20, 27), ...dates('1998-03', 3, 10, 17, 24, 31)]],
+    groups: [
+      [EDT, ...dates('1997-09', 2, 9, 16, 23, 30)],
+      [EST, ...dates('1997-11', 4, 11, 18, 25), ...dates('1998-01', 6, 13, 20, 27), ...dates('1998-03', 3, 10, 17, 24, 31)],
+    ],
   },
   {
     title: 'Yearly in June and July for 10 occurrences',
@@ -208,9 +254,23 @@ const rfcExamples: Example[] = [
     title: 'Every third year on the 1st, 100th, and 200th day for 10 occurrences',
     dtstart: '1997-01-01',
     rrule: 'FREQ=YEARLY;INTERVAL=3;COUNT=10;BYYEARDAY=1,100,200',
-    groups: [[EST, '1997-01-01'], [EDT, '1997-04-10', '1997-07-19'], [EST, '2000-01-01'], [EDT, '2000-04-09', '2000-07-18'], [EST, '2003-01-01'], [EDT, '2003-04-10', '2003-07-19'], [EST, '2006-01-01']],
+    groups: [
+      [EST, '1997-01-01'],
+      [EDT, '1997-04-10', '1997-07-19'],
+      [EST, '2000-01-01'],
+      [EDT, '2000-04-09', '2000-07-18'],
+      [EST, '2003-01-01'],
+      [EDT, '2003-04-10', '2003-07-19'],
+      [EST, '2006-01-01'],
+    ],
   },
-  { title: 'Every 20th Monday of the year, forever', dtstart: '1997-05-19', rrule: 'FREQ=YEARLY;BYDAY=20MO', limit: 3, groups: [[EDT, '1997-05-19', '1998-05-18', '1999-05-17']] },
+  {
+    title: 'Every 20th Monday of the year, forever',
+    dtstart: '1997-05-19',
+    rrule: 'FREQ=YEARLY;BYDAY=20MO',
+    limit: 3,
+    groups: [[EDT, '1997-05-19', '1998-05-18', '1999-05-17']],
+  },
   {
     title: 'Monday of week number 20 (where the default start of the week is Monday), forever',
     dtstart: '1997-05-12',
@@ -233,9 +293,15 @@ const rfcExamples: Example[] = [
     groups: [
       [
         EDT,
-        ...dates('1997-06', 5, 12, 19, 26), ...dates('1997-07', 3, 10, 17, 24, 31), ...dates('1997-08', 7, 14, 21, 28),
-        ...dates('1998-06', 4, 11, 18, 25), ...dates('1998-07', 2, 9, 16, 23, 30), ...dates('1998-08', 6, 13, 20, 27),
-        ...dates('1999-06', 3, 10, 17, 24), ...dates('1999-07', 1, 8, 15, 22, 29), ...dates('1999-08', 5, 12, 19, 26),
+        ...dates('1997-06', 5, 12, 19, 26),
+        ...dates('1997-07', 3, 10, 17, 24, 31),
+        ...dates('1997-08', 7, 14, 21, 28),
+        ...dates('1998-06', 4, 11, 18, 25),
+        ...dates('1998-07', 2, 9, 16, 23, 30),
+        ...dates('1998-08', 6, 13, 20, 27),
+        ...dates('1999-06', 3, 10, 17, 24),
+        ...dates('1999-07', 1, 8, 15, 22, 29),
+        ...dates('1999-08', 5, 12, 19, 26),
       ],
     ],
   },
@@ -245,14 +311,21 @@ const rfcExamples: Example[] = [
     dtstart: '1997-09-02',
     rrule: 'FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13',
     limit: 5,
-    groups: [[EST, '1998-02-13', '1998-03-13', '1998-11-13'], [EDT, '1999-08-13', '2000-10-13']],
+    groups: [
+      [EST, '1998-02-13', '1998-03-13', '1998-11-13'],
+      [EDT, '1999-08-13', '2000-10-13'],
+    ],
   },
   {
     title: 'The first Saturday that follows the first Sunday of the month, forever',
     dtstart: '1997-09-13',
     rrule: 'FREQ=MONTHLY;BYDAY=SA;BYMONTHDAY=7,8,9,10,11,12,13',
     limit: 10,
-    groups: [[EDT, '1997-09-13', '1997-10-11'], [EST, '1997-11-08', '1997-12-13', '1998-01-10', '1998-02-07', '1998-03-07'], [EDT, '1998-04-11', '1998-05-09', '1998-06-13']],
+    groups: [
+      [EDT, '1997-09-13', '1997-10-11'],
+      [EST, '1997-11-08', '1997-12-13', '1998-01-10', '1998-02-07', '1998-03-07'],
+      [EDT, '1998-04-11', '1998-05-09', '1998-06-13'],
+    ],
   },
   {
     title: 'Every 4 years, the first Tuesday after a Monday in November, forever (U.S. Presidential Election day)',
@@ -265,14 +338,20 @@ const rfcExamples: Example[] = [
     title: 'The third instance into the month of one of Tuesday, Wednesday, or Thursday, for the next 3 months',
     dtstart: '1997-09-04',
     rrule: 'FREQ=MONTHLY;COUNT=3;BYDAY=TU,WE,TH;BYSETPOS=3',
-    groups: [[EDT, '1997-09-04', '1997-10-07'], [EST, '1997-11-06']],
+    groups: [
+      [EDT, '1997-09-04', '1997-10-07'],
+      [EST, '1997-11-06'],
+    ],
   },
   {
     title: 'The second-to-last weekday of the month',
     dtstart: '1997-09-29',
     rrule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-2',
     limit: 7,
-    groups: [[EDT, '1997-09-29'], [EST, '1997-10-30', '1997-11-27', '1997-12-30', '1998-01-29', '1998-02-26', '1998-03-30']],
+    groups: [
+      [EDT, '1997-09-29'],
+      [EST, '1997-10-30', '1997-11-27', '1997-12-30', '1998-01-29', '1998-02-26', '1998-03-30'],
+    ],
   },
   {
     title: 'An example where the days generated makes a difference because of WKST (WKST=MO)',
@@ -290,14 +369,20 @@ const rfcExamples: Example[] = [
     title: 'An example where an invalid date (i.e., February 30) is ignored',
     dtstart: '2007-01-15',
     rrule: 'FREQ=MONTHLY;BYMONTHDAY=15,30;COUNT=5',
-    groups: [[EST, '2007-01-15', '2007-01-30', '2007-02-15'], [EDT, '2007-03-15', '2007-03-30']],
+    groups: [
+      [EST, '2007-01-15', '2007-01-30', '2007-02-15'],
+      [EDT, '2007-03-15', '2007-03-30'],
+    ],
   },
   {
     // RFC 5545 would list DTSTART (Tuesday 1997-09-02) first and count it: Sep 2, Sep 5, Oct 3.
     title: 'Rule 1, not the RFC: a startDate the rule does not select is not an occurrence and is not counted',
     dtstart: '1997-09-02',
     rrule: 'FREQ=MONTHLY;COUNT=3;BYDAY=1FR',
-    groups: [[EDT, '1997-09-05', '1997-10-03'], [EST, '1997-11-07']],
+    groups: [
+      [EDT, '1997-09-05', '1997-10-03'],
+      [EST, '1997-11-07'],
+    ],
   },
 ];
 
@@ -319,7 +404,13 @@ describe('issue 12: the five cases, with RFC 5545 answers', () => {
   };
 
   it('a BYSETPOS beyond the set selects nothing: -5th Friday = only months with five Fridays', () => {
-    both(custom('FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-5;COUNT=4', '2025-01-01'), listed([[EST, '2025-01-03'], [EDT, '2025-05-02', '2025-08-01', '2025-10-03']]));
+    both(
+      custom('FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-5;COUNT=4', '2025-01-01'),
+      listed([
+        [EST, '2025-01-03'],
+        [EDT, '2025-05-02', '2025-08-01', '2025-10-03'],
+      ]),
+    );
   });
 
   it('a date selected twice by BYSETPOS is one occurrence, for COUNT and for maxOccurrences', () => {

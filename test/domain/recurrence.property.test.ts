@@ -6,14 +6,22 @@ import { RRule } from '../../src/domain/rrule-interop';
 import { expandRecurrence, type RecurringPatternInput } from '../../src/domain';
 import { ZoneTimeline } from '../../src/domain/time-zone';
 
-const ZONES = ['America/New_York', 'Australia/Sydney', 'Europe/London', 'Asia/Tokyo', 'UTC', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Santiago'];
+const ZONES = [
+  'America/New_York',
+  'Australia/Sydney',
+  'Europe/London',
+  'Asia/Tokyo',
+  'UTC',
+  'America/Sao_Paulo',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'America/Santiago',
+];
 const DAY = 86_400_000;
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const day2020 = Date.UTC(2020, 0, 1);
 
-const timeArb = fc.integer({ min: 0, max: 24 * 60 - 2 }).chain((start) =>
-  fc.integer({ min: start + 1, max: 24 * 60 - 1 }).map((end) => [start, end] as const),
-);
+const timeArb = fc.integer({ min: 0, max: 24 * 60 - 2 }).chain((start) => fc.integer({ min: start + 1, max: 24 * 60 - 1 }).map((end) => [start, end] as const));
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00`;
 
 const patternArb = fc.record({
@@ -129,7 +137,8 @@ describe('ZoneTimeline.toInstant', () => {
           const f = new Date(floating);
           const wall = { year: f.getUTCFullYear(), month: f.getUTCMonth() + 1, day: f.getUTCDate(), hour: f.getUTCHours(), minute: f.getUTCMinutes() };
           const luxon = DateTime.fromObject(wall, { zone });
-          const sameWall = (t: number) => DateTime.fromMillis(t, { zone }).toFormat('yyyy-MM-dd HH:mm') === luxon.set(wall).toFormat('yyyy-MM-dd HH:mm') &&
+          const sameWall = (t: number) =>
+            DateTime.fromMillis(t, { zone }).toFormat('yyyy-MM-dd HH:mm') === luxon.set(wall).toFormat('yyyy-MM-dd HH:mm') &&
             DateTime.fromMillis(t, { zone }).toFormat('yyyy-MM-dd HH:mm') === DateTime.fromMillis(floating, { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm');
           if (sameWall(luxon.toMillis())) {
             // Exists: ours shows the same wall time, and no earlier instant (up to 3h) shows it too.

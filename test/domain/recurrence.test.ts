@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RRule } from '../../src/domain/rrule-interop';
 import { expandRecurrence, RECURRENCE_DEFAULT_LIMIT } from '../../src/domain';
-import { invalidPath, iso, pattern, sampleWeeklyPattern } from './fixtures';
+import { invalidPath, pattern, sampleWeeklyPattern } from './fixtures';
+import { iso } from '../support/time';
 
 const byDate = (occurrences: ReturnType<typeof expandRecurrence>) => new Map(occurrences.map((o) => [o.localDate, o]));
 
@@ -79,24 +80,26 @@ describe('expandRecurrence: daylight-saving edges', () => {
 
 describe('expandRecurrence: pattern types', () => {
   it('repeats monthly on the 31st and skips months without one', () => {
-    const occurrences = expandRecurrence(
-      pattern({ patternType: 'monthly', daysOfWeek: null, startDate: '2025-01-31', endDate: '2025-12-31' }),
-      { timeZone: 'UTC' },
-    );
+    const occurrences = expandRecurrence(pattern({ patternType: 'monthly', daysOfWeek: null, startDate: '2025-01-31', endDate: '2025-12-31' }), {
+      timeZone: 'UTC',
+    });
     expect(occurrences.map((o) => o.localDate)).toEqual(['2025-01-31', '2025-03-31', '2025-05-31', '2025-07-31', '2025-08-31', '2025-10-31', '2025-12-31']);
   });
 
   it('counts biweekly intervals in Monday-start weeks (WKST=MO)', () => {
     // 2025-01-05 is a Sunday: with weeks starting Monday it ends the week of Mon 2024-12-30.
-    const occurrences = expandRecurrence(
-      pattern({ patternType: 'biweekly', daysOfWeek: [0, 1], startDate: '2025-01-05', endDate: '2025-02-10' }),
-      { timeZone: 'UTC' },
-    );
+    const occurrences = expandRecurrence(pattern({ patternType: 'biweekly', daysOfWeek: [0, 1], startDate: '2025-01-05', endDate: '2025-02-10' }), {
+      timeZone: 'UTC',
+    });
     const expected = ['2025-01-05', '2025-01-13', '2025-01-19', '2025-01-27', '2025-02-02', '2025-02-10'];
     expect(occurrences.map((o) => o.localDate)).toEqual(expected);
     const rrule = new RRule({
-      freq: RRule.WEEKLY, interval: 2, wkst: RRule.MO, byweekday: [RRule.SU, RRule.MO],
-      dtstart: new Date(Date.UTC(2025, 0, 5, 10)), until: new Date(Date.UTC(2025, 1, 10, 23)),
+      freq: RRule.WEEKLY,
+      interval: 2,
+      wkst: RRule.MO,
+      byweekday: [RRule.SU, RRule.MO],
+      dtstart: new Date(Date.UTC(2025, 0, 5, 10)),
+      until: new Date(Date.UTC(2025, 1, 10, 23)),
     });
     expect(rrule.all().map((d) => d.toISOString().slice(0, 10))).toEqual(expected);
   });
@@ -119,18 +122,16 @@ describe('expandRecurrence: pattern types', () => {
   });
 
   it('returns nothing, quickly, for a daily step that never lands on a wanted weekday', () => {
-    const occurrences = expandRecurrence(
-      pattern({ patternType: 'daily', intervalValue: 7, daysOfWeek: [1], startDate: '2025-01-15', endDate: null }),
-      { timeZone: 'UTC' },
-    );
+    const occurrences = expandRecurrence(pattern({ patternType: 'daily', intervalValue: 7, daysOfWeek: [1], startDate: '2025-01-15', endDate: null }), {
+      timeZone: 'UTC',
+    });
     expect(occurrences).toEqual([]);
   });
 
   it('runs a custom RRULE anchored at startDate + startTime in the zone', () => {
-    const occurrences = expandRecurrence(
-      pattern({ patternType: 'custom', customPattern: { rrule: 'RRULE:FREQ=MONTHLY;BYDAY=2TU;COUNT=3' }, endDate: null }),
-      { timeZone: 'Australia/Sydney' },
-    );
+    const occurrences = expandRecurrence(pattern({ patternType: 'custom', customPattern: { rrule: 'RRULE:FREQ=MONTHLY;BYDAY=2TU;COUNT=3' }, endDate: null }), {
+      timeZone: 'Australia/Sydney',
+    });
     expect(occurrences.map((o) => [o.localDate, iso(o.start)])).toEqual([
       ['2025-02-11', '2025-02-10T23:00:00.000Z'],
       ['2025-03-11', '2025-03-10T23:00:00.000Z'],
@@ -160,10 +161,7 @@ describe('expandRecurrence: removals, limits and windows', () => {
   const january = pattern({ endDate: '2025-01-31' });
 
   it('removes exception dates and holidays, then counts maxOccurrences', () => {
-    const occurrences = expandRecurrence(
-      { ...january, exceptionDates: ['2025-01-20'], maxOccurrences: 5 },
-      { timeZone: 'UTC', holidays: ['2025-01-22'] },
-    );
+    const occurrences = expandRecurrence({ ...january, exceptionDates: ['2025-01-20'], maxOccurrences: 5 }, { timeZone: 'UTC', holidays: ['2025-01-22'] });
     expect(occurrences.map((o) => o.localDate)).toEqual(['2025-01-15', '2025-01-17', '2025-01-24', '2025-01-27', '2025-01-29']);
   });
 
@@ -197,9 +195,7 @@ describe('expandRecurrence: removals, limits and windows', () => {
   it('cuts an open-ended series at limit (default 1000)', () => {
     const open = pattern({ endDate: null });
     expect(expandRecurrence(open, { timeZone: 'UTC' })).toHaveLength(RECURRENCE_DEFAULT_LIMIT);
-    expect(expandRecurrence(open, { timeZone: 'UTC', limit: 4 }).map((o) => o.localDate)).toEqual([
-      '2025-01-15', '2025-01-17', '2025-01-20', '2025-01-22',
-    ]);
+    expect(expandRecurrence(open, { timeZone: 'UTC', limit: 4 }).map((o) => o.localDate)).toEqual(['2025-01-15', '2025-01-17', '2025-01-20', '2025-01-22']);
   });
 
   it('finds the window of an open-ended series many years in', () => {
@@ -238,7 +234,9 @@ describe('expandRecurrence: removals, limits and windows', () => {
       expect(Date.now() - started).toBeLessThan(1_000);
     }
     // The built-in types behave the same: every 7 days from a Wednesday, Mondays only.
-    expect(expandRecurrence(pattern({ patternType: 'daily', intervalValue: 7, daysOfWeek: [1], endDate: null, maxOccurrences: 5 }), { timeZone: 'UTC' })).toEqual([]);
+    expect(
+      expandRecurrence(pattern({ patternType: 'daily', intervalValue: 7, daysOfWeek: [1], endDate: null, maxOccurrences: 5 }), { timeZone: 'UTC' }),
+    ).toEqual([]);
   });
 });
 
@@ -253,7 +251,16 @@ describe('expandRecurrence: invalid patterns', () => {
   });
 
   it('rejects malformed or unsupported RRULEs at customPattern.rrule', () => {
-    for (const rrule of ['FREQ=WEEKLY;BYDAY=XX', 'FREQ=FOO', 'INTERVAL=2', 'FREQ=HOURLY', 'FREQ=DAILY;BYHOUR=9', 'FREQ=DAILY;COUNT=2;UNTIL=20250101', 'garbage', 'DTSTART:20250101T100000\nRRULE:FREQ=DAILY']) {
+    for (const rrule of [
+      'FREQ=WEEKLY;BYDAY=XX',
+      'FREQ=FOO',
+      'INTERVAL=2',
+      'FREQ=HOURLY',
+      'FREQ=DAILY;BYHOUR=9',
+      'FREQ=DAILY;COUNT=2;UNTIL=20250101',
+      'garbage',
+      'DTSTART:20250101T100000\nRRULE:FREQ=DAILY',
+    ]) {
       expect(invalidPath(() => expandRecurrence(pattern({ patternType: 'custom', customPattern: { rrule } }), { timeZone: 'UTC' }))).toEqual([
         'customPattern',
         'rrule',

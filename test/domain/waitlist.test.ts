@@ -6,7 +6,14 @@ import { invalidPath } from './fixtures';
 const now = new Date('2025-03-01T12:00:00Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 const entry = (id: string, overrides: Partial<WaitlistEntry> = {}): WaitlistEntry => ({
-  id, studentId: `stu-${id}`, position: 1, priorityScore: 0, addedAt: minutes(-60), status: 'waiting', responseDeadline: null, ...overrides,
+  id,
+  studentId: `stu-${id}`,
+  position: 1,
+  priorityScore: 0,
+  addedAt: minutes(-60),
+  status: 'waiting',
+  responseDeadline: null,
+  ...overrides,
 });
 
 describe('rankWaitlist', () => {
@@ -26,7 +33,12 @@ describe('rankWaitlist', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(
-          fc.record({ id: fc.string({ minLength: 1, maxLength: 3 }), position: fc.integer({ min: 1, max: 4 }), priorityScore: fc.integer({ min: 0, max: 2 }), added: fc.integer({ min: 0, max: 3 }) }),
+          fc.record({
+            id: fc.string({ minLength: 1, maxLength: 3 }),
+            position: fc.integer({ min: 1, max: 4 }),
+            priorityScore: fc.integer({ min: 0, max: 2 }),
+            added: fc.integer({ min: 0, max: 3 }),
+          }),
           { selector: (e) => e.id, maxLength: 20 },
         ),
         (raw) => {
@@ -48,14 +60,20 @@ describe('planPromotions', () => {
   it('offers free spots to the best-ranked waiting entries with a response deadline', () => {
     const plan = planPromotions({
       entries: [entry('a', { position: 1 }), entry('b', { position: 2, status: 'notified' }), entry('c', { position: 3 })],
-      freeSpots: 2, now, offerWindowMinutes: 90, mode: 'offer',
+      freeSpots: 2,
+      now,
+      offerWindowMinutes: 90,
+      mode: 'offer',
     });
     expect(plan).toEqual({
       offers: [
         { entryId: 'a', studentId: 'stu-a', responseDeadline: minutes(90) },
         { entryId: 'b', studentId: 'stu-b', responseDeadline: minutes(90) },
       ],
-      confirmations: [], expirations: [], skipped: [], remainingSpots: 0,
+      confirmations: [],
+      expirations: [],
+      skipped: [],
+      remainingSpots: 0,
     });
   });
 
@@ -73,7 +91,10 @@ describe('planPromotions', () => {
         entry('a', { position: 2 }),
         entry('b', { position: 3 }),
       ],
-      freeSpots: 2, now, offerWindowMinutes: 60, mode: 'offer',
+      freeSpots: 2,
+      now,
+      offerWindowMinutes: 60,
+      mode: 'offer',
     });
     expect(plan.expirations).toEqual([{ entryId: 'lapsed', studentId: 'stu-lapsed', responseDeadline: now }]);
     expect(plan.offers.map((o) => o.entryId)).toEqual(['a']);
@@ -83,9 +104,16 @@ describe('planPromotions', () => {
   it('skips ineligible students with a reason; they keep their place', () => {
     const plan = planPromotions({
       entries: [entry('a'), entry('b', { position: 2, ineligibleReason: 'unpaid' }), entry('c', { position: 3 }), entry('d', { position: 4 })],
-      freeSpots: 2, now, offerWindowMinutes: 60, mode: 'offer', ineligible: new Map([['a', 'level_mismatch']]),
+      freeSpots: 2,
+      now,
+      offerWindowMinutes: 60,
+      mode: 'offer',
+      ineligible: new Map([['a', 'level_mismatch']]),
     });
-    expect(plan.skipped).toEqual([{ entryId: 'a', reason: 'level_mismatch' }, { entryId: 'b', reason: 'unpaid' }]);
+    expect(plan.skipped).toEqual([
+      { entryId: 'a', reason: 'level_mismatch' },
+      { entryId: 'b', reason: 'unpaid' },
+    ]);
     expect(plan.offers.map((o) => o.entryId)).toEqual(['c', 'd']);
   });
 
@@ -98,7 +126,10 @@ describe('planPromotions', () => {
         entry('gone', { status: 'cancelled' }),
         entry('next', { position: 3 }),
       ],
-      freeSpots: 3, now, offerWindowMinutes: 60, mode: 'offer',
+      freeSpots: 3,
+      now,
+      offerWindowMinutes: 60,
+      mode: 'offer',
     });
     expect(plan.skipped).toEqual([{ entryId: 'again', reason: 'already_offered' }]);
     expect(plan.offers.map((o) => o.entryId)).toEqual(['next']);
@@ -106,18 +137,34 @@ describe('planPromotions', () => {
   });
 
   it('never offers more than the free spots and never passes over an eligible higher-ranked entry', () => {
-    const statusArb = fc.constantFrom('waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled') as fc.Arbitrary<WaitlistEntry['status']>;
+    const statusArb = fc.constantFrom('waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled') as fc.Arbitrary<
+      WaitlistEntry['status']
+    >;
     fc.assert(
       fc.property(
         fc.array(
-          fc.record({ position: fc.integer({ min: 1, max: 5 }), priorityScore: fc.integer({ min: 0, max: 2 }), status: statusArb, deadline: fc.integer({ min: -10, max: 10 }), ineligible: fc.boolean(), student: fc.integer({ min: 0, max: 30 }) }),
+          fc.record({
+            position: fc.integer({ min: 1, max: 5 }),
+            priorityScore: fc.integer({ min: 0, max: 2 }),
+            status: statusArb,
+            deadline: fc.integer({ min: -10, max: 10 }),
+            ineligible: fc.boolean(),
+            student: fc.integer({ min: 0, max: 30 }),
+          }),
           { maxLength: 25 },
         ),
         fc.integer({ min: 0, max: 8 }),
         fc.constantFrom('offer', 'auto') as fc.Arbitrary<'offer' | 'auto'>,
         (raw, freeSpots, mode) => {
           const entries = raw.map((r, i) =>
-            entry(`e${i}`, { studentId: `s${r.student}`, position: r.position, priorityScore: r.priorityScore, status: r.status, responseDeadline: minutes(r.deadline), ineligibleReason: r.ineligible ? 'blocked' : null }),
+            entry(`e${i}`, {
+              studentId: `s${r.student}`,
+              position: r.position,
+              priorityScore: r.priorityScore,
+              status: r.status,
+              responseDeadline: minutes(r.deadline),
+              ineligibleReason: r.ineligible ? 'blocked' : null,
+            }),
           );
           const plan = planPromotions({ entries, freeSpots, now, offerWindowMinutes: 30, mode });
           const promoted = [...plan.offers, ...plan.confirmations].map((p) => p.entryId);
@@ -135,7 +182,10 @@ describe('planPromotions', () => {
           expect(promoted).toEqual(eligible.slice(0, promoted.length));
           expect(promoted.length).toBe(Math.min(eligible.length, Math.max(0, freeSpots - outstanding.length)));
           expect(plan.expirations.map((x) => x.entryId).sort()).toEqual(
-            entries.filter((e) => e.status === 'offered' && e.responseDeadline!.getTime() <= now.getTime()).map((e) => e.id).sort(),
+            entries
+              .filter((e) => e.status === 'offered' && e.responseDeadline!.getTime() <= now.getTime())
+              .map((e) => e.id)
+              .sort(),
           );
         },
       ),
@@ -147,7 +197,11 @@ describe('planPromotions', () => {
     expect(invalidPath(() => planPromotions({ entries: [entry('a')], freeSpots: -1, now, offerWindowMinutes: 5, mode: 'offer' }))).toEqual(['freeSpots']);
     expect(invalidPath(() => planPromotions({ entries: [entry('a')], freeSpots: 1, now, mode: 'offer' }))).toEqual(['offerWindowMinutes']);
     expect(invalidPath(() => planPromotions({ entries: [entry('a'), entry('a')], freeSpots: 1, now, mode: 'auto' }))).toEqual(['entries', 1, 'id']);
-    expect(invalidPath(() => planPromotions({ entries: [entry('a', { status: 'pending' as never })], freeSpots: 1, now, mode: 'auto' }))).toEqual(['entries', 0, 'status']);
+    expect(invalidPath(() => planPromotions({ entries: [entry('a', { status: 'pending' as never })], freeSpots: 1, now, mode: 'auto' }))).toEqual([
+      'entries',
+      0,
+      'status',
+    ]);
     expect(invalidPath(() => planPromotions({ entries: [], freeSpots: 1, now: new Date(NaN), mode: 'auto' }))).toEqual(['now']);
     expect(invalidPath(() => rankWaitlist([entry('a', { position: 0 })]))).toEqual(['entries', 0, 'position']);
   });

@@ -22,7 +22,6 @@ let academy: Academy;
 let actor: Actor;
 beforeAll(() => ({ admin, setup, academy, actor } = scene));
 
-
 async function victim(): Promise<Victim> {
   const v = await openVictim(database.url!, { now: clock, driver: 'node-postgres' });
   victims.push(v);
@@ -111,7 +110,15 @@ describe('connection killed mid-transaction', () => {
     await admin`INSERT INTO scheduling.instructor_availability (instructor_id, availability_type, day_of_week, start_time, end_time, effective_from)
                 VALUES (${instructor}, 'regular', 0, '08:00', '09:00', '2030-01-01')`;
     const input = {
-      pattern: { name: 'Fault series', patternType: 'weekly' as const, daysOfWeek: [2, 4], startDate: '2030-06-04', maxOccurrences: 12, startTime: '17:00', endTime: '18:00' },
+      pattern: {
+        name: 'Fault series',
+        patternType: 'weekly' as const,
+        daysOfWeek: [2, 4],
+        startDate: '2030-06-04',
+        maxOccurrences: 12,
+        startTime: '17:00',
+        endTime: '18:00',
+      },
       session: {
         programId: academy.programId,
         courseId: academy.courseId,
@@ -133,7 +140,12 @@ describe('connection killed mid-transaction', () => {
 
     expect(wait.waitEvent).toBe('relation');
     expect(wait.held).toEqual(
-      expect.arrayContaining(['recurring_patterns:RowExclusiveLock', 'sessions:RowExclusiveLock', 'instructors:RowExclusiveLock', 'facilities:RowExclusiveLock']),
+      expect.arrayContaining([
+        'recurring_patterns:RowExclusiveLock',
+        'sessions:RowExclusiveLock',
+        'instructors:RowExclusiveLock',
+        'facilities:RowExclusiveLock',
+      ]),
     );
     expectConnectionLoss(error);
     expect(await digestTables(admin)).toEqual(before);

@@ -13,7 +13,19 @@ import { isSchedulingError, type SchedulingError } from '../../src';
 import type { Actor } from '../../src/service/kernel/types';
 import type { AnyPgDatabase } from '../../src/db/query';
 import { useTestDatabase } from '../support/database';
-import { type Driver, type Sql, type Victim, useFaultScene, deferred, digestTables, holdLock, openSchedulerClient, openVictim, typedRejection, waitUntilBlocked } from './fault-harness';
+import {
+  type Driver,
+  type Sql,
+  type Victim,
+  useFaultScene,
+  deferred,
+  digestTables,
+  holdLock,
+  openSchedulerClient,
+  openVictim,
+  typedRejection,
+  waitUntilBlocked,
+} from './fault-harness';
 
 const database = useTestDatabase();
 const scene = useFaultScene(database, { students: 120, month: 4 });
@@ -23,8 +35,6 @@ let actor: Actor;
 beforeAll(() => ({ admin, actor } = scene));
 const DETECTS_FIRST = { deadlock_timeout: '50ms' };
 const DETECTS_LATE = { deadlock_timeout: '10s' };
-
-
 
 async function victim(driver: Driver, options: { maxRetries?: number; settings?: Record<string, string> } = {}): Promise<Victim> {
   const v = await openVictim(database.url!, { now: clock, driver, ...options });
@@ -124,7 +134,8 @@ describe.each<Driver>(['postgres-js', 'node-postgres'])('deadlocks on %s', (driv
     if (refusedHost === 'first') await run(first, 'first', [x.id, a1], [y.id, a2]);
     else await run(second, 'second', [y.id, b1], [x.id, b2]);
 
-    const rows = await admin`SELECT session_id, student_id FROM scheduling.session_bookings WHERE session_id IN (${x.id}, ${y.id}) AND booking_status = 'confirmed'`;
+    const rows =
+      await admin`SELECT session_id, student_id FROM scheduling.session_bookings WHERE session_id IN (${x.id}, ${y.id}) AND booking_status = 'confirmed'`;
     const pairs = new Set(rows.map((r) => `${r.session_id}:${r.student_id}`));
     expect(pairs).toEqual(new Set([`${x.id}:${a1}`, `${x.id}:${b2}`, `${y.id}:${b1}`, `${y.id}:${a2}`]));
   });

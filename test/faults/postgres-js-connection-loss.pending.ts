@@ -24,7 +24,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { useTestDatabase } from '../support/database';
 import { insertSession, seedAcademy, type Academy } from '../support/fixtures';
-import { adminOf, at } from '../service/helpers';
+import { adminOf } from '../support/actors';
+import { at } from '../support/time';
 import { type Sql, digestTables, holdLock, killWhileBlocked, openVictim } from './fault-harness';
 
 const database = useTestDatabase();
@@ -39,7 +40,12 @@ beforeAll(async () => {
 afterAll(async () => admin.end());
 
 it('postgres.js: a booking killed mid-transaction fails typed, and the same client books on the next call', async () => {
-  const session = await insertSession(database.db, academy, { instructorId: null, capacity: 5, startTime: at('2030-03-01T15:00:00Z'), endTime: at('2030-03-01T16:00:00Z') });
+  const session = await insertSession(database.db, academy, {
+    instructorId: null,
+    capacity: 5,
+    startTime: at('2030-03-01T15:00:00Z'),
+    endTime: at('2030-03-01T16:00:00Z'),
+  });
   const actor = adminOf(academy);
   const kid = academy.studentIds[0]!;
   const v = await openVictim(database.url!, { now: clock, driver: 'postgres-js' });

@@ -23,8 +23,6 @@ let actor: Actor;
 beforeAll(() => ({ admin, academy, actor } = scene));
 const TIMEOUT = '250ms';
 
-
-
 async function victim(driver: Driver, settings: Record<string, string> = {}): Promise<Victim> {
   const v = await openVictim(database.url!, { now: clock, driver, settings });
   victims.push(v);
@@ -86,7 +84,10 @@ describe.each<Driver>(['postgres-js', 'node-postgres'])('timeouts on %s', (drive
     try {
       await v.db.transaction(async (tx) => {
         await tx.execute(sql.raw(`SET LOCAL ${setting} = '${TIMEOUT}'`));
-        await tx.update(s.users).set({ fullName: `Host wrote this (${setting}, ${driver})` }).where(eq(s.users.id, academy.adminId));
+        await tx
+          .update(s.users)
+          .set({ fullName: `Host wrote this (${setting}, ${driver})` })
+          .where(eq(s.users.id, academy.adminId));
         observed = await typedRejection(v.scheduler.bookings.book(actor, { sessionId: session.id, studentId: kid }, { tx }));
         // The savepoint was rolled back: the host's transaction goes on.
         await tx.execute(sql`SELECT 1`);

@@ -20,7 +20,18 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { useTestDatabase } from '../support/database';
 import { type Sql, type Victim, openSchedulerClient } from '../faults/fault-harness';
-import { type OperationKind, type SoakAcademy, classify, classifyHostFailure, diceFor, pick, pickKind, prng, runOperation, seedSoakAcademy } from './soak-workload';
+import {
+  type OperationKind,
+  type SoakAcademy,
+  classify,
+  classifyHostFailure,
+  diceFor,
+  pick,
+  pickKind,
+  prng,
+  runOperation,
+  seedSoakAcademy,
+} from './soak-workload';
 import { finalState, reconcile } from './soak-reconcile';
 
 const OPERATIONS = Number(process.env.SOAK_OPERATIONS) || 2000;
@@ -58,7 +69,10 @@ async function killBusyBackend(rng: () => number): Promise<boolean> {
     SELECT pid FROM pg_stat_activity
     WHERE datname = current_database() AND application_name = ${APP} AND state IN ('active', 'idle in transaction')
     ORDER BY pid`;
-  const pid = pick(rng, busy.map((r) => r.pid as number));
+  const pid = pick(
+    rng,
+    busy.map((r) => r.pid as number),
+  );
   if (pid === undefined) return false;
   const [row] = await reader`SELECT pg_terminate_backend(${pid}) AS ok`;
   return row!.ok as boolean;
@@ -146,7 +160,10 @@ it(
     await Promise.race([
       Promise.all(Array.from({ length: WORKERS }, worker)),
       new Promise((_, reject) => {
-        hardStop = setTimeout(() => reject(new Error(`soak workers still busy ${TIME_LIMIT_S + 30} s after the start (seed ${SEED}): an operation hangs`)), (TIME_LIMIT_S + 30) * 1000);
+        hardStop = setTimeout(
+          () => reject(new Error(`soak workers still busy ${TIME_LIMIT_S + 30} s after the start (seed ${SEED}): an operation hangs`)),
+          (TIME_LIMIT_S + 30) * 1000,
+        );
       }),
     ]).finally(() => clearTimeout(hardStop));
     const seconds = (performance.now() - t0) / 1000;
@@ -158,12 +175,21 @@ it(
     const findings = await pool.scheduler.maintenance.verifyIntegrity(seed.admin, {});
     const state = await finalState(reader);
 
-    const lines = [`[soak] seed ${SEED}: ${started} of ${OPERATIONS} operations in ${seconds.toFixed(1)} s (${(started / seconds).toFixed(0)} ops/s), ${WORKERS} workers`];
+    const lines = [
+      `[soak] seed ${SEED}: ${started} of ${OPERATIONS} operations in ${seconds.toFixed(1)} s (${(started / seconds).toFixed(0)} ops/s), ${WORKERS} workers`,
+    ];
     for (const [kind, outcomes] of [...tally].sort()) {
       const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
-      lines.push(`  ${kind.padEnd(10)} ${String(total).padStart(5)}  ${[...outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+      lines.push(
+        `  ${kind.padEnd(10)} ${String(total).padStart(5)}  ${[...outcomes]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(', ')}`,
+      );
     }
-    lines.push(`  faults: ${faults.backendsKilled} backends killed (${faults.killsAttempted} attempts), ${faults.lockTimeoutOps} operations under a 2 ms lock_timeout, ${pool.clientErrors.length} client error events`);
+    lines.push(
+      `  faults: ${faults.backendsKilled} backends killed (${faults.killsAttempted} attempts), ${faults.lockTimeoutOps} operations under a 2 ms lock_timeout, ${pool.clientErrors.length} client error events`,
+    );
     lines.push(`  final: ${JSON.stringify(state)}; pool before/after: ${JSON.stringify(poolBefore)} / ${JSON.stringify(pool.poolStats?.())}`);
     console.info(lines.join('\n'));
 

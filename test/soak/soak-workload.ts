@@ -7,8 +7,7 @@ import { isSchedulingError, type Scheduler, type SchedulingErrorCode } from '../
 import type { Actor } from '../../src/service/kernel/types';
 import type { AnyPgDatabase } from '../../src/db/query';
 import type { TestDb } from '../support/database';
-import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
-import { addFacility } from '../service/helpers';
+import { type Academy, insertSession, seedAcademy, addFacility } from '../support/fixtures';
 import type { Sql } from '../faults/fault-harness';
 import { causeMessages } from '../faults/fault-harness';
 
@@ -67,7 +66,18 @@ export async function seedSoakAcademy(db: TestDb, rng: () => number): Promise<So
 
 export const OPERATION_KINDS = ['book', 'cancel', 'join', 'leave', 'accept', 'decline', 'expire', 'move', 'reschedule', 'checkIn'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
-const WEIGHTS: Record<OperationKind, number> = { book: 26, cancel: 12, join: 8, leave: 6, accept: 10, decline: 5, expire: 4, move: 8, reschedule: 5, checkIn: 6 };
+const WEIGHTS: Record<OperationKind, number> = {
+  book: 26,
+  cancel: 12,
+  join: 8,
+  leave: 6,
+  accept: 10,
+  decline: 5,
+  expire: 4,
+  move: 8,
+  reschedule: 5,
+  checkIn: 6,
+};
 const TOTAL_WEIGHT = Object.values(WEIGHTS).reduce((a, b) => a + b, 0);
 
 export function pickKind(rng: () => number): OperationKind {
@@ -134,13 +144,19 @@ export async function runOperation(kind: OperationKind, rng: () => number, ctx: 
       else if (kind === 'checkIn') await scheduler.attendance.checkIn(admin, { bookingId }, options);
       else {
         const [row] = await reader`SELECT session_id FROM scheduling.session_bookings WHERE id = ${bookingId}`;
-        const target = pick(rng, seed.sessionIds.filter((id) => id !== row?.session_id))!;
+        const target = pick(
+          rng,
+          seed.sessionIds.filter((id) => id !== row?.session_id),
+        )!;
         await scheduler.bookings.move(admin, { bookingId, toSessionId: target }, options);
       }
       return true;
     }
     case 'leave': {
-      const waitlistId = pick(rng, await ids(reader, `SELECT id FROM scheduling.session_waitlist WHERE status IN ('waiting', 'notified', 'offered') ORDER BY id`));
+      const waitlistId = pick(
+        rng,
+        await ids(reader, `SELECT id FROM scheduling.session_waitlist WHERE status IN ('waiting', 'notified', 'offered') ORDER BY id`),
+      );
       if (!waitlistId) return false;
       await scheduler.waitlist.leave(admin, { waitlistId }, options);
       return true;

@@ -27,7 +27,13 @@ beforeEach(async () => {
   const [course] = await db.insert(schema.courses).values({ programId: program!.id, code: 'L1', name: 'Level 1' }).returning();
   const [location] = await db.insert(schema.locations).values({ code: 'MAIN', name: 'Main pool', timezone: 'Europe/London' }).returning();
   const [pool] = await db.insert(schema.facilities).values({ locationId: location!.id, code: 'POOL', name: 'Pool' }).returning();
-  const students = await db.insert(schema.students).values([{ firstName: 'Ada', lastName: 'L' }, { firstName: 'Ben', lastName: 'M' }]).returning();
+  const students = await db
+    .insert(schema.students)
+    .values([
+      { firstName: 'Ada', lastName: 'L' },
+      { firstName: 'Ben', lastName: 'M' },
+    ])
+    .returning();
   admin = { kind: 'admin', userId: user!.id };
   studentIds = students.map((s) => s.id);
 

@@ -38,7 +38,9 @@ afterAll(async () => database?.close());
 function post(body: unknown, actor: unknown = undefined) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (actor) headers[ACTOR_HEADER] = JSON.stringify(actor);
-  return handleBooking(new Request('https://academy.example/bookings', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  return handleBooking(
+    new Request('https://academy.example/bookings', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  );
 }
 
 const parentOf = (child: 'Ada' | 'Cleo' | 'Dev') => ({ kind: 'parent', parentId: academy.children[child].parent.id });
@@ -46,6 +48,8 @@ const booking = (child: 'Ada' | 'Cleo' | 'Dev') => ({ sessionId, studentId: acad
 
 async function answer(response: Promise<Response>) {
   const r = await response;
+  // The JSON bodies are asserted field by field below; `any` keeps those assertions short.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: r.status, body: (await r.json()) as Record<string, any> };
 }
 
@@ -84,7 +88,10 @@ describe('examples/serverless: the booking handler', () => {
   });
 
   it("403 FORBIDDEN for a parent booking someone else's child, 401 without an actor", async () => {
-    expect(await answer(post({ sessionId, studentId: academy.children.Dev.id }, parentOf('Ada')))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await answer(post({ sessionId, studentId: academy.children.Dev.id }, parentOf('Ada')))).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
     expect(await answer(post(booking('Dev')))).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
   });
 });

@@ -8,11 +8,16 @@ import ts from 'typescript';
 const ENTRIES = ['src/index.ts', 'src/schema/index.ts', 'src/domain/index.ts', 'src/migrate/index.ts', 'src/testing/index.ts'];
 
 /** Tables, relations and schemas are documented by their module, not one by one. */
-const DOCUMENTED_BY_MODULE = (name: string, entry: string) =>
-  entry === 'src/schema/index.ts' || /Schema$/.test(name) || /^[A-Z0-9_]+$/.test(name);
+const DOCUMENTED_BY_MODULE = (name: string, entry: string) => entry === 'src/schema/index.ts' || /Schema$/.test(name) || /^[A-Z0-9_]+$/.test(name);
 
 describe('TSDoc', () => {
-  const program = ts.createProgram(ENTRIES, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true });
+  const program = ts.createProgram(ENTRIES, {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    skipLibCheck: true,
+  });
   const checker = program.getTypeChecker();
 
   for (const entry of ENTRIES) {

@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { SchedulingError } from '../../errors';
+import { SchedulingError, type InvalidStateReason } from '../../errors';
 import { sessionBookings } from '../../schema';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import type { BookingRow } from '../kernel/rows';
-
 
 /**
  * The booking with that id and its session, both locked, or `NOT_FOUND`.
@@ -15,10 +14,7 @@ import type { BookingRow } from '../kernel/rows';
  * (session, then booking), so attendance never deadlocks against them: the
  * booking is first read unlocked only to learn its session.
  *
- * @example
- * ```ts
- * const { booking, session } = await lockBookingWithSession(tx, input.bookingId);
- * ```
+ * @internal
  */
 export async function lockBookingWithSession(tx: SchedulingDb, bookingId: string, path: Array<string | number> = ['bookingId']) {
   const [peek] = await tx.select({ sessionId: sessionBookings.sessionId }).from(sessionBookings).where(eq(sessionBookings.id, bookingId));
@@ -37,10 +33,7 @@ export async function lockBookingWithSession(tx: SchedulingDb, bookingId: string
  * Locks the booking and its session and checks the actor may record attendance
  * for it: an administrator, or the instructor of that session (`FORBIDDEN` otherwise).
  *
- * @example
- * ```ts
- * const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
- * ```
+ * @internal
  */
 export async function lockBookingForAttendance(tx: SchedulingDb, bookingId: string, actor: Actor) {
   const locked = await lockBookingWithSession(tx, bookingId);
@@ -51,12 +44,9 @@ export async function lockBookingForAttendance(tx: SchedulingDb, bookingId: stri
 /**
  * `INVALID_STATE` for a booking whose status does not allow the step, with a reason.
  *
- * @example
- * ```ts
- * if (booking.bookingStatus !== 'confirmed') throw bookingStateError(booking, 'check in', 'not_confirmed');
- * ```
+ * @internal
  */
-export function bookingStateError(booking: BookingRow, action: string, reason: string): SchedulingError {
+export function bookingStateError(booking: BookingRow, action: string, reason: InvalidStateReason): SchedulingError {
   return new SchedulingError('INVALID_STATE', `Cannot ${action}: booking ${booking.bookingId} is ${booking.bookingStatus}`, {
     bookingId: booking.id,
     bookingStatus: booking.bookingStatus,

@@ -5,10 +5,7 @@ import { z } from 'zod';
  * Input of `attendance.checkIn` / `attendance.checkOut`: the booking and, optionally,
  * when it happened (defaults to the scheduler's clock).
  *
- * @example
- * ```ts
- * attendanceEventSchema.parse({ bookingId, at: '2030-01-15T15:04:00Z' });
- * ```
+ * @internal
  */
 export const attendanceEventSchema = z.strictObject({ bookingId: uuidInput, at: instantInput.optional() });
 
@@ -18,10 +15,6 @@ export type AttendanceEventInput = z.input<typeof attendanceEventSchema>;
 /**
  * Input of `attendance.markAbsent` / `attendance.markNoShow`.
  *
- * @example
- * ```ts
- * bookingRefSchema.parse({ bookingId });
- * ```
+ * @internal
  */
 export const bookingRefSchema = z.strictObject({ bookingId: uuidInput });
-

@@ -1,3 +1,4 @@
+import { ATTENDABLE_SESSION_STATUSES, isOneOf, type SessionStatus } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
@@ -16,17 +17,12 @@ export interface AttendanceThresholds {
 
 const MINUTE = 60_000;
 // A cancelled or postponed session has nobody to check in.
-const RUNNING_OR_DONE = new Set(['scheduled', 'in_progress', 'completed']);
 
 /**
  * Checks a student in: `late` when later than `lateAfterMinutes` after the start,
  * else `present`. Only a confirmed booking that is not checked in yet.
  *
- * @example
- * ```ts
- * const booking = await checkIn(tx, { bookingId, at }, actor, now, { lateAfterMinutes: 10, earlyLeaveMinutes: 10 });
- * booking.attendanceStatus; // 'present' | 'late'
- * ```
+ * @internal
  */
 export async function checkIn(
   tx: SchedulingDb,
@@ -37,7 +33,7 @@ export async function checkIn(
 ): Promise<BookingRow> {
   const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
   if (booking.bookingStatus !== 'confirmed') throw bookingStateError(booking, 'check in', 'not_confirmed');
-  if (!RUNNING_OR_DONE.has(session.status)) throw sessionNotRunning(booking, session.status);
+  if (!isOneOf(ATTENDABLE_SESSION_STATUSES, session.status)) throw sessionNotRunning(booking, session.status);
   if (booking.checkedInAt) throw bookingStateError(booking, 'check in again', 'already_checked_in');
   if (booking.attendanceStatus === 'absent') throw bookingStateError(booking, 'check in an absent student', 'marked_absent');
   const at = input.at ?? now;
@@ -50,10 +46,7 @@ export async function checkIn(
  * end, otherwise the check-in's status stays. The check-out is never before the
  * check-in (`INVALID_INPUT` at `at`).
  *
- * @example
- * ```ts
- * const booking = await checkOut(tx, { bookingId }, actor, now, thresholds);
- * ```
+ * @internal
  */
 export async function checkOut(
   tx: SchedulingDb,
@@ -82,10 +75,7 @@ export async function checkOut(
  * Records that a confirmed student did not come (`attendance_status = 'absent'`); the
  * booking stays confirmed until the session is settled. Repeating it changes nothing.
  *
- * @example
- * ```ts
- * await markAbsent(tx, { bookingId }, actor, now);
- * ```
+ * @internal
  */
 export async function markAbsent(tx: SchedulingDb, input: z.output<typeof bookingRefSchema>, actor: Actor, now: Date): Promise<BookingRow> {
   const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
@@ -98,11 +88,7 @@ export async function markAbsent(tx: SchedulingDb, input: z.output<typeof bookin
  * Turns a confirmed booking into a `no_show` right away (absent, and the place no
  * longer counts as taken).
  *
- * @example
- * ```ts
- * const booking = await markNoShow(tx, { bookingId }, actor, now);
- * booking.bookingStatus; // 'no_show'
- * ```
+ * @internal
  */
 export async function markNoShow(tx: SchedulingDb, input: z.output<typeof bookingRefSchema>, actor: Actor, now: Date): Promise<BookingRow> {
   const { booking, session } = await lockBookingForAttendance(tx, input.bookingId, actor);
@@ -113,7 +99,7 @@ export async function markNoShow(tx: SchedulingDb, input: z.output<typeof bookin
 /** Absence is only known once the session has started, and never for someone who came. */
 function assertMissable(booking: BookingRow, session: { status: string; startTime: Date }, now: Date, action: string) {
   if (booking.bookingStatus !== 'confirmed') throw bookingStateError(booking, action, 'not_confirmed');
-  if (!RUNNING_OR_DONE.has(session.status)) throw sessionNotRunning(booking, session.status);
+  if (!isOneOf(ATTENDABLE_SESSION_STATUSES, session.status)) throw sessionNotRunning(booking, session.status);
   if (booking.checkedInAt) throw bookingStateError(booking, action, 'checked_in');
   if (now.getTime() < session.startTime.getTime()) throw bookingStateError(booking, `${action} before the session starts`, 'not_started');
 }
@@ -121,7 +107,7 @@ function assertMissable(booking: BookingRow, session: { status: string; startTim
 function sessionNotRunning(booking: BookingRow, status: string): SchedulingError {
   return new SchedulingError('INVALID_STATE', `The session of booking ${booking.bookingId} is ${status}`, {
     bookingId: booking.id,
-    sessionStatus: status,
+    sessionStatus: status as SessionStatus,
     reason: 'session_not_running',
   });
 }

@@ -2,23 +2,17 @@ import { forbidden } from '../kernel/actor';
 import { checkIn, checkOut, markAbsent, markNoShow } from './record';
 import { completeAndSettle, settleSession } from './settle';
 import { defineOperation } from '../kernel/operation';
-import type { SchedulingDb } from '../../db/scheduling-db';
+import { bookingSeenBy } from './seen-by';
+
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
-import { loadViewer, redactBooking, seenByActor } from '../kernel/visibility';
-import type { BookingRow } from '../kernel/rows';
+
 import { attendanceEventSchema, bookingRefSchema } from './inputs';
 import { sessionRef } from '../kernel/inputs';
 
 /** Parents and students never record attendance; refused before any database read. */
 function staffOnly(actor: Actor) {
   if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'record attendance');
-}
-
-/** The booking as the actor recording attendance sees it (the instructor: without what the family paid). */
-async function asSeenBy(tx: SchedulingDb, actor: Actor, booking: BookingRow) {
-  const viewer = await loadViewer(tx, actor, [booking.sessionId]);
-  return seenByActor(actor, redactBooking(viewer, booking), 'see this booking');
 }
 
 /**
@@ -28,10 +22,10 @@ async function asSeenBy(tx: SchedulingDb, actor: Actor, booking: BookingRow) {
  *
  * @example
  * ```ts
- * const attendance = createAttendanceService(ctx);
- * await attendance.checkIn(coach, { bookingId });
- * await attendance.checkOut(coach, { bookingId });
- * const { completed, noShow } = await attendance.complete(coach, { sessionId });
+ * declare const bookingId: string;
+ * await scheduler.attendance.checkIn(instructor, { bookingId });
+ * await scheduler.attendance.checkOut(instructor, { bookingId });
+ * const { completed, noShow } = await scheduler.attendance.complete(instructor, { sessionId });
  * ```
  */
 export function createAttendanceService(ctx: ServiceContext) {
@@ -39,13 +33,33 @@ export function createAttendanceService(ctx: ServiceContext) {
   const staff = { authorize: staffOnly };
   return {
     /** Checks a confirmed booking in (`present`, or `late` after `lateAfterMinutes`). */
-    checkIn: defineOperation(ctx, attendanceEventSchema, async (tx, input, actor) => asSeenBy(tx, actor, await checkIn(tx, input, actor, ctx.now(), thresholds())), staff),
+    checkIn: defineOperation(
+      ctx,
+      attendanceEventSchema,
+      async (tx, input, actor) => bookingSeenBy(tx, actor, await checkIn(tx, input, actor, ctx.now(), thresholds())),
+      staff,
+    ),
     /** Checks a booking out (`partial` when leaving more than `earlyLeaveMinutes` before the end). */
-    checkOut: defineOperation(ctx, attendanceEventSchema, async (tx, input, actor) => asSeenBy(tx, actor, await checkOut(tx, input, actor, ctx.now(), thresholds())), staff),
+    checkOut: defineOperation(
+      ctx,
+      attendanceEventSchema,
+      async (tx, input, actor) => bookingSeenBy(tx, actor, await checkOut(tx, input, actor, ctx.now(), thresholds())),
+      staff,
+    ),
     /** Marks a confirmed, not checked-in booking `absent` (settled to `no_show` later). */
-    markAbsent: defineOperation(ctx, bookingRefSchema, async (tx, input, actor) => asSeenBy(tx, actor, await markAbsent(tx, input, actor, ctx.now())), staff),
+    markAbsent: defineOperation(
+      ctx,
+      bookingRefSchema,
+      async (tx, input, actor) => bookingSeenBy(tx, actor, await markAbsent(tx, input, actor, ctx.now())),
+      staff,
+    ),
     /** Turns a confirmed, not checked-in booking into a `no_show` now. */
-    markNoShow: defineOperation(ctx, bookingRefSchema, async (tx, input, actor) => asSeenBy(tx, actor, await markNoShow(tx, input, actor, ctx.now())), staff),
+    markNoShow: defineOperation(
+      ctx,
+      bookingRefSchema,
+      async (tx, input, actor) => bookingSeenBy(tx, actor, await markNoShow(tx, input, actor, ctx.now())),
+      staff,
+    ),
     /** Settles a completed session: attended → `completed`, the rest → `no_show`. */
     settle: defineOperation(ctx, sessionRef, (tx, input, actor) => settleSession(tx, input.sessionId, actor), staff),
     /** `in_progress → completed` through the session state machine, then `settle`, in one transaction. */

@@ -22,10 +22,7 @@ export interface SettleResult {
  * not attended → `no_show`. A session that is not completed is `INVALID_STATE`;
  * settling twice finds nothing left to settle and returns empty lists.
  *
- * @example
- * ```ts
- * const { completed, noShow } = await settleSession(tx, sessionId, actor);
- * ```
+ * @internal
  */
 export async function settleSession(tx: SchedulingDb, sessionId: string, actor: Actor): Promise<SettleResult> {
   const session = await lockSession(tx, sessionId);
@@ -49,10 +46,7 @@ export interface CompleteAndSettleResult extends SettleResult {
  * Completes an in-progress session through the session state machine and settles its
  * bookings, in one transaction.
  *
- * @example
- * ```ts
- * const { session, completed, noShow } = await completeAndSettle(tx, sessionId, actor, policy, now);
- * ```
+ * @internal
  */
 export async function completeAndSettle(
   tx: SchedulingDb,

@@ -32,44 +32,36 @@ export const slotFields = {
 /**
  * Input of `availability.add`. Exactly one of `dayOfWeek` (weekly) and `specificDate`.
  *
- * @example
- * ```ts
- * addAvailabilitySchema.parse({ instructorId, availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00', endTime: '12:00', effectiveFrom: '2030-01-01' });
- * ```
+ * @internal
  */
 export const addAvailabilitySchema = z.strictObject({ ...slotFields, override: overrideInput });
 
-const partialSlot = Object.fromEntries(Object.entries(slotFields).filter(([k]) => k !== 'instructorId').map(([k, v]) => [k, v.optional()])) as {
+const partialSlot = Object.fromEntries(
+  Object.entries(slotFields)
+    .filter(([k]) => k !== 'instructorId')
+    .map(([k, v]) => [k, v.optional()]),
+) as {
   [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodOptional<(typeof slotFields)[K]>;
 };
 
 /**
  * Input of `availability.update`.
  *
- * @example
- * ```ts
- * updateAvailabilitySchema.parse({ availabilityId, endTime: '13:00' });
- * ```
+ * @internal
  */
 export const updateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, ...partialSlot, override: overrideInput });
 
 /**
  * Input of `availability.deactivate`.
  *
- * @example
- * ```ts
- * deactivateAvailabilitySchema.parse({ availabilityId });
- * ```
+ * @internal
  */
 export const deactivateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, override: overrideInput });
 
 /**
  * Input of `availability.findAvailableInstructors`: who could teach `[start, end)` at a location.
  *
- * @example
- * ```ts
- * findAvailableInstructorsSchema.parse({ locationId, start: new Date('2030-01-14T15:00Z'), end: new Date('2030-01-14T16:00Z') });
- * ```
+ * @internal
  */
 export const findAvailableInstructorsSchema = z
   .strictObject({ locationId: uuidInput, start: instantInput, end: instantInput })
@@ -78,10 +70,7 @@ export const findAvailableInstructorsSchema = z
 /**
  * Input of `availability.freeSlots`.
  *
- * @example
- * ```ts
- * freeSlotsSchema.parse({ instructorId, locationId, from, until, durationMinutes: 45 });
- * ```
+ * @internal
  */
 export const freeSlotsSchema = z
   .strictObject({

@@ -14,13 +14,7 @@ type Slot = Pick<
  * rule the `validate_instructor_availability` trigger enforces; checking it first
  * lets the service name every clashing slot.
  *
- * @example
- * ```ts
- * availabilitySlotsOverlap(
- *   { availabilityType: 'regular', dayOfWeek: 1, specificDate: null, startTime: '09:00:00', endTime: '12:00:00', effectiveFrom: '2030-01-01', effectiveUntil: null },
- *   { availabilityType: 'regular', dayOfWeek: 1, specificDate: null, startTime: '11:00:00', endTime: '13:00:00', effectiveFrom: '2030-06-01', effectiveUntil: null },
- * ); // true
- * ```
+ * @internal
  */
 export function availabilitySlotsOverlap(a: Slot, b: Slot): boolean {
   if (a.availabilityType !== b.availabilityType) return false;

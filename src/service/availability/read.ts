@@ -1,3 +1,5 @@
+import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { and, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeAvailabilityWindows, findFreeSlots, type AvailabilityRow, type FreeSlot } from '../../domain';
@@ -37,10 +39,7 @@ export interface AvailableInstructor {
  * {@link availableInstructorsQuery} restates them over every instructor at once;
  * `test/db/available-instructors-parity` proves both give the same answers.
  *
- * @example
- * ```ts
- * const free = await findAvailableInstructors(tx, { locationId, start, end });
- * ```
+ * @internal
  */
 export async function findAvailableInstructors(tx: SchedulingDb, input: z.output<typeof findAvailableInstructorsSchema>): Promise<AvailableInstructor[]> {
   await loadLocation(tx, input.locationId);
@@ -118,7 +117,7 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS overlapping, array_agg(s.start_time) AS starts, array_agg(s.end_time) AS ends
         FROM scheduling.sessions s
-        WHERE s.instructor_id = c.id AND s.status IN ('scheduled', 'in_progress')
+        WHERE s.instructor_id = c.id AND s.status IN ${sqlList(ACTIVE_SESSION_STATUSES)}
           -- sessions last at most 24 hours: bounds the index range
           AND s.start_time > ${start}::timestamptz - interval '24 hours'
           AND s.start_time < ${end}::timestamptz AND s.end_time > ${start}::timestamptz
@@ -134,10 +133,7 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
  * Bookable slots of one instructor at a location: the domain's availability windows
  * in the location's time zone, minus their active sessions anywhere (`findFreeSlots`).
  *
- * @example
- * ```ts
- * const slots = await freeSlots(tx, { instructorId, locationId, from, until, durationMinutes: 60, stepMinutes: 30 });
- * ```
+ * @internal
  */
 export async function freeSlots(tx: SchedulingDb, input: z.output<typeof freeSlotsSchema>): Promise<FreeSlot[]> {
   const location = await loadLocation(tx, input.locationId);
@@ -161,7 +157,7 @@ export async function freeSlots(tx: SchedulingDb, input: z.output<typeof freeSlo
     .where(
       and(
         eq(sessions.instructorId, input.instructorId),
-        inArray(sessions.status, ['scheduled', 'in_progress']),
+        inArray(sessions.status, [...ACTIVE_SESSION_STATUSES]),
         gt(sessions.startTime, new Date(input.from.getTime() - DAY_MS)),
         lt(sessions.startTime, input.until),
         gt(sessions.endTime, input.from),

@@ -1,19 +1,12 @@
 import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { defineOperation } from '../kernel/operation';
-import type { SchedulingDb } from '../../db/scheduling-db';
+import { availabilityChangeSeenBy } from './seen-by';
+
 import type { ServiceContext } from '../kernel/context';
-import type { Actor } from '../kernel/types';
-import { loadViewer, redactConflict, visibleRows } from '../kernel/visibility';
-import { type AvailabilityChangeResult, lockAvailability, writeAvailability } from './write';
+
+import { lockAvailability, writeAvailability } from './write';
 import { findAvailableInstructors, freeSlots } from './read';
 import { addAvailabilitySchema, deactivateAvailabilitySchema, findAvailableInstructorsSchema, freeSlotsSchema, updateAvailabilitySchema } from './inputs';
-
-/** An availability change as the actor sees it: an instructor gets the mismatches it recorded without their financial impact. */
-async function asSeenBy(tx: SchedulingDb, actor: Actor, result: AvailabilityChangeResult): Promise<AvailabilityChangeResult> {
-  const viewer = await loadViewer(tx, actor);
-  const seen = (rows: AvailabilityChangeResult['mismatches']) => visibleRows(rows, (row) => redactConflict(viewer, row));
-  return { availability: result.availability, mismatches: seen(result.mismatches), overloads: seen(result.overloads) };
-}
 
 /** Availability changes take `override` (administrators only): see `addAvailabilitySchema`. */
 const overridable = { override: (input: { override: boolean }) => input.override };
@@ -23,26 +16,49 @@ const overridable = { override: (input: { override: boolean }) => input.override
  *
  * @example
  * ```ts
+ * declare const instructorId: string, locationId: string;
+ * // Mondays 09:00–12:00 from 2030 on
  * await scheduler.availability.add(admin, { instructorId, availabilityType: 'regular', dayOfWeek: 1, startTime: '09:00', endTime: '12:00', effectiveFrom: '2030-01-01' });
- * const slots = await scheduler.availability.freeSlots(admin, { instructorId, locationId, from, until, durationMinutes: 60 });
+ * const slots = await scheduler.availability.freeSlots(admin, {
+ *   instructorId, locationId, from: '2030-01-07T00:00:00Z', until: '2030-01-14T00:00:00Z', durationMinutes: 60,
+ * });
  * ```
  */
 export function createAvailabilityService(ctx: ServiceContext) {
   return {
     /** Adds a slot (regular, temporary or exception). */
-    add: defineOperation(ctx, addAvailabilitySchema, async (tx, input, actor) => asSeenBy(tx, actor, await writeAvailability(tx, null, input, actor, ctx.now())), overridable),
+    add: defineOperation(
+      ctx,
+      addAvailabilitySchema,
+      async (tx, input, actor) => availabilityChangeSeenBy(tx, actor, await writeAvailability(tx, null, input, actor, ctx.now())),
+      overridable,
+    ),
     /** Changes a slot. */
-    update: defineOperation(ctx, updateAvailabilitySchema, async (tx, input, actor) => {
-      const { availabilityId, override: _override, ...changes } = input;
-      const existing = await lockAvailability(tx, availabilityId);
-      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-      return asSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, ...defined, isActive: existing.isActive ?? true }, actor, ctx.now()));
-    }, overridable),
+    update: defineOperation(
+      ctx,
+      updateAvailabilitySchema,
+      async (tx, input, actor) => {
+        const { availabilityId, override: _override, ...changes } = input;
+        const existing = await lockAvailability(tx, availabilityId);
+        const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+        return availabilityChangeSeenBy(
+          tx,
+          actor,
+          await writeAvailability(tx, existing, { ...existing, ...defined, isActive: existing.isActive ?? true }, actor, ctx.now()),
+        );
+      },
+      overridable,
+    ),
     /** Deactivates a slot (kept for history). */
-    deactivate: defineOperation(ctx, deactivateAvailabilitySchema, async (tx, input, actor) => {
-      const existing = await lockAvailability(tx, input.availabilityId);
-      return asSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, isActive: false }, actor, ctx.now()));
-    }, overridable),
+    deactivate: defineOperation(
+      ctx,
+      deactivateAvailabilitySchema,
+      async (tx, input, actor) => {
+        const existing = await lockAvailability(tx, input.availabilityId);
+        return availabilityChangeSeenBy(tx, actor, await writeAvailability(tx, existing, { ...existing, isActive: false }, actor, ctx.now()));
+      },
+      overridable,
+    ),
     /** Instructors free to teach `[start, end)` at a location (administrators: it shows every instructor's email and workload). */
     findAvailableInstructors: defineOperation(ctx, findAvailableInstructorsSchema, (tx, input) => findAvailableInstructors(tx, input), {
       authorize: (actor) => requireAdministrator(actor, 'look up which instructors are free'),

@@ -1,3 +1,4 @@
+import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { and, eq, gte, inArray, lt, ne, or, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
@@ -37,10 +38,7 @@ const RECHECK_DAYS = 365;
  * records an `availability_mismatch` for every future active session of the
  * instructor that the new availability no longer covers.
  *
- * @example
- * ```ts
- * const { availability, mismatches } = await writeAvailability(tx, null, values, actor, now);
- * ```
+ * @internal
  */
 export async function writeAvailability(
   tx: SchedulingDb,
@@ -81,7 +79,14 @@ export async function writeAvailability(
           existing ? ne(instructorAvailability.id, existing.id) : undefined,
         ),
       );
-    const clashes = others.filter((o) => availabilitySlotsOverlap(o, { ...normalized, dayOfWeek: normalized.dayOfWeek ?? null, specificDate: normalized.specificDate ?? null, effectiveUntil: normalized.effectiveUntil ?? null }));
+    const clashes = others.filter((o) =>
+      availabilitySlotsOverlap(o, {
+        ...normalized,
+        dayOfWeek: normalized.dayOfWeek ?? null,
+        specificDate: normalized.specificDate ?? null,
+        effectiveUntil: normalized.effectiveUntil ?? null,
+      }),
+    );
     if (clashes.length > 0) {
       throw new SchedulingError('AVAILABILITY_OVERLAP', 'Instructor availability slots cannot overlap', {
         instructorId: instructor.id,
@@ -90,9 +95,20 @@ export async function writeAvailability(
     }
   }
   const [availability] = existing
-    ? await tx.update(instructorAvailability).set({ ...normalized, updatedAt: now }).where(eq(instructorAvailability.id, existing.id)).returning()
-    : await tx.insert(instructorAvailability).values({ ...normalized, createdBy: actor.userId ?? null }).returning();
-  return { availability: availability!, mismatches: await recordFutureMismatches(tx, instructor.id, actor, now), overloads: await overloadsRecordedNow(tx, instructor.id) };
+    ? await tx
+        .update(instructorAvailability)
+        .set({ ...normalized, updatedAt: now })
+        .where(eq(instructorAvailability.id, existing.id))
+        .returning()
+    : await tx
+        .insert(instructorAvailability)
+        .values({ ...normalized, createdBy: actor.userId ?? null })
+        .returning();
+  return {
+    availability: availability!,
+    mismatches: await recordFutureMismatches(tx, instructor.id, actor, now),
+    overloads: await overloadsRecordedNow(tx, instructor.id),
+  };
 }
 
 /** What the availability trigger recorded under an override in this transaction (its `detected_at` is the transaction's `now()`). */
@@ -114,10 +130,7 @@ async function overloadsRecordedNow(tx: SchedulingDb, instructorId: string): Pro
 /**
  * The row to change, locked, or `NOT_FOUND`.
  *
- * @example
- * ```ts
- * const existing = await lockAvailability(tx, input.availabilityId);
- * ```
+ * @internal
  */
 export async function lockAvailability(tx: SchedulingDb, id: string): Promise<AvailabilityRowDb> {
   const [row] = await tx.select().from(instructorAvailability).where(eq(instructorAvailability.id, id)).for('update');
@@ -132,7 +145,7 @@ async function recordFutureMismatches(tx: SchedulingDb, instructorId: string, ac
     .where(
       and(
         eq(sessions.instructorId, instructorId),
-        inArray(sessions.status, ['scheduled', 'in_progress']),
+        inArray(sessions.status, [...ACTIVE_SESSION_STATUSES]),
         gte(sessions.startTime, now),
         lt(sessions.startTime, new Date(now.getTime() + RECHECK_DAYS * 86_400_000)),
       ),
@@ -142,7 +155,15 @@ async function recordFutureMismatches(tx: SchedulingDb, instructorId: string, ac
     ? await tx
         .select({ sessionId: sessionBookings.sessionId, studentId: sessionBookings.studentId, amountCharged: sessionBookings.amountCharged })
         .from(sessionBookings)
-        .where(and(inArray(sessionBookings.sessionId, outside.map((s) => s.id)), eq(sessionBookings.bookingStatus, 'confirmed')))
+        .where(
+          and(
+            inArray(
+              sessionBookings.sessionId,
+              outside.map((s) => s.id),
+            ),
+            eq(sessionBookings.bookingStatus, 'confirmed'),
+          ),
+        )
     : [];
   const ids = await recordConflicts(
     tx,

@@ -13,9 +13,7 @@ import { addToWaitlist } from '../places/waitlist-queue';
 import type { bookManySchema, bookSchema } from './inputs';
 
 /** Result of `bookings.book`: a place, or a place in the queue. Refusals are thrown. */
-export type BookOutcome =
-  | { outcome: 'confirmed'; booking: BookingRow }
-  | { outcome: 'waitlisted'; entry: WaitlistRow; position: number };
+export type BookOutcome = { outcome: 'confirmed'; booking: BookingRow } | { outcome: 'waitlisted'; entry: WaitlistRow; position: number };
 
 /** Result of `bookings.bookMany`: every sibling confirmed (refusals are thrown, nothing written). */
 export interface BookManyResult {
@@ -29,18 +27,9 @@ export interface BookManyResult {
  * `FORBIDDEN`, `NOT_FOUND`, `NOT_BOOKABLE`, `ALREADY_BOOKED`, `STUDENT_CONFLICT`
  * (naming the session in the way), `WAITLIST_FULL`.
  *
- * @example
- * ```ts
- * const result = await bookStudent(tx, input, actor, settings);
- * if (result.outcome === 'waitlisted') console.log(`position ${result.position}`);
- * ```
+ * @internal
  */
-export async function bookStudent(
-  tx: SchedulingDb,
-  input: z.output<typeof bookSchema>,
-  actor: Actor,
-  settings: PromotionSettings,
-): Promise<BookOutcome> {
+export async function bookStudent(tx: SchedulingDb, input: z.output<typeof bookSchema>, actor: Actor, settings: PromotionSettings): Promise<BookOutcome> {
   // An administrator booking without naming a parent needs nothing looked up first:
   // the short path declines for a student that does not exist, and the full path then
   // refuses with NOT_FOUND. Anyone else is checked before anything is written.
@@ -76,10 +65,7 @@ export async function bookStudent(
  * outcome — families queue one child at a time with `book` or `waitlist.join`).
  * Students are written in id order, the lock order every booking path uses.
  *
- * @example
- * ```ts
- * const { bookings } = await bookSiblings(tx, { sessionId, students: [{ studentId: a }, { studentId: b }] }, parent, settings);
- * ```
+ * @internal
  */
 export async function bookSiblings(
   tx: SchedulingDb,

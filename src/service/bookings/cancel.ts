@@ -35,10 +35,7 @@ export interface MoveBookingResult {
  * The booking named by uuid or `BKG-…` code, locked, with its session locked first
  * (the lock order of every booking path: session, then booking), or `NOT_FOUND`.
  *
- * @example
- * ```ts
- * const booking = await lockBooking(tx, 'BKG-2030-0042');
- * ```
+ * @internal
  */
 export async function lockBooking(tx: SchedulingDb, ref: string, lockFirst: (sessionId: string) => Promise<unknown> = (id) => lockSession(tx, id)) {
   const column = ref.startsWith('BKG-') ? sessionBookings.bookingId : sessionBookings.id;
@@ -52,8 +49,8 @@ export async function lockBooking(tx: SchedulingDb, ref: string, lockFirst: (ses
 function requireOpen(booking: BookingRow, allowed: readonly string[], action: string): void {
   if (!allowed.includes(booking.bookingStatus)) {
     throw new SchedulingError('INVALID_STATE', `A ${booking.bookingStatus} booking cannot be ${action}`, {
-      bookingId: booking.bookingId,
-      status: booking.bookingStatus,
+      bookingId: booking.id,
+      bookingStatus: booking.bookingStatus,
     });
   }
 }
@@ -64,10 +61,7 @@ function requireOpen(booking: BookingRow, allowed: readonly string[], action: st
  * session's instructor only `instructor`; parents (for their linked students) and
  * students (for themselves) only `student`.
  *
- * @example
- * ```ts
- * const { promotion } = await cancelBooking(tx, { bookingId, type: 'student', reason: 'Ill' }, parent, settings);
- * ```
+ * @internal
  */
 export async function cancelBooking(
   tx: SchedulingDb,
@@ -91,7 +85,7 @@ export async function cancelBooking(
   if (session!.status === 'completed') {
     throw new SchedulingError('INVALID_STATE', `Session ${session!.sessionId} is completed; its bookings cannot be cancelled`, {
       sessionId: session!.id,
-      status: session!.status,
+      sessionStatus: session!.status,
     });
   }
   const cancelled = await writeCancellation(tx, booking.id, { type: input.type, reason: input.reason, now: settings.now });
@@ -109,10 +103,7 @@ export async function cancelBooking(
  * `student`, or `academy` when an administrator moves it) rather than rewritten, so
  * the old session keeps its history.
  *
- * @example
- * ```ts
- * const { booking } = await moveBooking(tx, { bookingId, toSessionId }, parent, settings);
- * ```
+ * @internal
  */
 export async function moveBooking(
   tx: SchedulingDb,
@@ -148,7 +139,7 @@ export async function moveBooking(
       capacity: target.capacity,
       currentBookings: target.currentBookings,
       heldOffers: load.heldOffers,
-      reason: 'full',
+      reason: target.currentBookings >= target.capacity ? 'full' : 'held_offers',
     });
   }
   const left = await writeCancellation(tx, booking.id, {

@@ -6,8 +6,6 @@ import { bookingRefInput, instantInput, moneyInput, promotionOverrideInput, requ
  * their uuid or by their human code (`BKG-2030-0001`, `WLT-2030-0001`).
  */
 
-
-
 const bookingFields = {
   specialRequests: textInput.optional(),
   medicalNotes: textInput.optional(),
@@ -17,10 +15,7 @@ const bookingFields = {
 /**
  * Input of `bookings.book`.
  *
- * @example
- * ```ts
- * bookSchema.parse({ sessionId, studentId, parentId, source: 'parent_app', specialRequests: 'Needs armbands' });
- * ```
+ * @internal
  */
 export const bookSchema = z.strictObject({
   sessionId: uuidInput,
@@ -36,17 +31,17 @@ export type BookInput = z.input<typeof bookSchema>;
 /**
  * Input of `bookings.bookMany`: siblings into one session, all or nothing.
  *
- * @example
- * ```ts
- * bookManySchema.parse({ sessionId, parentId, students: [{ studentId: a }, { studentId: b, medicalNotes: 'Asthma' }] });
- * ```
+ * @internal
  */
 export const bookManySchema = z
   .strictObject({
     sessionId: uuidInput,
     parentId: uuidInput.optional(),
     source: storableText(z.string().trim().min(1).max(50)).optional(),
-    students: z.array(z.strictObject({ studentId: uuidInput, ...bookingFields })).min(1).max(50),
+    students: z
+      .array(z.strictObject({ studentId: uuidInput, ...bookingFields }))
+      .min(1)
+      .max(50),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -65,10 +60,7 @@ export type BookManyInput = z.input<typeof bookManySchema>;
 /**
  * Input of `bookings.cancel`. Parents and students may only cancel as `student`.
  *
- * @example
- * ```ts
- * cancelBookingSchema.parse({ bookingId: 'BKG-2030-0042', type: 'student', reason: 'Ill' });
- * ```
+ * @internal
  */
 export const cancelBookingSchema = z.strictObject({
   bookingId: bookingRefInput,
@@ -83,10 +75,7 @@ export type CancelBookingInput = z.input<typeof cancelBookingSchema>;
 /**
  * Input of `bookings.move`.
  *
- * @example
- * ```ts
- * moveBookingSchema.parse({ bookingId, toSessionId });
- * ```
+ * @internal
  */
 export const moveBookingSchema = z.strictObject({
   bookingId: bookingRefInput,
@@ -101,10 +90,7 @@ export type MoveBookingInput = z.input<typeof moveBookingSchema>;
 /**
  * Input of `bookings.upcomingForStudent`; `from` defaults to the scheduler's clock.
  *
- * @example
- * ```ts
- * upcomingSchema.parse({ studentId });
- * ```
+ * @internal
  */
 export const upcomingSchema = z.strictObject({
   studentId: uuidInput,
@@ -115,20 +101,14 @@ export const upcomingSchema = z.strictObject({
 /**
  * Input of `bookings.participants`.
  *
- * @example
- * ```ts
- * participantsSchema.parse({ sessionId });
- * ```
+ * @internal
  */
 export const participantsSchema = z.strictObject({ sessionId: uuidInput });
 
 /**
  * Input of `bookings.familySchedule`: sessions starting in `[from, until)`.
  *
- * @example
- * ```ts
- * familyScheduleSchema.parse({ parentId, from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z') });
- * ```
+ * @internal
  */
 export const familyScheduleSchema = z
   .strictObject({ parentId: uuidInput, from: instantInput, until: instantInput })

@@ -1,10 +1,10 @@
+import { ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';
 import type { familyScheduleSchema, participantsSchema, upcomingSchema } from './inputs';
-import { ACTIVE_WAITLIST_STATUSES } from '../places/session-load';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
@@ -18,11 +18,7 @@ import { loadViewer, redactBooking, redactEntry, redactSession, seenByActor } fr
  * stable (start time, then session id). Parents see their linked students, students
  * themselves, administrators anyone.
  *
- * @example
- * ```ts
- * const rows = await upcomingForStudent(tx, { studentId, limit: 20 }, parent, new Date());
- * rows[0]?.session.startTime;
- * ```
+ * @internal
  */
 export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeof upcomingSchema>, actor: Actor, now: Date) {
   await requireActsForStudent(tx, actor, input.studentId, 'see this student\u2019s bookings');
@@ -40,7 +36,11 @@ export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeo
     )
     .orderBy(asc(sessions.startTime), asc(sessions.id))
     .limit(input.limit);
-  const viewer = await loadViewer(tx, actor, rows.map((r) => r.session));
+  const viewer = await loadViewer(
+    tx,
+    actor,
+    rows.map((r) => r.session),
+  );
   return rows.map((r) => ({
     session: redactSession(viewer, r.session),
     booking: seenByActor(actor, redactBooking(viewer, r.booking), 'see this booking'),
@@ -52,10 +52,7 @@ export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeo
  * name, first name (then id, so namesakes keep a stable order), with booking and
  * check-in data. For administrators and the session's instructor.
  *
- * @example
- * ```ts
- * const list = await sessionParticipants(tx, { sessionId }, instructor);
- * ```
+ * @internal
  */
 export async function sessionParticipants(tx: SchedulingDb, input: z.output<typeof participantsSchema>, actor: Actor) {
   const [session] = await tx.select({ instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, input.sessionId));
@@ -87,10 +84,7 @@ export async function sessionParticipants(tx: SchedulingDb, input: z.output<type
  * bookings and the active waitlist entries (waiting or offered) of sessions starting
  * in `[from, until)`, each list by start time. For that parent and administrators.
  *
- * @example
- * ```ts
- * const { bookings, waitlist } = await familySchedule(tx, { parentId, from, until }, parent);
- * ```
+ * @internal
  */
 export async function familySchedule(tx: SchedulingDb, input: z.output<typeof familyScheduleSchema>, actor: Actor) {
   if (!isAdministrator(actor) && !(actor.kind === 'parent' && actor.parentId === input.parentId)) {
@@ -113,7 +107,11 @@ export async function familySchedule(tx: SchedulingDb, input: z.output<typeof fa
     .innerJoin(students, eq(students.id, sessionWaitlist.studentId))
     .where(and(inArray(sessionWaitlist.studentId, children), inArray(sessionWaitlist.status, [...ACTIVE_WAITLIST_STATUSES]), inRange))
     .orderBy(asc(sessions.startTime), asc(students.lastName), asc(students.firstName), asc(students.id));
-  const viewer = await loadViewer(tx, actor, [...bookings, ...waitlist].map((r) => r.session));
+  const viewer = await loadViewer(
+    tx,
+    actor,
+    [...bookings, ...waitlist].map((r) => r.session),
+  );
   return {
     bookings: bookings.map((r) => ({
       student: r.student,

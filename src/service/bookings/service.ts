@@ -3,15 +3,7 @@ import type { ServiceContext } from '../kernel/context';
 import { requireAdministratorForCharges } from '../kernel/administrator-decisions';
 import { refuseInstructors } from '../kernel/family-access';
 import { cancelBooking, moveBooking } from './cancel';
-import {
-  bookManySchema,
-  bookSchema,
-  cancelBookingSchema,
-  familyScheduleSchema,
-  moveBookingSchema,
-  participantsSchema,
-  upcomingSchema,
-} from './inputs';
+import { bookManySchema, bookSchema, cancelBookingSchema, familyScheduleSchema, moveBookingSchema, participantsSchema, upcomingSchema } from './inputs';
 import { familySchedule, sessionParticipants, upcomingForStudent } from './read';
 import { bookSiblings, bookStudent } from './book';
 import { promotionSettings, requireAdministratorForWindow } from '../places/waitlist-promotion';
@@ -24,9 +16,8 @@ import { redactPromotion } from '../places/promotion-visibility';
  *
  * @example
  * ```ts
- * const bookings = createBookingService(ctx);
- * const result = await bookings.book(parent, { sessionId, studentId });
- * if (result.outcome === 'waitlisted') show(`You are number ${result.position} on the waitlist`);
+ * const result = await scheduler.bookings.book(parent, { sessionId, studentId });
+ * if (result.outcome === 'waitlisted') console.log(`You are number ${result.position} on the waitlist`);
  * ```
  */
 export function createBookingService(ctx: ServiceContext) {

@@ -1,17 +1,16 @@
 import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES } from '../../schema';
 import { instantInput, pagingInput, uuidInput } from '../kernel/inputs';
-import { SCAN_MAX_DAYS } from './scan';
 import { z } from 'zod';
 import { RESOLUTION_METHODS } from '../../schema';
 import { textInput } from '../kernel/inputs';
 
+/** Longest range one scan covers: keeps the detection set and the availability expansion bounded. */
+export const SCAN_MAX_DAYS = 366;
+
 /**
  * Input of `conflicts.scan`: the sessions overlapping `[from, until)` are examined.
  *
- * @example
- * ```ts
- * scanConflictsSchema.parse({ from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z') });
- * ```
+ * @internal
  */
 export const scanConflictsSchema = z
   .strictObject({ from: instantInput, until: instantInput })
@@ -21,10 +20,7 @@ export const scanConflictsSchema = z
 /**
  * Input of `conflicts.list`; `from`/`until` bound `conflict_time_start` half-open.
  *
- * @example
- * ```ts
- * listConflictsSchema.parse({ status: 'detected', severity: 'high', instructorId });
- * ```
+ * @internal
  */
 export const listConflictsSchema = z
   .strictObject({

@@ -13,24 +13,24 @@ import { type SQL, and, desc, eq, gte, isNull, lt, or } from 'drizzle-orm';
  * naming a child.
  */
 export async function listConflicts(tx: SchedulingDb, input: z.output<typeof listConflictsSchema>, actor: Actor) {
-    const filters: Array<SQL | undefined> = [
-      input.status ? eq(scheduleConflicts.status, input.status) : undefined,
-      input.type ? eq(scheduleConflicts.conflictType, input.type) : undefined,
-      input.severity ? eq(scheduleConflicts.severity, input.severity) : undefined,
-      input.sessionId ? or(eq(scheduleConflicts.sessionId, input.sessionId), eq(scheduleConflicts.conflictingSessionId, input.sessionId)) : undefined,
-      input.instructorId ? eq(scheduleConflicts.instructorId, input.instructorId) : undefined,
-      input.from ? gte(scheduleConflicts.conflictTimeStart, input.from) : undefined,
-      input.until ? lt(scheduleConflicts.conflictTimeStart, input.until) : undefined,
-      // Rows naming a child are administrators' (see `conflictRelation`): left out in SQL too, so pages stay full.
-      isAdministrator(actor) ? undefined : isNull(scheduleConflicts.studentId),
-    ];
-    const rows = await tx
-      .select()
-      .from(scheduleConflicts)
-      .where(and(...filters))
-      .orderBy(desc(scheduleConflicts.detectedAt), desc(scheduleConflicts.conflictId))
-      .limit(input.limit)
-      .offset(input.offset);
-    const viewer = await loadViewer(tx, actor);
-    return visibleRows(rows, (row) => redactConflict(viewer, row));
+  const filters: Array<SQL | undefined> = [
+    input.status ? eq(scheduleConflicts.status, input.status) : undefined,
+    input.type ? eq(scheduleConflicts.conflictType, input.type) : undefined,
+    input.severity ? eq(scheduleConflicts.severity, input.severity) : undefined,
+    input.sessionId ? or(eq(scheduleConflicts.sessionId, input.sessionId), eq(scheduleConflicts.conflictingSessionId, input.sessionId)) : undefined,
+    input.instructorId ? eq(scheduleConflicts.instructorId, input.instructorId) : undefined,
+    input.from ? gte(scheduleConflicts.conflictTimeStart, input.from) : undefined,
+    input.until ? lt(scheduleConflicts.conflictTimeStart, input.until) : undefined,
+    // Rows naming a child are administrators' (see `conflictRelation`): left out in SQL too, so pages stay full.
+    isAdministrator(actor) ? undefined : isNull(scheduleConflicts.studentId),
+  ];
+  const rows = await tx
+    .select()
+    .from(scheduleConflicts)
+    .where(and(...filters))
+    .orderBy(desc(scheduleConflicts.detectedAt), desc(scheduleConflicts.conflictId))
+    .limit(input.limit)
+    .offset(input.offset);
+  const viewer = await loadViewer(tx, actor);
+  return visibleRows(rows, (row) => redactConflict(viewer, row));
 }

@@ -1,3 +1,4 @@
+import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { detectConflicts, type ScheduleConflict } from '../../domain';
@@ -10,9 +11,6 @@ import type { ConflictRow } from '../kernel/rows';
 import { scanConflictsSchema } from './inputs';
 
 const DAY_MS = 86_400_000;
-/** Longest range one scan covers: keeps the detection set and the availability expansion bounded. */
-export const SCAN_MAX_DAYS = 366;
-
 /** Result of `conflicts.scan`. */
 export interface ScanConflictsResult {
   /** Every conflict found among the active sessions of the range. */
@@ -29,10 +27,7 @@ export interface ScanConflictsResult {
  * domain's `detectConflicts` (instructor limit: the instructor's
  * `max_concurrent_sessions`); each conflict not already open is stored once.
  *
- * @example
- * ```ts
- * const { recorded } = await scanConflicts(tx, { from, until }, actor.userId ?? null);
- * ```
+ * @internal
  */
 export async function scanConflicts(tx: SchedulingDb, input: z.output<typeof scanConflictsSchema>, detectedBy: string | null): Promise<ScanConflictsResult> {
   const active = await tx
@@ -40,7 +35,7 @@ export async function scanConflicts(tx: SchedulingDb, input: z.output<typeof sca
     .from(sessions)
     .where(
       and(
-        inArray(sessions.status, ['scheduled', 'in_progress']),
+        inArray(sessions.status, [...ACTIVE_SESSION_STATUSES]),
         gt(sessions.startTime, new Date(input.from.getTime() - DAY_MS)),
         lt(sessions.startTime, input.until),
         gt(sessions.endTime, input.from),
@@ -49,7 +44,12 @@ export async function scanConflicts(tx: SchedulingDb, input: z.output<typeof sca
   if (active.length === 0) return { found: [], recorded: [] };
   const ids = active.map((s) => s.id);
   const bookings = await tx
-    .select({ id: sessionBookings.id, sessionId: sessionBookings.sessionId, studentId: sessionBookings.studentId, amountCharged: sessionBookings.amountCharged })
+    .select({
+      id: sessionBookings.id,
+      sessionId: sessionBookings.sessionId,
+      studentId: sessionBookings.studentId,
+      amountCharged: sessionBookings.amountCharged,
+    })
     .from(sessionBookings)
     .where(and(inArray(sessionBookings.sessionId, ids), eq(sessionBookings.bookingStatus, 'confirmed')));
   const instructorIds = [...new Set(active.flatMap((s) => (s.instructorId ? [s.instructorId] : [])))];
@@ -62,7 +62,15 @@ export async function scanConflicts(tx: SchedulingDb, input: z.output<typeof sca
     .where(inArray(facilities.id, [...new Set(active.map((s) => s.facilityId))]));
 
   const found = detectConflicts({
-    sessions: active.map((s) => ({ id: s.id, instructorId: s.instructorId, facilityId: s.facilityId, start: s.startTime, end: s.endTime, capacity: s.capacity, status: s.status })),
+    sessions: active.map((s) => ({
+      id: s.id,
+      instructorId: s.instructorId,
+      facilityId: s.facilityId,
+      start: s.startTime,
+      end: s.endTime,
+      capacity: s.capacity,
+      status: s.status,
+    })),
     bookings: bookings.map((b) => ({ bookingId: b.id, sessionId: b.sessionId, studentId: b.studentId, status: 'confirmed' as const })),
     instructorMaxConcurrent: Object.fromEntries(instructorLimits.map((l) => [l.id, l.max])),
     facilityMaxConcurrent: Object.fromEntries(facilityLimits.map((l) => [l.id, l.max])),

@@ -40,11 +40,7 @@ const ASPECTS = {
  * the feedback is about) or a course. Admins see everything; an instructor sees
  * their own figures and their own sessions'; others are `FORBIDDEN`.
  *
- * @example
- * ```ts
- * const { feedbackCount, overall } = await feedbackAverages(tx, { courseId }, admin);
- * overall.average; // 4.25
- * ```
+ * @internal
  */
 export async function feedbackAverages(tx: SchedulingDb, input: z.output<typeof feedbackAveragesSchema>, actor: Actor): Promise<FeedbackAverages> {
   await authorizeAverages(tx, input, actor);
@@ -54,7 +50,8 @@ export async function feedbackAverages(tx: SchedulingDb, input: z.output<typeof 
       ? sql`f.instructor_id = ${input.instructorId}`
       : sql`s.course_id = ${input.courseId!}`;
   const columns = Object.entries(ASPECTS).map(
-    ([key, column]) => sql`, count(f.${sql.raw(column)})::int AS ${sql.raw(`"${key}_count"`)}, round(avg(f.${sql.raw(column)}), 2)::float8 AS ${sql.raw(`"${key}_avg"`)}`,
+    ([key, column]) =>
+      sql`, count(f.${sql.raw(column)})::int AS ${sql.raw(`"${key}_count"`)}, round(avg(f.${sql.raw(column)}), 2)::float8 AS ${sql.raw(`"${key}_avg"`)}`,
   );
   const [row] = await queryRows<Record<string, number | null>>(
     tx,

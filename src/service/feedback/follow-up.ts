@@ -11,11 +11,7 @@ import { markFollowUpDoneSchema } from './inputs';
  * Marks the follow-up a piece of feedback asked for as done. Feedback that needs no
  * follow-up, or whose follow-up is already done, is `INVALID_STATE`.
  *
- * @example
- * ```ts
- * const row = await markFollowUpDone(tx, { feedbackId, notes: 'Called the parent' });
- * row.followUpCompleted; // true
- * ```
+ * @internal
  */
 export async function markFollowUpDone(tx: SchedulingDb, input: z.output<typeof markFollowUpDoneSchema>): Promise<FeedbackRow> {
   const [row] = await tx.select().from(sessionFeedback).where(eq(sessionFeedback.id, input.feedbackId)).for('update');

@@ -6,10 +6,7 @@ const ratingInput = z.number().int().min(1, 'a rating is 1 to 5').max(5, 'a rati
 /**
  * Input of `feedback.averages`: exactly one of a session, an instructor or a course.
  *
- * @example
- * ```ts
- * feedbackAveragesSchema.parse({ instructorId });
- * ```
+ * @internal
  */
 export const feedbackAveragesSchema = z
   .strictObject({ sessionId: uuidInput.optional(), instructorId: uuidInput.optional(), courseId: uuidInput.optional() })
@@ -24,10 +21,7 @@ export type FeedbackAveragesInput = z.input<typeof feedbackAveragesSchema>;
 /**
  * Input of `feedback.markFollowUpDone`: the feedback and, optionally, notes on what was done.
  *
- * @example
- * ```ts
- * markFollowUpDoneSchema.parse({ feedbackId, notes: 'Called the parent' });
- * ```
+ * @internal
  */
 export const markFollowUpDoneSchema = z.strictObject({ feedbackId: uuidInput, notes: textInput.trim().min(1).optional() });
 
@@ -36,10 +30,7 @@ export const markFollowUpDoneSchema = z.strictObject({ feedbackId: uuidInput, no
  * comes from the actor; a parent may name which of their children attended. At least
  * an overall rating or a text is required.
  *
- * @example
- * ```ts
- * submitFeedbackSchema.parse({ sessionId, overallRating: 5, feedbackText: 'Great class', requiresFollowUp: false });
- * ```
+ * @internal
  */
 export const submitFeedbackSchema = z
   .strictObject({

@@ -11,9 +11,8 @@ import { feedbackAveragesSchema, markFollowUpDoneSchema, submitFeedbackSchema } 
  *
  * @example
  * ```ts
- * const feedback = createFeedbackService(ctx);
- * await feedback.submit({ kind: 'student', studentId }, { sessionId, overallRating: 5, requiresFollowUp: true });
- * const { overall } = await feedback.averages(admin, { sessionId });
+ * await scheduler.feedback.submit({ kind: 'student', studentId }, { sessionId, overallRating: 5, requiresFollowUp: true });
+ * const { overall } = await scheduler.feedback.averages(admin, { sessionId });
  * ```
  */
 export function createFeedbackService(ctx: ServiceContext) {

@@ -29,10 +29,7 @@ const PARTICIPATED = ['confirmed', 'completed'] as const;
  * is `INVALID_STATE` with `details.reason = 'duplicate'`, decided by the unique index
  * so that two racing submissions cannot both pass.
  *
- * @example
- * ```ts
- * const row = await submitFeedback(tx, { sessionId, overallRating: 4, requiresFollowUp: false }, { kind: 'student', studentId });
- * ```
+ * @internal
  */
 export async function submitFeedback(tx: SchedulingDb, input: z.output<typeof submitFeedbackSchema>, actor: Actor): Promise<FeedbackRow> {
   const [session] = await tx.select().from(sessions).where(eq(sessions.id, input.sessionId));
@@ -97,10 +94,7 @@ async function resolveAuthor(
       return { source: 'student', studentId: actor.studentId, parentId: null };
     case 'parent': {
       if (!actor.parentId) throw forbidden(actor, action);
-      const children = await tx
-        .select({ studentId: parentStudents.studentId })
-        .from(parentStudents)
-        .where(eq(parentStudents.parentId, actor.parentId));
+      const children = await tx.select({ studentId: parentStudents.studentId }).from(parentStudents).where(eq(parentStudents.parentId, actor.parentId));
       const candidates = children.map((c) => c.studentId).filter((id) => !studentId || id === studentId);
       const attended = await participants(tx, session.id, candidates);
       if (attended.length === 0) throw forbidden(actor, action);
@@ -116,11 +110,7 @@ async function participants(tx: SchedulingDb, sessionId: string, studentIds: str
     .select({ studentId: sessionBookings.studentId })
     .from(sessionBookings)
     .where(
-      and(
-        eq(sessionBookings.sessionId, sessionId),
-        inArray(sessionBookings.studentId, studentIds),
-        inArray(sessionBookings.bookingStatus, [...PARTICIPATED]),
-      ),
+      and(eq(sessionBookings.sessionId, sessionId), inArray(sessionBookings.studentId, studentIds), inArray(sessionBookings.bookingStatus, [...PARTICIPATED])),
     );
   return rows.map((r) => r.studentId).sort();
 }

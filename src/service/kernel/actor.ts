@@ -9,10 +9,7 @@ const id = z.guid('expected a uuid');
  * An actor as every method receives it. Unknown keys are refused so a typo such as
  * `userID` cannot silently drop the audit trail.
  *
- * @example
- * ```ts
- * actorSchema.parse({ kind: 'admin', userId: '6f1c…' });
- * ```
+ * @internal
  */
 export const actorSchema = z.strictObject({
   kind: z.enum(['admin', 'instructor', 'parent', 'student', 'system']),
@@ -28,10 +25,7 @@ export const actorSchema = z.strictObject({
  * or a Proxy that throws is refused, so nobody becomes an admin by what an object
  * inherits.
  *
- * @example
- * ```ts
- * const actor = parseActor(input.actor);
- * ```
+ * @internal
  */
 export function parseActor(actor: unknown): Actor {
   return parseInput(actorSchema, copyPlainData(actor, ['actor']), { prefix: ['actor'], argument: 'actor' });
@@ -40,10 +34,7 @@ export function parseActor(actor: unknown): Actor {
 /**
  * True for the actors allowed to administer the schedule: admins and the system.
  *
- * @example
- * ```ts
- * if (!isAdministrator(actor)) throw forbidden(actor, 'override conflicts');
- * ```
+ * @internal
  */
 export function isAdministrator(actor: Actor): boolean {
   return actor.kind === 'admin' || actor.kind === 'system';
@@ -52,10 +43,7 @@ export function isAdministrator(actor: Actor): boolean {
 /**
  * The `FORBIDDEN` error for an actor that may not do `action`.
  *
- * @example
- * ```ts
- * throw forbidden(actor, 'change a session capacity');
- * ```
+ * @internal
  */
 export function forbidden(actor: Actor, action: string): SchedulingError {
   return new SchedulingError('FORBIDDEN', `A ${actor.kind} may not ${action}`, { actorKind: actor.kind, action });
@@ -64,10 +52,7 @@ export function forbidden(actor: Actor, action: string): SchedulingError {
 /**
  * Throws `FORBIDDEN` unless the actor is an admin or the system.
  *
- * @example
- * ```ts
- * requireAdministrator(actor, 'resolve conflicts');
- * ```
+ * @internal
  */
 export function requireAdministrator(actor: Actor, action: string): void {
   if (!isAdministrator(actor)) throw forbidden(actor, action);
@@ -76,10 +61,7 @@ export function requireAdministrator(actor: Actor, action: string): void {
 /**
  * Throws `FORBIDDEN` unless the actor is an administrator or the instructor `instructorId`.
  *
- * @example
- * ```ts
- * requireAdministratorOrInstructor(actor, session.instructorId, 'start this session');
- * ```
+ * @internal
  */
 export function requireAdministratorOrInstructor(actor: Actor, instructorId: string | null | undefined, action: string): void {
   if (isAdministrator(actor)) return;
@@ -91,10 +73,7 @@ export function requireAdministratorOrInstructor(actor: Actor, instructorId: str
  * The acting user's id, or `INVALID_INPUT` when a write needs one (e.g. `created_by`
  * is NOT NULL) and the actor has none.
  *
- * @example
- * ```ts
- * const createdBy = requireUserId(actor);
- * ```
+ * @internal
  */
 export function requireUserId(actor: Actor): string {
   if (!actor.userId) {

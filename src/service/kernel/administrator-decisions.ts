@@ -16,10 +16,7 @@ import type { Actor } from './types';
  * The instructor of a session may still change its title, description, times,
  * facility, notes, equipment and meeting link.
  *
- * @example
- * ```ts
- * ADMINISTRATOR_SESSION_FIELDS.sessionPrice; // 'price'
- * ```
+ * @internal
  */
 export const ADMINISTRATOR_SESSION_FIELDS = Object.freeze({
   capacity: 'capacity',
@@ -73,12 +70,13 @@ function sameValue(a: unknown, b: unknown): boolean {
  * session: a value given that differs from the current one (giving the same value
  * back, as an edit form does, is no change).
  *
- * @example
- * ```ts
- * requireAdministratorForSessionChanges(actor, current, { sessionPrice: '30.00' }); // FORBIDDEN for an instructor
- * ```
+ * @internal
  */
-export function requireAdministratorForSessionChanges(actor: Actor, current: Partial<Record<SessionField, unknown>>, changes: Partial<Record<SessionField, unknown>>): void {
+export function requireAdministratorForSessionChanges(
+  actor: Actor,
+  current: Partial<Record<SessionField, unknown>>,
+  changes: Partial<Record<SessionField, unknown>>,
+): void {
   if (isAdministrator(actor)) return;
   for (const field of Object.keys(ADMINISTRATOR_SESSION_FIELDS) as SessionField[]) {
     const value = changes[field];
@@ -93,10 +91,7 @@ export function requireAdministratorForSessionChanges(actor: Actor, current: Par
  * field other than its default (capacity, minimum participants, price, discount,
  * waitlist size, recording).
  *
- * @example
- * ```ts
- * requireAdministratorForSessionDefaults(instructor, { ...input, sessionPrice: '30.00' }); // FORBIDDEN
- * ```
+ * @internal
  */
 export function requireAdministratorForSessionDefaults(actor: Actor, input: Partial<Record<SessionField, unknown>>): void {
   if (isAdministrator(actor)) return;
@@ -116,10 +111,7 @@ export function requireAdministratorForSessionDefaults(actor: Actor, input: Part
  * override of the concurrency guarantee; lowering it (down to 0, a day off) is the
  * instructor's own business. `null` counts as 1, as in the database.
  *
- * @example
- * ```ts
- * requireAdministratorToRaiseConcurrency(actor, values.maxConcurrentSessions, Math.max(instructor.maxConcurrentSessions, 1));
- * ```
+ * @internal
  */
 export function requireAdministratorToRaiseConcurrency(actor: Actor, requested: number | null | undefined, ceiling: number): void {
   if (isAdministrator(actor)) return;
@@ -132,12 +124,13 @@ export function requireAdministratorToRaiseConcurrency(actor: Actor, requested: 
  * `authorize` of `bookings.book` / `bookings.bookMany`: what a booking is charged is
  * the academy's decision, not the family's (`FORBIDDEN` for non-administrators).
  *
- * @example
- * ```ts
- * requireAdministratorForCharges(parent, [{ amountCharged: '0.00' }]); // FORBIDDEN
- * ```
+ * @internal
  */
-export function requireAdministratorForCharges(actor: Actor, bookings: ReadonlyArray<{ amountCharged?: string | null | undefined }>, path: (i: number) => Array<string | number> = () => ['amountCharged']): void {
+export function requireAdministratorForCharges(
+  actor: Actor,
+  bookings: ReadonlyArray<{ amountCharged?: string | null | undefined }>,
+  path: (i: number) => Array<string | number> = () => ['amountCharged'],
+): void {
   if (isAdministrator(actor)) return;
   bookings.forEach((booking, i) => {
     if (booking.amountCharged !== undefined && booking.amountCharged !== null) throw refused(actor, 'set the amount charged for a booking', path(i));
@@ -148,10 +141,7 @@ export function requireAdministratorForCharges(actor: Actor, bookings: ReadonlyA
  * `authorize` of `makeups.book`: how many session credits a makeup uses is the
  * academy's decision; families get the default of 1.
  *
- * @example
- * ```ts
- * requireAdministratorForCredits(parent, 0); // FORBIDDEN
- * ```
+ * @internal
  */
 export function requireAdministratorForCredits(actor: Actor, creditsUsed: number): void {
   if (isAdministrator(actor)) return;

@@ -21,10 +21,7 @@ const DAY_MS = 86_400_000;
  * database trigger, an instructor with no active availability rows at all is never
  * a mismatch.
  *
- * @example
- * ```ts
- * const outside = await findAvailabilityMismatches(tx, sessions);
- * ```
+ * @internal
  */
 export async function findAvailabilityMismatches<S extends SessionForAvailability>(tx: SchedulingDb, sessions: readonly S[]): Promise<S[]> {
   const withInstructor = sessions.filter((s) => s.instructorId);
@@ -33,11 +30,16 @@ export async function findAvailabilityMismatches<S extends SessionForAvailabilit
   const rows = await tx
     .select()
     .from(instructorAvailability)
-    .where(and(inArray(instructorAvailability.instructorId, instructorIds), or(eq(instructorAvailability.isActive, true), isNull(instructorAvailability.isActive))));
+    .where(
+      and(inArray(instructorAvailability.instructorId, instructorIds), or(eq(instructorAvailability.isActive, true), isNull(instructorAvailability.isActive))),
+    );
   const zones = new Map(
-    (await tx.select({ id: locations.id, timezone: locations.timezone }).from(locations).where(inArray(locations.id, [...new Set(withInstructor.map((s) => s.locationId))]))).map(
-      (l) => [l.id, l.timezone],
-    ),
+    (
+      await tx
+        .select({ id: locations.id, timezone: locations.timezone })
+        .from(locations)
+        .where(inArray(locations.id, [...new Set(withInstructor.map((s) => s.locationId))]))
+    ).map((l) => [l.id, l.timezone]),
   );
   const outside: S[] = [];
   for (const [locationId, group] of groupBy(withInstructor, (s) => s.locationId)) {

@@ -11,10 +11,7 @@ const TYPES = ['group', 'private', 'school'] as const;
  * usual case is one SELECT and no row locks. A change that would strand existing
  * sessions outside the new range is refused by the database (`CAPACITY_POLICY_VIOLATION`).
  *
- * @example
- * ```ts
- * await syncCapacityPolicy(tx, resolveCapacityPolicy({ school: { max: 40 } }));
- * ```
+ * @internal
  */
 export async function syncCapacityPolicy(tx: SchedulingDb, policy: CapacityPolicy): Promise<void> {
   const rows = await tx.select().from(capacityPolicies);

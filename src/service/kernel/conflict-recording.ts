@@ -22,10 +22,7 @@ export interface ConfirmedBooking {
  * student conflict, both sessions' for a pair, the session's otherwise.
  * Returns the ids of the rows inserted.
  *
- * @example
- * ```ts
- * const inserted = await recordConflicts(tx, detectConflicts(input), bookings, actor.userId ?? null);
- * ```
+ * @internal
  */
 export async function recordConflicts(
   tx: SchedulingDb,
@@ -72,10 +69,7 @@ export async function recordConflicts(
  * The conflicts recorded for a session by the current transaction: the trigger stamps
  * `detected_at` with `now()`, which is the transaction's start time.
  *
- * @example
- * ```ts
- * const conflicts = await conflictsRecordedNow(tx, session.id);
- * ```
+ * @internal
  */
 export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string): Promise<ConflictRow[]> {
   return queryTableRows(
@@ -84,4 +78,3 @@ export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string):
     sql`SELECT * FROM scheduling.schedule_conflicts WHERE session_id = ${sessionId}::uuid AND detected_at = now() ORDER BY conflict_id`,
   );
 }
-

@@ -1,7 +1,7 @@
 import { SchedulingError } from '../../errors';
 import { type CapacityPolicy, resolveCapacityPolicy } from '../../domain';
 import { copyOwnProperties, copyPlainData, parseInput } from '../../domain/validate';
-import { drizzleDatabaseInput, isDrizzlePgDatabase } from './inputs';
+import { drizzleDatabaseInput, isDrizzlePgDatabase, offerWindowMinutesInput } from './inputs';
 import { z } from 'zod';
 import type { SchedulerOptions } from './types';
 import { type RunInTransaction, createTransactionRunner } from '../../db/transaction';
@@ -40,10 +40,20 @@ const optionsSchema = z.object({
   now: z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' }).optional(),
   maxRetries: z.number().int().min(0).max(20).optional(),
   isolationLevel: z.enum(['read committed', 'repeatable read', 'serializable']).optional(),
-  offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
+  offerWindowMinutes: offerWindowMinutesInput.optional(),
   promotionMode: z.enum(['offer', 'auto']).optional(),
-  lateAfterMinutes: z.number().int().min(0).max(24 * 60).optional(),
-  earlyLeaveMinutes: z.number().int().min(0).max(24 * 60).optional(),
+  lateAfterMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
+  earlyLeaveMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
   makeupWindowDays: z.number().int().min(1).max(366).optional(),
 });
 
@@ -57,10 +67,7 @@ const optionsSchema = z.object({
  * Drizzle PostgreSQL database or transaction — or `withReplicas()` of one, whose
  * primary is used.
  *
- * @example
- * ```ts
- * const context = createServiceContext({ db, policy: { school: { max: 40 } } });
- * ```
+ * @internal
  */
 export function createServiceContext(options: SchedulerOptions): ServiceContext {
   const own = copyOwnProperties(options);

@@ -9,10 +9,7 @@ import type { Actor } from './types';
 /**
  * True when the parent is linked to the student in `parent_students`.
  *
- * @example
- * ```ts
- * if (await isParentOf(tx, parentId, studentId)) …
- * ```
+ * @internal
  */
 export async function isParentOf(tx: SchedulingDb, parentId: string, studentId: string): Promise<boolean> {
   const [link] = await tx
@@ -27,10 +24,7 @@ export async function isParentOf(tx: SchedulingDb, parentId: string, studentId: 
  * (`FORBIDDEN`): administrators for anyone, a parent for the students linked to them
  * in `parent_students`, a student for themself. Instructors never book or queue.
  *
- * @example
- * ```ts
- * await requireActsForStudent(tx, actor, studentId, 'book this student');
- * ```
+ * @internal
  */
 export async function requireActsForStudent(
   tx: SchedulingDb,
@@ -53,10 +47,7 @@ export async function requireActsForStudent(
  * The parent recorded on a booking or waitlist entry: the one given (it must be
  * linked to the student, else `INVALID_INPUT`), else the acting parent.
  *
- * @example
- * ```ts
- * const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
- * ```
+ * @internal
  */
 export async function resolveParentId(
   tx: SchedulingDb,
@@ -78,10 +69,7 @@ export async function resolveParentId(
  * Throws `FORBIDDEN` for instructors: they teach sessions but do not book places
  * (a check that needs no database, so it runs before the transaction).
  *
- * @example
- * ```ts
- * defineOperation(ctx, bookSchema, handler, { authorize: refuseInstructors('book a place') });
- * ```
+ * @internal
  */
 export function refuseInstructors(action: string) {
   return (actor: Actor): void => {

@@ -44,7 +44,14 @@ function parseInstantString(value: string): number | string {
     return INSTANT_EXPECTED;
   }
   const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [
-    parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second, parts.offsetHours, parts.offsetMinutes,
+    parts.year,
+    parts.month,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+    parts.offsetHours,
+    parts.offsetMinutes,
   ].map((digits) => Number(digits ?? 0)) as [number, number, number, number, number, number, number, number];
   const milliseconds = Number((parts.fraction ?? '').slice(0, 3).padEnd(3, '0'));
   if (hour > 23 || minute > 59 || second > 59) return 'not a real time of day (00:00:00 to 23:59:59)';
@@ -70,11 +77,7 @@ function parseInstantString(value: string): number | string {
  * says to add an offset. No time zone is guessed — not the server's, not the
  * location's; convert wall-clock times in the location's zone before calling.
  *
- * @example
- * ```ts
- * instantInput.parse('2030-01-15T10:00:00-05:00'); // Date 2030-01-15T15:00:00.000Z
- * instantInput.parse('2030-01-15T10:00');         // throws: no offset
- * ```
+ * @internal
  */
 export const instantInput = z
   .custom<Date | string>((value) => value instanceof Date || typeof value === 'string', { message: INSTANT_EXPECTED, abort: true })
@@ -125,10 +128,7 @@ const STORABLE = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
  * every driver, and an unpaired surrogate is an error or a silent replacement
  * character depending on how the value travels. Both are `INVALID_INPUT` here.
  *
- * @example
- * ```ts
- * const title = storableText(z.string().trim().min(1).max(255));
- * ```
+ * @internal
  */
 export function storableText(schema: z.ZodString): z.ZodString {
   return schema.regex(STORABLE, 'contains a NUL character or an unpaired surrogate');
@@ -147,10 +147,7 @@ function instantAt(value: unknown, key: string): Date | undefined {
  * Refinement: `end` after `start` (half-open intervals cannot be empty) and at most 24 hours.
  * It checks only two valid `Date`s: a field that failed is reported by its own schema.
  *
- * @example
- * ```ts
- * z.object({ start: instantInput, end: instantInput }).superRefine(requireTimeOrder('start', 'end'));
- * ```
+ * @internal
  */
 export function requireTimeOrder<K extends string>(startKey: K, endKey: K, maxHours = 24) {
   return (value: Partial<Record<K, Date | undefined>>, ctx: z.RefinementCtx) => {
@@ -169,10 +166,7 @@ export function requireTimeOrder<K extends string>(startKey: K, endKey: K, maxHo
  * Refinement of a query range `[from, until)`: `until` after `from`, and at most
  * `maxDays` long. Like {@link requireTimeOrder}, it checks only two valid `Date`s.
  *
- * @example
- * ```ts
- * z.object({ from: instantInput, until: instantInput }).superRefine(requireRangeOrder('from', 'until', 92));
- * ```
+ * @internal
  */
 export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, maxDays: number, tooLong = `at most ${maxDays} days at a time`) {
   return (value: Partial<Record<K, Date | undefined>>, ctx: z.RefinementCtx) => {
@@ -195,11 +189,7 @@ export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, max
  * has a `transaction` function is not one. Never throws (a Proxy's trap that does is
  * simply not a database).
  *
- * @example
- * ```ts
- * isDrizzlePgDatabase(drizzle(client)); // true
- * isDrizzlePgDatabase({ transaction() {} }); // false
- * ```
+ * @internal
  */
 export function isDrizzlePgDatabase(value: unknown): value is AnyPgDatabase {
   try {
@@ -214,10 +204,7 @@ export function isDrizzlePgDatabase(value: unknown): value is AnyPgDatabase {
 /**
  * A Drizzle PostgreSQL database or transaction (see {@link isDrizzlePgDatabase}).
  *
- * @example
- * ```ts
- * z.strictObject({ tx: drizzleDatabaseInput.optional() }).parse({ tx });
- * ```
+ * @internal
  */
 export const drizzleDatabaseInput = z.custom<AnyPgDatabase>(isDrizzlePgDatabase, {
   message: 'expected a Drizzle PostgreSQL database or transaction (drizzle() of postgres.js, node-postgres or PGlite)',
@@ -230,8 +217,15 @@ export const bookingRefInput = z.union([uuidInput, z.string().regex(/^BKG-\d{4}-
 /** A waitlist entry's uuid or `WLT-…` code. */
 export const waitlistRefInput = z.union([uuidInput, z.string().regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code')]);
 
+/** How long an offer holds a place, in minutes: 1 minute to 30 days (the scheduler option and the per-call override). */
+export const offerWindowMinutesInput = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 30);
+
 /** Per-call override of the offer window (administrators only). */
-export const promotionOverrideInput = { offerWindowMinutes: z.number().int().min(1).max(60 * 24 * 30).optional() };
+export const promotionOverrideInput = { offerWindowMinutes: offerWindowMinutesInput.optional() };
 
 /** Input of the methods that take one session and nothing else. */
 export const sessionRef = z.strictObject({ sessionId: uuidInput });

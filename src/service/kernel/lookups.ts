@@ -7,10 +7,7 @@ import type { SchedulingDb } from '../../db/scheduling-db';
 /**
  * The `NOT_FOUND` error for a missing row, naming what and which input path.
  *
- * @example
- * ```ts
- * throw notFound('session', id, ['sessionId']);
- * ```
+ * @internal
  */
 export function notFound(what: string, id: string, path: Array<string | number>): SchedulingError {
   return new SchedulingError('NOT_FOUND', `No ${what} with id ${id}`, { path, id, entity: what });
@@ -19,10 +16,7 @@ export function notFound(what: string, id: string, path: Array<string | number>)
 /**
  * The location with that id, or `NOT_FOUND`.
  *
- * @example
- * ```ts
- * const { timezone } = await loadLocation(tx, input.locationId);
- * ```
+ * @internal
  */
 export async function loadLocation(tx: SchedulingDb, id: string, path: Array<string | number> = ['locationId']) {
   const [row] = await tx.select().from(locations).where(eq(locations.id, id));
@@ -33,10 +27,7 @@ export async function loadLocation(tx: SchedulingDb, id: string, path: Array<str
 /**
  * The facility with that id, or `NOT_FOUND`; `INVALID_INPUT` when it is at another location.
  *
- * @example
- * ```ts
- * const facility = await loadFacility(tx, input.facilityId, input.locationId);
- * ```
+ * @internal
  */
 export async function loadFacility(tx: SchedulingDb, id: string, locationId: string, path: Array<string | number> = ['facilityId']) {
   const [row] = await tx.select().from(facilities).where(eq(facilities.id, id));
@@ -50,10 +41,7 @@ export async function loadFacility(tx: SchedulingDb, id: string, locationId: str
 /**
  * The instructor with that id, or `NOT_FOUND`; `INVALID_STATE` when inactive.
  *
- * @example
- * ```ts
- * await loadInstructor(tx, input.instructorId);
- * ```
+ * @internal
  */
 export async function loadInstructor(tx: SchedulingDb, id: string, path: Array<string | number> = ['instructorId']) {
   const [row] = await tx.select().from(instructors).where(eq(instructors.id, id));
@@ -70,13 +58,14 @@ export async function loadInstructor(tx: SchedulingDb, id: string, path: Array<s
  * fails with 40001 (and is retried) instead of deciding on what it cannot see. The
  * update takes the same `NO KEY UPDATE` lock, so bookings' foreign-key checks still pass.
  *
- * @example
- * ```ts
- * const current = await lockSession(tx, input.sessionId);
- * ```
+ * @internal
  */
 export async function lockSession(tx: SchedulingDb, id: string, path: Array<string | number> = ['sessionId']) {
-  const [row] = await tx.update(sessions).set({ updatedAt: sql`updated_at` }).where(eq(sessions.id, id)).returning();
+  const [row] = await tx
+    .update(sessions)
+    .set({ updatedAt: sql`updated_at` })
+    .where(eq(sessions.id, id))
+    .returning();
   if (!row) throw notFound('session', id, path);
   return row;
 }
@@ -90,10 +79,7 @@ export async function lockSession(tx: SchedulingDb, id: string, path: Array<stri
  * `NOT_FOUND` for the location before the facility) does not depend on timing. Only
  * for reads whose relative order does not matter.
  *
- * @example
- * ```ts
- * const [location, facility] = await lookUpTogether([loadLocation(tx, locationId), loadFacility(tx, facilityId, locationId)]);
- * ```
+ * @internal
  */
 export async function lookUpTogether<const T extends readonly unknown[]>(lookups: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const settled = await Promise.allSettled(lookups as readonly Promise<unknown>[]);

@@ -19,10 +19,6 @@ const INPUT_SCHEMA = Symbol('academy-scheduling.inputSchema');
  * so tests and tools can derive each method's fields from the schema itself.
  *
  * @internal
- * @example
- * ```ts
- * return withInputSchema(async (actor, rawInput, options) => { … }, archiveBookingsSchema);
- * ```
  */
 export function withInputSchema<F extends (...args: never[]) => unknown>(operation: F, schema: z.ZodType): F {
   Object.defineProperty(operation, INPUT_SCHEMA, { value: schema, enumerable: false });
@@ -34,10 +30,6 @@ export function withInputSchema<F extends (...args: never[]) => unknown>(operati
  * {@link defineOperation} or marked with {@link withInputSchema}.
  *
  * @internal
- * @example
- * ```ts
- * const shape = inputSchemaOf(scheduler.sessions.create);
- * ```
  */
 export function inputSchemaOf(operation: unknown): z.ZodType | undefined {
   if (typeof operation !== 'function') return undefined;
@@ -49,10 +41,7 @@ export function inputSchemaOf(operation: unknown): z.ZodType | undefined {
  * properties only, no getters, no class instances, bounded sizes), then with `schema`.
  * Every refusal is `INVALID_INPUT` with a path.
  *
- * @example
- * ```ts
- * const input = parseOperationInput(archiveBookingsSchema, rawInput);
- * ```
+ * @internal
  */
 export function parseOperationInput<S extends z.ZodType>(schema: S, rawInput: unknown): z.output<S> {
   const input = copyPlainData(rawInput);
@@ -65,10 +54,7 @@ export function parseOperationInput<S extends z.ZodType>(schema: S, rawInput: un
  * Validates the per-call options: a plain object with its own `tx` only, and `tx` a
  * real Drizzle PostgreSQL database or transaction (`INVALID_INPUT` at `options.tx`).
  *
- * @example
- * ```ts
- * const { tx } = parseCallOptions(options);
- * ```
+ * @internal
  */
 export function parseCallOptions(options: unknown): CallOptions {
   if (options === undefined) return {};
@@ -92,11 +78,7 @@ export interface OperationConfig<I> {
  * inherited properties, getters, class instances and Proxies that throw are
  * `INVALID_INPUT`, never a raw error.
  *
- * @example
- * ```ts
- * const cancel = defineOperation(ctx, cancelSchema, (tx, input, actor) => cancelSession(tx, input, actor));
- * await cancel({ kind: 'admin', userId }, { sessionId, reason: 'Pool closed' });
- * ```
+ * @internal
  */
 export function defineOperation<S extends z.ZodType, R>(
   ctx: ServiceContext,

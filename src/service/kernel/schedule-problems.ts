@@ -1,3 +1,5 @@
+import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { checkCapacity, detectConflicts, type CapacityPolicy, type ScheduleConflict, type SessionType } from '../../domain';
@@ -23,12 +25,7 @@ export interface SessionCandidate {
 
 /** Codes a schedule check can refuse with. */
 export type ScheduleProblemCode =
-  | 'INVALID_INPUT'
-  | 'CAPACITY_POLICY_VIOLATION'
-  | 'CAPACITY_EXCEEDED'
-  | 'INSTRUCTOR_DOUBLE_BOOKED'
-  | 'FACILITY_OVERLAP'
-  | 'STUDENT_CONFLICT';
+  'INVALID_INPUT' | 'CAPACITY_POLICY_VIOLATION' | 'CAPACITY_EXCEEDED' | 'INSTRUCTOR_DOUBLE_BOOKED' | 'FACILITY_OVERLAP' | 'STUDENT_CONFLICT';
 
 /** One reason a session cannot be written as is. */
 export interface ScheduleProblem {
@@ -53,11 +50,7 @@ const DAY_MS = 86_400_000;
  * candidate and the active sessions around it; the database triggers enforce the
  * same rules again under races.
  *
- * @example
- * ```ts
- * const problems = await findScheduleProblems(tx, candidate, policy);
- * throwIfBlocked(problems, { override: false });
- * ```
+ * @internal
  */
 export async function findScheduleProblems(
   tx: SchedulingDb,
@@ -97,7 +90,8 @@ export async function findScheduleProblems(
   if (!candidate.check.overlaps) return problems;
 
   const studentIds = candidate.check.students ? ownBookings.map((b) => b.studentId) : [];
-  const neighbours = preloaded.neighbours && studentIds.length === 0 ? preloaded.neighbours : await loadScheduleNeighbours(tx, neighbourQueryOf(candidate), studentIds);
+  const neighbours =
+    preloaded.neighbours && studentIds.length === 0 ? preloaded.neighbours : await loadScheduleNeighbours(tx, neighbourQueryOf(candidate), studentIds);
   const neighbourBookings =
     studentIds.length > 0 && neighbours.length > 0
       ? await tx
@@ -105,7 +99,10 @@ export async function findScheduleProblems(
           .from(sessionBookings)
           .where(
             and(
-              inArray(sessionBookings.sessionId, neighbours.map((n) => n.id)),
+              inArray(
+                sessionBookings.sessionId,
+                neighbours.map((n) => n.id),
+              ),
               inArray(sessionBookings.studentId, studentIds),
               eq(sessionBookings.bookingStatus, 'confirmed'),
             ),
@@ -118,8 +115,24 @@ export async function findScheduleProblems(
 
   const conflicts = detectConflicts({
     sessions: [
-      { id, instructorId: candidate.instructorId, facilityId: candidate.facility.id, start: candidate.startTime, end: candidate.endTime, capacity: 50, status: 'scheduled' },
-      ...neighbours.map((n) => ({ id: n.id, instructorId: n.instructorId, facilityId: n.facilityId, start: n.startTime, end: n.endTime, capacity: 50, status: n.status })),
+      {
+        id,
+        instructorId: candidate.instructorId,
+        facilityId: candidate.facility.id,
+        start: candidate.startTime,
+        end: candidate.endTime,
+        capacity: 50,
+        status: 'scheduled',
+      },
+      ...neighbours.map((n) => ({
+        id: n.id,
+        instructorId: n.instructorId,
+        facilityId: n.facilityId,
+        start: n.startTime,
+        end: n.endTime,
+        capacity: 50,
+        status: n.status,
+      })),
     ],
     bookings: [
       ...ownBookings.map((b) => ({ bookingId: b.id, sessionId: id, studentId: b.studentId, status: 'confirmed' as const })),
@@ -184,10 +197,7 @@ export async function findScheduleProblems(
  * `details.conflictingSessionIds` and, for students, `details.studentClashes`).
  * Under an override only the problems no override can lift block.
  *
- * @example
- * ```ts
- * throwIfBlocked(await findScheduleProblems(tx, candidate, policy), { override: input.override });
- * ```
+ * @internal
  */
 export function throwIfBlocked(problems: readonly ScheduleProblem[], options: { override: boolean }): void {
   const blocking = problems.find((p) => !(options.override && p.overridable));
@@ -213,7 +223,13 @@ export interface NeighbourQuery {
 export type ScheduleNeighbour = Awaited<ReturnType<typeof loadScheduleNeighbours>>[number];
 
 function neighbourQueryOf(candidate: SessionCandidate): NeighbourQuery {
-  return { id: candidate.id, facilityId: candidate.facility.id, instructorId: candidate.instructorId, startTime: candidate.startTime, endTime: candidate.endTime };
+  return {
+    id: candidate.id,
+    facilityId: candidate.facility.id,
+    instructorId: candidate.instructorId,
+    startTime: candidate.startTime,
+    endTime: candidate.endTime,
+  };
 }
 
 /**
@@ -221,10 +237,7 @@ function neighbourQueryOf(candidate: SessionCandidate): NeighbourQuery {
  * confirmed student. Exported so a caller can issue it together with its other
  * look-ups (see `lookUpTogether`) and hand the rows to `findScheduleProblems`.
  *
- * @example
- * ```ts
- * const neighbours = await loadScheduleNeighbours(tx, { id: null, facilityId, instructorId, startTime, endTime });
- * ```
+ * @internal
  */
 export async function loadScheduleNeighbours(tx: SchedulingDb, candidate: NeighbourQuery, studentIds: string[] = []) {
   return tx
@@ -269,7 +282,7 @@ function neighbourCondition(candidate: NeighbourQuery, studentIds: readonly stri
   // every session that starts within the 24 hours before.
   const dayBefore = new Date(candidate.startTime.getTime() - DAY_MS);
   const dayAfter = new Date(candidate.endTime.getTime() + DAY_MS);
-  return sql`${candidate.id ? sql`"sessions"."id" <> ${candidate.id}::uuid AND ` : sql``}"sessions"."status" IN ('scheduled', 'in_progress')
+  return sql`${candidate.id ? sql`"sessions"."id" <> ${candidate.id}::uuid AND ` : sql``}"sessions"."status" IN ${sqlList(ACTIVE_SESSION_STATUSES)}
     AND "sessions"."start_time" > ${instant(dayBefore)} AND "sessions"."start_time" < ${instant(candidate.endTime)}
     AND "sessions"."end_time" > ${instant(candidate.startTime)} AND "sessions"."end_time" < ${instant(dayAfter)}
     AND (${sql.join(shared, sql` OR `)})`;
@@ -295,10 +308,7 @@ export interface NewSessionClearance {
  * never looser: a facility that allows two sessions at once still sends an
  * overlapping one down the checked path.
  *
- * @example
- * ```ts
- * sql`INSERT INTO … SELECT … WHERE ${newSessionIsClear({ locationId, facilityId, instructorId, capacity, startTime, endTime })}`;
- * ```
+ * @internal
  */
 export function newSessionIsClear(session: NewSessionClearance): SQL {
   const instructor = session.instructorId

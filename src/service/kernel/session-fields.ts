@@ -1,3 +1,4 @@
+import { SESSION_STATUSES } from '../../domain/statuses';
 import { z } from 'zod';
 import { sessionTypeSchema } from '../../domain';
 import { INT4_MAX, instantInput, moneyInput, percentageInput, requireTimeOrder, storableText, textInput, uuidInput } from './inputs';
@@ -26,7 +27,10 @@ export const sessionFields = {
   capacity: z.number().int().min(-INT4_MAX).max(INT4_MAX),
   minParticipants: z.number().int().min(1).max(INT4_MAX),
   specialRequirements: textInput.nullish(),
-  equipmentNeeded: z.array(storableText(z.string().max(255))).max(100).nullish(),
+  equipmentNeeded: z
+    .array(storableText(z.string().max(255)))
+    .max(100)
+    .nullish(),
   preparationNotes: textInput.nullish(),
   sessionPrice: moneyInput.nullish(),
   discountPercentage: percentageInput,
@@ -54,10 +58,7 @@ const changeFields = Object.fromEntries(Object.entries(sessionFields).map(([key,
  * everything and reports the problems without writing; `override` (admins only) lets
  * hard conflicts through.
  *
- * @example
- * ```ts
- * sessionChangeSchema.parse({ sessionId, capacity: 4, title: 'Swim club (small group)' });
- * ```
+ * @internal
  */
 export const sessionChangeSchema = z
   .strictObject({ sessionId: uuidInput, ...changeFields, override: z.boolean().default(false), dryRun: z.boolean().default(false) })
@@ -69,15 +70,12 @@ export type SessionChange = z.output<typeof sessionChangeSchema>;
 /**
  * Input of `sessions.setStatus`. A reason is required to cancel.
  *
- * @example
- * ```ts
- * setSessionStatusSchema.parse({ sessionId, status: 'cancelled', reason: 'Pool closed for repairs' });
- * ```
+ * @internal
  */
 export const setSessionStatusSchema = z
   .strictObject({
     sessionId: uuidInput,
-    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']),
+    status: z.enum(SESSION_STATUSES),
     reason: textInput.trim().min(1).optional(),
     override: z.boolean().default(false),
   })

@@ -47,10 +47,7 @@ type Rule = 'none' | readonly string[];
  * - An instructor's record: their email and login only to administrators and to the
  *   instructor themself.
  *
- * @example
- * ```ts
- * VISIBILITY.booking.instructor; // ['amountCharged', 'discountApplied', 'paymentStatus', 'sessionCreditsUsed']
- * ```
+ * @internal
  */
 export const VISIBILITY = Object.freeze({
   booking: {
@@ -79,10 +76,7 @@ export type Visible<T, K extends PropertyKey> = { [P in keyof T]: P extends K ? 
  * `row` as `relation` sees a `record`: a copy with the withheld fields set to `null`,
  * or null when the row is not theirs to see at all.
  *
- * @example
- * ```ts
- * redact('booking', 'instructor', booking)?.amountCharged; // null
- * ```
+ * @internal
  */
 export function redact<R extends VisibleRecord, T extends object>(record: R, relation: Relation, row: T): Visible<T, WithheldField<R>> | null {
   const rule: Rule = VISIBILITY[record][relation];
@@ -121,11 +115,7 @@ const ADMINISTRATOR: Viewer = { administrator: true, instructorId: null, family:
  * given by id alone; a parent's family is read from `parent_students`; where a
  * family holds places is read only when sessions are given.
  *
- * @example
- * ```ts
- * const viewer = await loadViewer(tx, actor, [session]);
- * const bookings = visibleRows(session.bookings, (b) => redactBooking(viewer, b));
- * ```
+ * @internal
  */
 export async function loadViewer(tx: SchedulingDb, actor: Actor, about: ReadonlyArray<SessionRef | string> = []): Promise<Viewer> {
   if (isAdministrator(actor)) return ADMINISTRATOR;
@@ -151,11 +141,7 @@ export async function loadViewer(tx: SchedulingDb, actor: Actor, about: Readonly
       .selectDistinct({ sessionId: sessionBookings.sessionId })
       .from(sessionBookings)
       .where(
-        and(
-          inArray(sessionBookings.sessionId, sessionIds),
-          inArray(sessionBookings.studentId, [...family]),
-          ne(sessionBookings.bookingStatus, 'cancelled'),
-        ),
+        and(inArray(sessionBookings.sessionId, sessionIds), inArray(sessionBookings.studentId, [...family]), ne(sessionBookings.bookingStatus, 'cancelled')),
       );
     for (const row of places) holdsPlace.add(row.sessionId);
   }
@@ -173,10 +159,7 @@ async function familyOf(tx: SchedulingDb, actor: Actor): Promise<string[]> {
  * How the viewer stands to a child's record in a session (a booking, a waitlist
  * entry, the child's own record with them).
  *
- * @example
- * ```ts
- * childRelation(viewer, booking.sessionId, booking.studentId); // 'family'
- * ```
+ * @internal
  */
 export function childRelation(viewer: Viewer, sessionId: string, studentId: string): Relation {
   if (viewer.administrator) return 'administrator';
@@ -189,10 +172,7 @@ export function childRelation(viewer: Viewer, sessionId: string, studentId: stri
  * How the viewer stands to a session: administrator, its instructor, a family with a
  * place in it, or an outsider.
  *
- * @example
- * ```ts
- * sessionRelation(viewer, session.id); // 'outsider' for another family
- * ```
+ * @internal
  */
 export function sessionRelation(viewer: Viewer, sessionId: string): Relation {
   if (viewer.administrator) return 'administrator';
@@ -205,10 +185,7 @@ export function sessionRelation(viewer: Viewer, sessionId: string): Relation {
  * How the viewer stands to a conflict: the instructor it names sees it, unless it also
  * names a child (a student conflict spans sessions that are not all theirs).
  *
- * @example
- * ```ts
- * conflictRelation(viewer, conflict); // 'instructor'
- * ```
+ * @internal
  */
 export function conflictRelation(viewer: Viewer, conflict: { instructorId: string | null; studentId: string | null }): Relation {
   if (viewer.administrator) return 'administrator';
@@ -219,10 +196,7 @@ export function conflictRelation(viewer: Viewer, conflict: { instructorId: strin
 /**
  * A booking as the viewer sees it, or null.
  *
- * @example
- * ```ts
- * redactBooking(viewer, booking)?.medicalNotes;
- * ```
+ * @internal
  */
 export function redactBooking<T extends { sessionId: string; studentId: string }>(viewer: Viewer, booking: T) {
   return redact('booking', childRelation(viewer, booking.sessionId, booking.studentId), booking);
@@ -231,10 +205,7 @@ export function redactBooking<T extends { sessionId: string; studentId: string }
 /**
  * A booking with its student (`sessions.get`) as the viewer sees it, or null.
  *
- * @example
- * ```ts
- * redactBookingWithStudent(viewer, { ...booking, student })?.student.userId;
- * ```
+ * @internal
  */
 export function redactBookingWithStudent<T extends { sessionId: string; studentId: string; student: object }>(viewer: Viewer, booking: T) {
   const relation = childRelation(viewer, booking.sessionId, booking.studentId);
@@ -245,10 +216,7 @@ export function redactBookingWithStudent<T extends { sessionId: string; studentI
 /**
  * A waitlist entry as the viewer sees it, or null.
  *
- * @example
- * ```ts
- * redactEntry(viewer, entry)?.position;
- * ```
+ * @internal
  */
 export function redactEntry<T extends { sessionId: string; studentId: string }>(viewer: Viewer, entry: T) {
   return redact('waitlistEntry', childRelation(viewer, entry.sessionId, entry.studentId), entry);
@@ -257,10 +225,7 @@ export function redactEntry<T extends { sessionId: string; studentId: string }>(
 /**
  * A session row as the viewer sees it (never null: the timetable is public).
  *
- * @example
- * ```ts
- * redactSession(viewer, session).virtualMeetingUrl;
- * ```
+ * @internal
  */
 export function redactSession<T extends { id: string }>(viewer: Viewer, session: T) {
   return redact('session', sessionRelation(viewer, session.id), session)!;
@@ -269,10 +234,7 @@ export function redactSession<T extends { id: string }>(viewer: Viewer, session:
 /**
  * An instructor's record as the viewer sees it (never null: who teaches is public).
  *
- * @example
- * ```ts
- * redactInstructor(viewer, instructor).email; // null for a parent
- * ```
+ * @internal
  */
 export function redactInstructor<T extends { id: string }>(viewer: Viewer, instructor: T) {
   const relation: Relation = viewer.administrator ? 'administrator' : viewer.instructorId === instructor.id ? 'instructor' : 'outsider';
@@ -282,10 +244,7 @@ export function redactInstructor<T extends { id: string }>(viewer: Viewer, instr
 /**
  * A conflict as the viewer sees it, or null.
  *
- * @example
- * ```ts
- * redactConflict(viewer, conflict)?.financialImpact; // null for an instructor
- * ```
+ * @internal
  */
 export function redactConflict<T extends { instructorId: string | null; studentId: string | null }>(viewer: Viewer, conflict: T) {
   return redact('conflict', conflictRelation(viewer, conflict), conflict);
@@ -294,10 +253,7 @@ export function redactConflict<T extends { instructorId: string | null; studentI
 /**
  * The rows the viewer may see, each as they see it.
  *
- * @example
- * ```ts
- * const visible = visibleRows(conflicts, (c) => redactConflict(viewer, c));
- * ```
+ * @internal
  */
 export function visibleRows<T, V>(rows: readonly T[], see: (row: T) => V | null): V[] {
   const out: V[] = [];
@@ -314,10 +270,7 @@ export function visibleRows<T, V>(rows: readonly T[], see: (row: T) => V | null)
  * table disagree, so it is `FORBIDDEN` (and the transaction rolls back) rather than a
  * row with holes.
  *
- * @example
- * ```ts
- * const booking = seenByActor(actor, redactBooking(viewer, row), 'see this booking');
- * ```
+ * @internal
  */
 export function seenByActor<V>(actor: Actor, seen: V | null, action: string): V {
   if (seen === null) throw forbidden(actor, action);

@@ -1,3 +1,5 @@
+import { PLANNED_SESSION_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '../../db/query';
@@ -36,10 +38,7 @@ const ARCHIVE_COLUMNS = sql.raw(
  * the archive. Bookings of sessions that can still run (scheduled, in progress,
  * postponed) are never archived, whatever their age.
  *
- * @example
- * ```ts
- * const { moved } = await archiveBookingsBatch(tx, { olderThan, batchSize: 500 });
- * ```
+ * @internal
  */
 export async function archiveBookingsBatch(tx: SchedulingDb, input: z.output<typeof batchSchema>): Promise<{ moved: number; alreadyArchived: number }> {
   const [row] = await queryRows<{ moved: number; already: number }>(
@@ -48,7 +47,7 @@ export async function archiveBookingsBatch(tx: SchedulingDb, input: z.output<typ
           SELECT b.id FROM scheduling.session_bookings b
           JOIN scheduling.sessions s ON s.id = b.session_id
           WHERE b.created_at < ${input.olderThan.toISOString()}::timestamptz
-            AND s.status NOT IN ('scheduled', 'in_progress', 'postponed')
+            AND s.status NOT IN ${sqlList(PLANNED_SESSION_STATUSES)}
           ORDER BY b.id
           LIMIT ${input.batchSize}
           FOR UPDATE OF b SKIP LOCKED
@@ -75,11 +74,7 @@ export async function archiveBookingsBatch(tx: SchedulingDb, input: z.output<typ
  * nothing. An interrupted run loses nothing: committed batches are done, the batch
  * in flight rolls back whole, and a re-run continues.
  *
- * @example
- * ```ts
- * const archive = createArchiveBookings(ctx);
- * const { archived } = await archive(admin, { olderThan: new Date('2024-01-01'), batchSize: 500 });
- * ```
+ * @internal
  */
 export function createArchiveBookings(ctx: ServiceContext): Operation<ArchiveBookingsInput, ArchiveResult> {
   const batch = defineOperation(ctx, batchSchema, (tx, input) => archiveBookingsBatch(tx, input), {

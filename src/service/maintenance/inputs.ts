@@ -6,10 +6,7 @@ import { z } from 'zod';
  * the archive, `batchSize` per transaction, at most `maxBatches` batches (unbounded
  * when omitted).
  *
- * @example
- * ```ts
- * archiveBookingsSchema.parse({ olderThan: '2024-01-01T00:00:00Z', batchSize: 500 });
- * ```
+ * @internal
  */
 export const archiveBookingsSchema = z.strictObject({
   olderThan: instantInput,
@@ -24,10 +21,7 @@ export type ArchiveBookingsInput = z.input<typeof archiveBookingsSchema>;
  * Input of `maintenance.purgeCancelledSessions`: cancelled sessions that started
  * before `olderThan` are deleted.
  *
- * @example
- * ```ts
- * purgeCancelledSessionsSchema.parse({ olderThan: '2024-01-01T00:00:00Z' });
- * ```
+ * @internal
  */
 export const purgeCancelledSessionsSchema = z.strictObject({ olderThan: instantInput });
 
@@ -35,10 +29,7 @@ export const purgeCancelledSessionsSchema = z.strictObject({ olderThan: instantI
  * Input of `maintenance.advanceStatuses`: the instant to advance to (default: the
  * scheduler's clock).
  *
- * @example
- * ```ts
- * advanceStatusesSchema.parse({ now: '2030-01-15T16:00:00Z' });
- * ```
+ * @internal
  */
 export const advanceStatusesSchema = z.strictObject({ now: instantInput.optional() }).default({});
 

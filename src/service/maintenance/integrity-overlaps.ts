@@ -1,3 +1,5 @@
+import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/query';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -15,14 +17,14 @@ export interface ConcurrencyFinding {
 }
 
 /** A student confirmed in two overlapping active sessions. */
-export interface StudentOverlapFinding {
+export interface StudentConflictFinding {
   kind: 'student_overlap';
   studentId: string;
   /** The two sessions, sorted. */
   sessionIds: [string, string];
 }
 
-const ACTIVE = sql.raw(`('scheduled', 'in_progress')`);
+const ACTIVE = sqlList(ACTIVE_SESSION_STATUSES);
 
 /**
  * Groups of active sessions whose peak concurrency exceeds the limit: the database's
@@ -32,10 +34,7 @@ const ACTIVE = sql.raw(`('scheduled', 'in_progress')`);
  * `max_concurrent_sessions`. A group contained in a larger reported group of the same
  * owner is left out. Sessions allowed by an administrator override are reported too.
  *
- * @example
- * ```ts
- * const findings = await findConcurrencyViolations(tx, 'instructor');
- * ```
+ * @internal
  */
 export async function findConcurrencyViolations(tx: SchedulingDb, kind: 'instructor' | 'facility'): Promise<ConcurrencyFinding[]> {
   const rows = await queryRows<{ ownerId: string; sessionId: string; others: string[]; peak: number; lim: number }>(
@@ -53,19 +52,23 @@ export async function findConcurrencyViolations(tx: SchedulingDb, kind: 'instruc
   const key = (g: ConcurrencyFinding) => `${g.ownerId}:${g.sessionIds.join(',')}`;
   const unique = [...new Map(groups.map((g) => [key(g), g])).values()];
   return unique.filter(
-    (g) => !unique.some((other) => other !== g && other.ownerId === g.ownerId && other.sessionIds.length > g.sessionIds.length && g.sessionIds.every((id) => other.sessionIds.includes(id))),
+    (g) =>
+      !unique.some(
+        (other) =>
+          other !== g &&
+          other.ownerId === g.ownerId &&
+          other.sessionIds.length > g.sessionIds.length &&
+          g.sessionIds.every((id) => other.sessionIds.includes(id)),
+      ),
   );
 }
 
 /**
  * Every pair of overlapping active sessions in which one student is confirmed.
  *
- * @example
- * ```ts
- * const findings = await findStudentOverlaps(tx);
- * ```
+ * @internal
  */
-export async function findStudentOverlaps(tx: SchedulingDb): Promise<StudentOverlapFinding[]> {
+export async function scanStudentConflicts(tx: SchedulingDb): Promise<StudentConflictFinding[]> {
   const rows = await queryRows<{ studentId: string; a: string; b: string }>(
     tx,
     sql`SELECT b1.student_id AS "studentId", s1.id AS a, s2.id AS b
@@ -84,5 +87,8 @@ export async function findStudentOverlaps(tx: SchedulingDb): Promise<StudentOver
 /** Drivers hand back `text[]` as arrays; the `{a,b}` literal form is parsed too, in case one does not. */
 function parseArray(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter(Boolean);
 }

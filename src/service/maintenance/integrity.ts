@@ -1,6 +1,8 @@
+import { ACTIVE_WAITLIST_STATUSES, PLANNED_SESSION_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/query';
-import { type ConcurrencyFinding, type StudentOverlapFinding, findConcurrencyViolations, findStudentOverlaps } from './integrity-overlaps';
+import { type ConcurrencyFinding, type StudentConflictFinding, findConcurrencyViolations, scanStudentConflicts } from './integrity-overlaps';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
 /** One broken invariant found by `maintenance.verifyIntegrity`. */
@@ -10,7 +12,7 @@ export type IntegrityFinding =
   | { kind: 'held_offers_over_capacity'; sessionId: string; capacity: number; confirmed: number; heldOffers: number }
   | { kind: 'capacity_outside_policy'; sessionId: string; sessionType: string; capacity: number; min: number | null; max: number | null }
   | ConcurrencyFinding
-  | StudentOverlapFinding
+  | StudentConflictFinding
   | { kind: 'waitlist_positions'; sessionId: string; positions: number[]; duplicates: number[]; gaps: number[] }
   | { kind: 'expired_offer'; waitlistEntryId: string; sessionId: string; studentId: string; responseDeadline: Date }
   | { kind: 'booked_and_waiting'; sessionId: string; studentId: string; bookingId: string; waitlistEntryId: string };
@@ -29,7 +31,7 @@ export const INTEGRITY_FINDING_KINDS = [
   'booked_and_waiting',
 ] as const;
 
-const ACTIVE_WAITLIST = sql.raw(`('waiting', 'notified', 'offered')`);
+const ACTIVE_WAITLIST = sqlList(ACTIVE_WAITLIST_STATUSES);
 
 /**
  * Checks every invariant the database is meant to keep and returns each one that
@@ -45,11 +47,7 @@ const ACTIVE_WAITLIST = sql.raw(`('waiting', 'notified', 'offered')`);
  *   1…n exactly once; no offer past its `response_deadline` still `offered` (by `now`);
  *   no student both confirmed and actively waiting for the same session.
  *
- * @example
- * ```ts
- * const findings = await verifyIntegrity(tx, now);
- * // [{ kind: 'booking_count_drift', sessionId, recorded: 3, actual: 2 }]
- * ```
+ * @internal
  */
 export async function verifyIntegrity(tx: SchedulingDb, now: Date): Promise<IntegrityFinding[]> {
   const counts = await queryRows<{ sessionId: string; recorded: number; actual: number; capacity: number }>(
@@ -78,7 +76,7 @@ export async function verifyIntegrity(tx: SchedulingDb, now: Date): Promise<Inte
     `${a.ownerId}:${a.sessionIds.join(',')}`.localeCompare(`${b.ownerId}:${b.sessionIds.join(',')}`);
   findings.push(...(await findConcurrencyViolations(tx, 'instructor')).sort(byIds));
   findings.push(...(await findConcurrencyViolations(tx, 'facility')).sort(byIds));
-  findings.push(...(await findStudentOverlaps(tx)));
+  findings.push(...(await scanStudentConflicts(tx)));
   findings.push(...(await findWaitlistPositionProblems(tx)));
 
   const expired = await queryRows<{ id: string; sessionId: string; studentId: string; deadline: Date | string }>(
@@ -152,7 +150,7 @@ async function findCapacitiesOutsidePolicy(tx: SchedulingDb): Promise<IntegrityF
     sql`SELECT s.id AS "sessionId", s.session_type AS "sessionType", s.capacity, p.min_capacity AS min, p.max_capacity AS max
         FROM scheduling.sessions s
         LEFT JOIN scheduling.capacity_policies p ON p.session_type = s.session_type
-        WHERE s.status IN ('scheduled', 'in_progress', 'postponed')
+        WHERE s.status IN ${sqlList(PLANNED_SESSION_STATUSES)}
           AND (p.session_type IS NULL OR s.capacity < p.min_capacity OR s.capacity > p.max_capacity)
         ORDER BY s.id`,
   );

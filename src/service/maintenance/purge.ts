@@ -21,10 +21,7 @@ export interface PurgeResult {
  * make the DELETE fail, and deleting a series parent would cascade to children that
  * are not cancelled. Such sessions are kept and reported.
  *
- * @example
- * ```ts
- * const { purged, kept } = await purgeCancelledSessions(tx, { olderThan: new Date('2024-01-01') });
- * ```
+ * @internal
  */
 export async function purgeCancelledSessions(tx: SchedulingDb, input: z.output<typeof purgeCancelledSessionsSchema>): Promise<PurgeResult> {
   const candidates = await queryRows<{ id: string; code: string; makeup: boolean }>(
@@ -40,12 +37,15 @@ export async function purgeCancelledSessions(tx: SchedulingDb, input: z.output<t
   const children = await queryRows<{ id: string; parent: string }>(
     tx,
     sql`SELECT id, parent_session_id AS parent FROM scheduling.sessions
-        WHERE parent_session_id IN (${sql.join(candidates.map((c) => sql`${c.id}::uuid`), sql`, `)})`,
+        WHERE parent_session_id IN (${sql.join(
+          candidates.map((c) => sql`${c.id}::uuid`),
+          sql`, `,
+        )})`,
   );
   const kept = new Map<string, PurgeKeptReason>(candidates.filter((c) => c.makeup).map((c) => [c.id, 'referenced_by_makeup']));
   const purgeable = (id: string) => candidates.some((c) => c.id === id) && !kept.has(id);
   // A parent goes only when every child goes with it; keeping a child can keep its parent.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const child of children) {
       if (!purgeable(child.id) && purgeable(child.parent)) {
@@ -56,7 +56,12 @@ export async function purgeCancelledSessions(tx: SchedulingDb, input: z.output<t
   }
   const doomed = candidates.filter((c) => !kept.has(c.id));
   if (doomed.length > 0) {
-    await tx.execute(sql`DELETE FROM scheduling.sessions WHERE id IN (${sql.join(doomed.map((c) => sql`${c.id}::uuid`), sql`, `)})`);
+    await tx.execute(
+      sql`DELETE FROM scheduling.sessions WHERE id IN (${sql.join(
+        doomed.map((c) => sql`${c.id}::uuid`),
+        sql`, `,
+      )})`,
+    );
   }
   return {
     purged: doomed.map((c) => ({ sessionId: c.id, sessionCode: c.code })),

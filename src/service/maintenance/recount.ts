@@ -31,11 +31,7 @@ const CONFIRMED_COUNT = sql`(SELECT count(*)::int FROM scheduling.session_bookin
  * updates the same rows, so it waits or has already committed), then recounted in a
  * second statement whose fresh snapshot sees every committed booking.
  *
- * @example
- * ```ts
- * const { fixed } = await recountBookings(tx);
- * // [{ sessionId, sessionCode: 'SES-2030-0007', previous: 3, actual: 2 }]
- * ```
+ * @internal
  */
 export async function recountBookings(tx: SchedulingDb): Promise<RecountResult> {
   const drifting = await queryRows<BookingCountDrift & { capacity: number }>(
@@ -47,7 +43,10 @@ export async function recountBookings(tx: SchedulingDb): Promise<RecountResult> 
         FOR NO KEY UPDATE OF s`,
   );
   if (drifting.length === 0) return { fixed: [], overCapacity: [] };
-  const ids = sql.join(drifting.map((d) => sql`${d.sessionId}::uuid`), sql`, `);
+  const ids = sql.join(
+    drifting.map((d) => sql`${d.sessionId}::uuid`),
+    sql`, `,
+  );
   const counted = await queryRows<{ sessionId: string; actual: number; capacity: number }>(
     tx,
     sql`SELECT s.id AS "sessionId", ${CONFIRMED_COUNT} AS actual, s.capacity FROM scheduling.sessions s WHERE s.id IN (${ids})`,
@@ -57,7 +56,10 @@ export async function recountBookings(tx: SchedulingDb): Promise<RecountResult> 
   if (fixable.length > 0) {
     await tx.execute(
       sql`UPDATE scheduling.sessions s SET current_bookings = ${CONFIRMED_COUNT}
-          WHERE s.id IN (${sql.join(fixable.map((d) => sql`${d.sessionId}::uuid`), sql`, `)})`,
+          WHERE s.id IN (${sql.join(
+            fixable.map((d) => sql`${d.sessionId}::uuid`),
+            sql`, `,
+          )})`,
     );
   }
   const withActual = (d: BookingCountDrift & { capacity: number }) => ({

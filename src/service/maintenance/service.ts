@@ -16,10 +16,9 @@ import { noInput } from './inputs';
  *
  * @example
  * ```ts
- * const maintenance = createMaintenanceService(ctx);
  * const system = { kind: 'system' } as const;
- * await maintenance.advanceStatuses(system, {});
- * const findings = await maintenance.verifyIntegrity(system, {});
+ * await scheduler.maintenance.advanceStatuses(system, {});
+ * const findings = await scheduler.maintenance.verifyIntegrity(system, {}); // [] when healthy
  * ```
  */
 export function createMaintenanceService(ctx: ServiceContext) {

@@ -19,10 +19,7 @@ export interface AdvanceStatusesResult {
  * Bookings are not settled here, because attendance may still be recorded after the
  * end: call `attendance.settle` (or complete through `sessions.complete`, which settles).
  *
- * @example
- * ```ts
- * const { started, completed } = await advanceStatuses(tx, now, actor);
- * ```
+ * @internal
  */
 export async function advanceStatuses(tx: SchedulingDb, now: Date, actor: Actor): Promise<AdvanceStatusesResult> {
   // Two bulk updates instead of one state-machine call per session: they take exactly these steps.

@@ -9,10 +9,7 @@ import type { Actor } from '../kernel/types';
  * themselves, or a parent linked to them in `parent_students`. Instructors act for
  * their sessions, not for students.
  *
- * @example
- * ```ts
- * if (!(await actsForStudent(tx, actor, booking.studentId))) throw forbidden(actor, 'book a makeup for this student');
- * ```
+ * @internal
  */
 export async function actsForStudent(tx: SchedulingDb, actor: Actor, studentId: string): Promise<boolean> {
   if (isAdministrator(actor)) return true;

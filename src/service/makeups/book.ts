@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { SchedulingError } from '../../errors';
+import { SchedulingError, type InvalidInputReason, type InvalidStateReason, type SchedulingErrorCode, type SchedulingErrorDetailsByCode } from '../../errors';
 import { courses, sessionBookings, sessions } from '../../schema';
 import { forbidden } from '../kernel/actor';
 import { actsForStudent } from './access';
@@ -36,11 +36,7 @@ const MISSED = new Set(['no_show', 'cancelled']);
  * deadline settled first): a place held by an offer is not free, and a session
  * without a free place is `CAPACITY_EXCEEDED`.
  *
- * @example
- * ```ts
- * const { booking } = await bookMakeup(tx, { originalBookingId, sessionId, creditsUsed: 1 }, parent, { windowDays: 30, promotion });
- * booking.isMakeupSession; // true
- * ```
+ * @internal
  */
 export async function bookMakeup(
   tx: SchedulingDb,
@@ -54,10 +50,15 @@ export async function bookMakeup(
   if (!(await actsForStudent(tx, actor, original.studentId))) throw forbidden(actor, 'book a makeup for this student');
 
   if (!MISSED.has(original.bookingStatus) && original.attendanceStatus !== 'absent') {
-    throw refusal('INVALID_STATE', `Booking ${original.bookingId} was attended (${original.bookingStatus}); only a missed or cancelled session is made up`, 'not_missed', {
-      bookingStatus: original.bookingStatus,
-      attendanceStatus: original.attendanceStatus,
-    });
+    throw refusal(
+      'INVALID_STATE',
+      `Booking ${original.bookingId} was attended (${original.bookingStatus}); only a missed or cancelled session is made up`,
+      'not_missed',
+      {
+        bookingStatus: original.bookingStatus,
+        attendanceStatus: original.attendanceStatus,
+      },
+    );
   }
   const [existing] = await tx
     .select({ id: sessionBookings.id })
@@ -106,7 +107,7 @@ export async function bookMakeup(
       capacity: load.session.capacity,
       currentBookings: load.session.currentBookings,
       heldOffers: load.heldOffers,
-      reason: load.heldOffers > 0 ? 'held_offers' : 'full',
+      reason: load.session.currentBookings >= load.session.capacity ? 'full' : 'held_offers',
     });
   }
   const [booking] = await tx
@@ -126,8 +127,22 @@ export async function bookMakeup(
     .returning();
   return { booking: booking!, original };
 
-  function refusal(code: 'INVALID_STATE' | 'INVALID_INPUT', message: string, reason: string, extra: Record<string, unknown>, path?: string[]) {
-    return new SchedulingError(code, message, {
+  // One overload per code, so each call is checked against its code's details.
+  function refusal(
+    code: 'INVALID_STATE',
+    message: string,
+    reason: InvalidStateReason,
+    extra: Pick<SchedulingErrorDetailsByCode['INVALID_STATE'], 'bookingStatus' | 'attendanceStatus' | 'makeupBookingId' | 'windowStart' | 'windowEnd'>,
+  ): SchedulingError<'INVALID_STATE'>;
+  function refusal(
+    code: 'INVALID_INPUT',
+    message: string,
+    reason: InvalidInputReason,
+    extra: Pick<SchedulingErrorDetailsByCode['INVALID_INPUT'], 'expectedCourseId' | 'expectedLevelId'>,
+    path: string[],
+  ): SchedulingError<'INVALID_INPUT'>;
+  function refusal(code: 'INVALID_STATE' | 'INVALID_INPUT', message: string, reason: string, extra: object, path?: string[]): SchedulingError {
+    return new SchedulingError(code as SchedulingErrorCode, message, {
       ...(path ? { path } : {}),
       originalBookingId: original!.id,
       sessionId: input.sessionId,

@@ -5,10 +5,7 @@ import { z } from 'zod';
  * Input of `makeups.book`: the missed (or cancelled) booking to make up, the session
  * to make it up in, and how many session credits the makeup uses (default 1).
  *
- * @example
- * ```ts
- * bookMakeupSchema.parse({ originalBookingId, sessionId: laterSessionId, creditsUsed: 1 });
- * ```
+ * @internal
  */
 export const bookMakeupSchema = z.strictObject({
   originalBookingId: uuidInput,

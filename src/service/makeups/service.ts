@@ -14,8 +14,8 @@ import { bookMakeupSchema } from './inputs';
  *
  * @example
  * ```ts
- * const makeups = createMakeupService(ctx);
- * const { booking } = await makeups.book(parent, { originalBookingId, sessionId });
+ * declare const missedBookingId: string; // the booking of the session the student missed
+ * const { booking } = await scheduler.makeups.book(parent, { originalBookingId: missedBookingId, sessionId });
  * ```
  */
 export function createMakeupService(ctx: ServiceContext) {

@@ -29,10 +29,7 @@ export interface PendingNotification {
  * whose worker dies before `markSent` stays claimed and unsent: find it with
  * `notified_at IS NOT NULL AND NOT notification_sent`.
  *
- * @example
- * ```ts
- * for (const n of await claimNotifications(tx, { limit: 20 }, new Date())) await mailer.send(n);
- * ```
+ * @internal
  */
 export async function claimNotifications(tx: SchedulingDb, input: z.output<typeof claimNotificationsSchema>, now: Date): Promise<PendingNotification[]> {
   const w = sessionWaitlist;
@@ -55,7 +52,10 @@ export async function claimNotifications(tx: SchedulingDb, input: z.output<typeo
     .for('update', { skipLocked: true });
   if (picked.length === 0) return [];
   const ids = picked.map((p) => p.id);
-  await tx.update(w).set({ notifiedAt: now, updatedAt: sql`now()` }).where(inArray(w.id, ids));
+  await tx
+    .update(w)
+    .set({ notifiedAt: now, updatedAt: sql`now()` })
+    .where(inArray(w.id, ids));
   const rows = await tx
     .select({ entry: w, session: sessions, student: students, parent: parents })
     .from(w)

@@ -5,19 +5,16 @@ import { z } from 'zod';
 /**
  * Input of `notifications.claim`.
  *
- * @example
- * ```ts
- * claimNotificationsSchema.parse({ limit: 50, method: 'email' });
- * ```
+ * @internal
  */
-export const claimNotificationsSchema = z.strictObject({ limit: z.number().int().min(1).max(500).default(50), method: z.enum(NOTIFICATION_METHODS).optional() });
+export const claimNotificationsSchema = z.strictObject({
+  limit: z.number().int().min(1).max(500).default(50),
+  method: z.enum(NOTIFICATION_METHODS).optional(),
+});
 
 /**
  * Input of `notifications.markSent`.
  *
- * @example
- * ```ts
- * markSentSchema.parse({ waitlistIds: ['WLT-2030-0007'] });
- * ```
+ * @internal
  */
 export const markSentSchema = z.strictObject({ waitlistIds: z.array(waitlistRefInput).min(1).max(500) });

@@ -9,10 +9,7 @@ import { and, inArray, isNotNull, or, sql } from 'drizzle-orm';
  * Records that claimed notifications were delivered (`notification_sent = true`).
  * Entries never claimed are left alone. Returns the entries marked.
  *
- * @example
- * ```ts
- * await markNotificationsSent(tx, { waitlistIds: sent.map((n) => n.id) });
- * ```
+ * @internal
  */
 export async function markNotificationsSent(tx: SchedulingDb, input: z.output<typeof markSentSchema>) {
   const codes = input.waitlistIds.filter((id) => WAITLIST_CODE.test(id));

@@ -1,10 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { queryTableRows } from '../../db/query';
-import { SchedulingError } from '../../errors';
+import { SchedulingError, type SchedulingErrorDetailsByCode } from '../../errors';
 import { sessionBookings } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { BookingRow } from '../kernel/rows';
-
 
 /** What a confirmed booking records besides the session and student. */
 export interface BookingDetails {
@@ -23,12 +22,13 @@ export interface BookingDetails {
  * The `ALREADY_BOOKED` error for a student who already has a place (or a queue
  * entry) in the session.
  *
- * @example
- * ```ts
- * throw alreadyBooked(existing.sessionId, existing.studentId, { bookingId: existing.bookingId, status: existing.bookingStatus });
- * ```
+ * @internal
  */
-export function alreadyBooked(sessionId: string, studentId: string, details: Record<string, unknown>): SchedulingError {
+export function alreadyBooked(
+  sessionId: string,
+  studentId: string,
+  details: Pick<SchedulingErrorDetailsByCode['ALREADY_BOOKED'], 'bookingId' | 'waitlistId' | 'status' | 'position'>,
+): SchedulingError {
   const what = details.waitlistId ? 'is already on the waitlist of' : 'already has a booking in';
   return new SchedulingError('ALREADY_BOOKED', `The student ${what} this session`, { sessionId, studentId, ...details });
 }
@@ -36,10 +36,7 @@ export function alreadyBooked(sessionId: string, studentId: string, details: Rec
 /**
  * The student's booking row in the session, whatever its status, locked for update.
  *
- * @example
- * ```ts
- * const existing = await findBookingRow(tx, sessionId, studentId);
- * ```
+ * @internal
  */
 export async function findBookingRow(tx: SchedulingDb, sessionId: string, studentId: string): Promise<BookingRow | undefined> {
   const [row] = await tx
@@ -58,16 +55,13 @@ export async function findBookingRow(tx: SchedulingDb, sessionId: string, studen
  * student's other sessions, so a race the caller's checks missed still fails typed.
  * The caller holds the session row lock. One statement (`scheduling.write_confirmed_booking`).
  *
- * @example
- * ```ts
- * const booking = await writeConfirmedBooking(tx, { sessionId, studentId, parentId, source: 'parent' });
- * ```
+ * @internal
  */
 export async function writeConfirmedBooking(tx: SchedulingDb, details: BookingDetails): Promise<BookingRow> {
   const row = await callWriteConfirmedBooking(tx, details, null);
   if (row) return row;
   const existing = await findBookingRow(tx, details.sessionId, details.studentId);
-  throw alreadyBooked(details.sessionId, details.studentId, { bookingId: existing?.bookingId, status: existing?.bookingStatus });
+  throw alreadyBooked(details.sessionId, details.studentId, { bookingId: existing?.id, status: existing?.bookingStatus });
 }
 
 /**
@@ -79,11 +73,7 @@ export async function writeConfirmedBooking(tx: SchedulingDb, details: BookingDe
  * any of that is not so: the caller then takes the full path, which reaches the
  * outcome or the refusal, so every refusal comes from one place.
  *
- * @example
- * ```ts
- * const booking = await writeDirectBooking(tx, details, now);
- * if (!booking) return bookTheLongWay();
- * ```
+ * @internal
  */
 export async function writeDirectBooking(tx: SchedulingDb, details: BookingDetails, now: Date): Promise<BookingRow | undefined> {
   return callWriteConfirmedBooking(tx, details, now);
@@ -107,10 +97,7 @@ async function callWriteConfirmedBooking(tx: SchedulingDb, details: BookingDetai
  * Cancels a confirmed or pending booking (the trigger gives the place back).
  * `cancellation_date` is never before the booking itself, whatever the injected clock says.
  *
- * @example
- * ```ts
- * await writeCancellation(tx, booking.id, { type: 'student', reason: 'Ill', now });
- * ```
+ * @internal
  */
 export async function writeCancellation(
   tx: SchedulingDb,

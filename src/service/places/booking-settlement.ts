@@ -14,10 +14,7 @@ export interface Settlement {
  * `no_show` (attendance `absent` unless recorded otherwise). The caller holds the
  * session lock; bookings are locked in id order, as a cancellation does.
  *
- * @example
- * ```ts
- * const { completed, noShow } = await settleConfirmedBookings(tx, sessionId);
- * ```
+ * @internal
  */
 export async function settleConfirmedBookings(tx: SchedulingDb, sessionId: string): Promise<Settlement> {
   const confirmedHere = and(eq(sessionBookings.sessionId, sessionId), eq(sessionBookings.bookingStatus, 'confirmed'));

@@ -1,9 +1,10 @@
+import { ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { and, eq, inArray } from 'drizzle-orm';
 import { sessionWaitlist } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { lockSession } from '../kernel/lookups';
 import { alreadyBooked, findBookingRow } from './booking-rows';
-import { ACTIVE_WAITLIST_STATUSES, type SessionLoad, assertBookable, loadSessionLoad } from './session-load';
+import { type SessionLoad, assertBookable, loadSessionLoad } from './session-load';
 import { type PromotionSettings, promoteFromWaitlist } from './waitlist-promotion';
 
 /*
@@ -17,15 +18,12 @@ import { type PromotionSettings, promoteFromWaitlist } from './waitlist-promotio
  * cancelled, or an active waitlist entry there (a child is never both booked and
  * waiting for the same class).
  *
- * @example
- * ```ts
- * await assertNotInSession(tx, sessionId, studentId);
- * ```
+ * @internal
  */
 export async function assertNotInSession(tx: SchedulingDb, sessionId: string, studentId: string): Promise<void> {
   const booking = await findBookingRow(tx, sessionId, studentId);
   if (booking && booking.bookingStatus !== 'cancelled') {
-    throw alreadyBooked(sessionId, studentId, { bookingId: booking.bookingId, status: booking.bookingStatus });
+    throw alreadyBooked(sessionId, studentId, { bookingId: booking.id, status: booking.bookingStatus });
   }
   const [entry] = await tx
     .select()
@@ -33,7 +31,7 @@ export async function assertNotInSession(tx: SchedulingDb, sessionId: string, st
     .where(
       and(eq(sessionWaitlist.sessionId, sessionId), eq(sessionWaitlist.studentId, studentId), inArray(sessionWaitlist.status, [...ACTIVE_WAITLIST_STATUSES])),
     );
-  if (entry) throw alreadyBooked(sessionId, studentId, { waitlistId: entry.waitlistId, status: entry.status, position: entry.position });
+  if (entry) throw alreadyBooked(sessionId, studentId, { waitlistId: entry.id, status: entry.status, position: entry.position });
 }
 
 /**
@@ -42,10 +40,7 @@ export async function assertNotInSession(tx: SchedulingDb, sessionId: string, st
  * runs the caller's checks and returns how full the session is. Every booking decision starts here, so it is made
  * under the session row lock and cannot race another.
  *
- * @example
- * ```ts
- * const load = await openSessionForBooking(tx, sessionId, settings, async () => checks());
- * ```
+ * @internal
  */
 export async function openSessionForBooking(
   tx: SchedulingDb,

@@ -11,10 +11,7 @@ import type { PromotionResult } from './waitlist-promotion';
  * to (or booked for) other families' children are left out, so a parent cancelling
  * learns nothing of who is next in line.
  *
- * @example
- * ```ts
- * return { booking, promotion: redactPromotion(viewer, booking.sessionId, promotion) };
- * ```
+ * @internal
  */
 export function redactPromotion(viewer: Viewer, sessionId: string, promotion: PromotionResult): PromotionResult {
   return {

@@ -1,3 +1,4 @@
+import { ACTIVE_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
@@ -19,8 +20,6 @@ import { type PromotionSettings, promoteFromWaitlist } from './waitlist-promotio
  * when it moves, and new places handed to the waitlist when its capacity grows.
  */
 
-const ACTIVE = new Set(['scheduled', 'in_progress']);
-
 /** Result of `sessions.update` / `sessions.reschedule`. */
 export interface UpdateSessionResult {
   /** False for a dry run: nothing was written. */
@@ -33,16 +32,11 @@ export interface UpdateSessionResult {
   problems: ScheduleProblem[];
 }
 
-
 /**
  * Changes a session (fields, times, instructor, facility, capacity) with the same
  * checks as create; moving it re-checks every confirmed student. `dryRun` reports.
  *
- * @example
- * ```ts
- * const result = await updateSession(tx, { sessionId, startTime, endTime, override: false, dryRun: true }, actor, policy);
- * result.problems; // [{ code: 'STUDENT_CONFLICT', studentClashes: [...] }]
- * ```
+ * @internal
  */
 export async function updateSession(
   tx: SchedulingDb,
@@ -57,7 +51,7 @@ export async function updateSession(
   if (current.status === 'cancelled' || current.status === 'completed') {
     throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is ${current.status} and cannot be changed`, {
       sessionId,
-      status: current.status,
+      sessionStatus: current.status,
     });
   }
   const next = { ...current, ...stripUndefined(changes) };
@@ -66,7 +60,7 @@ export async function updateSession(
   const newFacility = next.facilityId !== current.facilityId || next.locationId !== current.locationId;
   const newCapacity = next.capacity !== current.capacity;
   if (current.status === 'in_progress' && (moved || newFacility)) {
-    throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is in progress and cannot be moved`, { sessionId, status: current.status });
+    throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is in progress and cannot be moved`, { sessionId, sessionStatus: current.status });
   }
   if (next.endTime.getTime() <= next.startTime.getTime()) {
     throw new SchedulingError('INVALID_INPUT', 'endTime must be after startTime', { path: ['endTime'] });
@@ -75,7 +69,7 @@ export async function updateSession(
   const facility = await loadFacility(tx, next.facilityId, next.locationId);
   if (next.instructorId && newInstructor) await loadInstructor(tx, next.instructorId);
 
-  const active = ACTIVE.has(current.status);
+  const active = isOneOf(ACTIVE_SESSION_STATUSES, current.status);
   const problems = await findScheduleProblems(
     tx,
     {
@@ -123,7 +117,6 @@ function authorizeUpdate(actor: Actor, current: SessionRow, changes: Partial<Ses
   }
   requireAdministratorForSessionChanges(actor, current, changes);
 }
-
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

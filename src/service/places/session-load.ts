@@ -1,37 +1,15 @@
+import { ACTIVE_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { and, asc, count, eq, gt, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
+import { freePlaces, notBookableReason } from '../../domain/bookability';
 import { sessionBookings, sessionWaitlist, sessions } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { SessionRow } from '../kernel/rows';
 
-/** Waitlist statuses that hold a place in the queue (and are numbered 1..n). */
-export const ACTIVE_WAITLIST_STATUSES = ['waiting', 'notified', 'offered'] as const;
-
-/** Why a session takes no bookings now (`NOT_BOOKABLE` → `details.reason`). */
-export type NotBookableReason = 'cancelled' | 'completed' | 'postponed' | 'in_progress' | 'past';
-
-/**
- * Why the session cannot take a booking at `now`, or null when it can. Only a
- * `scheduled` session that has not started is bookable: a started one (in progress,
- * or its start time has passed by the injected clock) is not.
- *
- * @example
- * ```ts
- * notBookableReason(session, new Date()); // 'past' for yesterday's class
- * ```
- */
-export function notBookableReason(session: Pick<SessionRow, 'status' | 'startTime'>, now: Date): NotBookableReason | null {
-  if (session.status !== 'scheduled') return session.status as NotBookableReason;
-  return session.startTime.getTime() <= now.getTime() ? 'past' : null;
-}
-
 /**
  * Throws `NOT_BOOKABLE` (with `details.reason`) unless the session takes bookings at `now`.
  *
- * @example
- * ```ts
- * assertBookable(await lockSession(tx, sessionId), ctx.now());
- * ```
+ * @internal
  */
 export function assertBookable(session: SessionRow, now: Date): void {
   const reason = notBookableReason(session, now);
@@ -45,7 +23,7 @@ export function assertBookable(session: SessionRow, now: Date): void {
 }
 
 /** A confirmed booking of a student in another active session that overlaps. */
-export interface StudentClash {
+export interface StudentConflict {
   studentId: string;
   sessionId: string;
   sessionCode: string;
@@ -56,17 +34,14 @@ export interface StudentClash {
  * `[startTime, endTime)` (half-open: back-to-back is fine). `exceptSessionIds` are
  * ignored (the session itself, or the one a booking is moving away from).
  *
- * @example
- * ```ts
- * const clashes = await findStudentClashes(tx, [studentId], session, [session.id]);
- * ```
+ * @internal
  */
-export async function findStudentClashes(
+export async function findStudentConflicts(
   tx: SchedulingDb,
   studentIds: readonly string[],
   window: Pick<SessionRow, 'startTime' | 'endTime'>,
   exceptSessionIds: readonly string[],
-): Promise<StudentClash[]> {
+): Promise<StudentConflict[]> {
   if (studentIds.length === 0) return [];
   return tx
     .select({ studentId: sessionBookings.studentId, sessionId: sessions.id, sessionCode: sessions.sessionId })
@@ -77,7 +52,7 @@ export async function findStudentClashes(
         inArray(sessionBookings.studentId, [...studentIds]),
         eq(sessionBookings.bookingStatus, 'confirmed'),
         exceptSessionIds.length ? notInArray(sessions.id, [...exceptSessionIds]) : undefined,
-        inArray(sessions.status, ['scheduled', 'in_progress']),
+        inArray(sessions.status, [...ACTIVE_SESSION_STATUSES]),
         sql`${sessions.startTime} < ${window.endTime.toISOString()}::timestamptz`,
         sql`${sessions.endTime} > ${window.startTime.toISOString()}::timestamptz`,
       ),
@@ -90,10 +65,7 @@ export async function findStudentClashes(
  * `conflictingSessionCodes`) when any of the students is already confirmed in an
  * overlapping active session.
  *
- * @example
- * ```ts
- * await assertStudentsFree(tx, [studentId], session, [session.id]);
- * ```
+ * @internal
  */
 export async function assertStudentsFree(
   tx: SchedulingDb,
@@ -101,7 +73,7 @@ export async function assertStudentsFree(
   window: Pick<SessionRow, 'id' | 'startTime' | 'endTime'>,
   exceptSessionIds: readonly string[],
 ): Promise<void> {
-  const [clash] = await findStudentClashes(tx, studentIds, window, exceptSessionIds);
+  const [clash] = await findStudentConflicts(tx, studentIds, window, exceptSessionIds);
   if (!clash) return;
   throw new SchedulingError('STUDENT_CONFLICT', `Student is already booked into ${clash.sessionCode} at that time`, {
     sessionId: window.id,
@@ -127,10 +99,7 @@ export interface SessionLoad {
  * An offer counts as held until its deadline passes, so a new booking cannot take
  * the place promised to a waitlisted child.
  *
- * @example
- * ```ts
- * const { freeSpots } = await loadSessionLoad(tx, sessionId, now);
- * ```
+ * @internal
  */
 export async function loadSessionLoad(tx: SchedulingDb, sessionId: string, now: Date): Promise<SessionLoad> {
   const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
@@ -152,7 +121,7 @@ export async function loadSessionLoad(tx: SchedulingDb, sessionId: string, now: 
   return {
     session: session!,
     heldOffers,
-    freeSpots: Math.max(0, session!.capacity - session!.currentBookings - heldOffers),
+    freeSpots: freePlaces({ capacity: session!.capacity, confirmed: session!.currentBookings, heldOffers }),
     activeEntries: counts?.active ?? 0,
   };
 }

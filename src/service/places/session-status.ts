@@ -41,10 +41,7 @@ export interface SessionStatusResult {
  * pending bookings (`cancellation_type = 'academy'`). Bringing a postponed session
  * back re-checks it like a new one, students included.
  *
- * @example
- * ```ts
- * const { cancelledBookings } = await setSessionStatus(tx, { sessionId, status: 'cancelled', reason: 'Storm', override: false }, actor, policy, now());
- * ```
+ * @internal
  */
 export async function setSessionStatus(
   tx: SchedulingDb,

@@ -4,7 +4,8 @@ import { planPromotions } from '../../domain';
 import { isSchedulingError } from '../../errors';
 import { toSchedulingError } from '../../db/database-errors';
 import { sessionBookings, sessionWaitlist, sessions } from '../../schema';
-import { findStudentClashes, notBookableReason } from './session-load';
+import { findStudentConflicts } from './session-load';
+import { freePlaces, notBookableReason } from '../../domain/bookability';
 import { writeConfirmedBooking } from './booking-rows';
 import { type SchedulingDb, inSavepoint } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
@@ -45,11 +46,7 @@ export const DEFAULT_NOTIFICATION_METHOD = 'email';
  * Positions are renumbered afterwards. Nothing is offered in a session that takes no
  * bookings (cancelled, postponed, started). The caller holds the session row lock.
  *
- * @example
- * ```ts
- * await lockSession(tx, sessionId);
- * const { offered } = await promoteFromWaitlist(tx, sessionId, { now, offerWindowMinutes: 1440, mode: 'offer' });
- * ```
+ * @internal
  */
 export async function promoteFromWaitlist(tx: SchedulingDb, sessionId: string, settings: PromotionSettings): Promise<PromotionResult> {
   const result: PromotionResult = { offered: [], confirmed: [], expired: [], skipped: [] };
@@ -65,10 +62,12 @@ export async function promoteFromWaitlist(tx: SchedulingDb, sessionId: string, s
     const bookable = notBookableReason(session, settings.now) === null;
     const held = entries.filter((e) => e.status === 'offered' && (!e.responseDeadline || e.responseDeadline > settings.now)).length;
     // Eligibility costs queries: only look when some place is actually up for grabs.
-    if (bookable && session.capacity - session.currentBookings > held) await markIneligible(tx, session, entries, ineligible);
+    if (bookable && freePlaces({ capacity: session.capacity, confirmed: session.currentBookings, heldOffers: held }) > 0)
+      await markIneligible(tx, session, entries, ineligible);
     const plan = planPromotions({
       entries: entries.map((e) => ({ ...e, addedAt: e.addedAt ?? new Date(0) })),
-      freeSpots: bookable ? Math.max(0, session.capacity - session.currentBookings) : 0,
+      // planPromotions counts the offers among `entries` itself: hand it the places not confirmed.
+      freeSpots: bookable ? freePlaces({ capacity: session.capacity, confirmed: session.currentBookings, heldOffers: 0 }) : 0,
       now: settings.now,
       offerWindowMinutes: settings.offerWindowMinutes,
       mode: settings.mode,
@@ -80,7 +79,13 @@ export async function promoteFromWaitlist(tx: SchedulingDb, sessionId: string, s
       skipped.set(entry.id, { id: entry.id, waitlistId: entry.waitlistId, studentId: entry.studentId, reason: skip.reason });
     }
     if (plan.expirations.length) {
-      result.expired.push(...(await setStatus(tx, plan.expirations.map((e) => e.entryId), { status: 'expired' })));
+      result.expired.push(
+        ...(await setStatus(
+          tx,
+          plan.expirations.map((e) => e.entryId),
+          { status: 'expired' },
+        )),
+      );
       changed = true;
     }
     for (const offer of plan.offers) {
@@ -120,14 +125,14 @@ export async function promoteFromWaitlist(tx: SchedulingDb, sessionId: string, s
 }
 
 /** Marks waiting students who may not be promoted now (confirmed elsewhere at that time, or already here). */
-async function markIneligible(
-  tx: SchedulingDb,
-  session: typeof sessions.$inferSelect,
-  entries: WaitlistRow[],
-  ineligible: Map<string, string>,
-): Promise<void> {
+async function markIneligible(tx: SchedulingDb, session: typeof sessions.$inferSelect, entries: WaitlistRow[], ineligible: Map<string, string>): Promise<void> {
   const waiting = entries.filter((e) => e.status === 'waiting' || e.status === 'notified');
-  const clashes = await findStudentClashes(tx, waiting.map((e) => e.studentId), session, [session.id]);
+  const clashes = await findStudentConflicts(
+    tx,
+    waiting.map((e) => e.studentId),
+    session,
+    [session.id],
+  );
   const clashing = new Set(clashes.map((c) => c.studentId));
   const here = await tx
     .select({ studentId: sessionBookings.studentId })
@@ -136,7 +141,10 @@ async function markIneligible(
       and(
         eq(sessionBookings.sessionId, session.id),
         eq(sessionBookings.bookingStatus, 'confirmed'),
-        inArray(sessionBookings.studentId, waiting.map((e) => e.studentId)),
+        inArray(
+          sessionBookings.studentId,
+          waiting.map((e) => e.studentId),
+        ),
       ),
     );
   const booked = new Set(here.map((b) => b.studentId));
@@ -190,15 +198,9 @@ async function setStatus(tx: SchedulingDb, ids: string[], values: PgUpdateSetSou
  * the window optionally overridden by the call (administrators only, see
  * {@link requireAdministratorForWindow}).
  *
- * @example
- * ```ts
- * const settings = promotionSettings(ctx, input.offerWindowMinutes);
- * ```
+ * @internal
  */
-export function promotionSettings(
-  ctx: Pick<ServiceContext, 'now' | 'offerWindowMinutes' | 'promotionMode'>,
-  offerWindowMinutes?: number,
-): PromotionSettings {
+export function promotionSettings(ctx: Pick<ServiceContext, 'now' | 'offerWindowMinutes' | 'promotionMode'>, offerWindowMinutes?: number): PromotionSettings {
   return { now: ctx.now(), offerWindowMinutes: offerWindowMinutes ?? ctx.offerWindowMinutes, mode: ctx.promotionMode };
 }
 
@@ -206,10 +208,7 @@ export function promotionSettings(
  * `authorize` option of operations that accept `offerWindowMinutes`: only
  * administrators may shorten or lengthen someone else's offer.
  *
- * @example
- * ```ts
- * defineOperation(ctx, cancelBookingSchema, handler, { authorize: requireAdministratorForWindow });
- * ```
+ * @internal
  */
 export function requireAdministratorForWindow(actor: Actor, input: { offerWindowMinutes?: number | undefined }): void {
   if (input.offerWindowMinutes !== undefined && !isAdministrator(actor)) throw forbidden(actor, 'choose the offer window');

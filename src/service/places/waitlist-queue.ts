@@ -1,12 +1,13 @@
+import { ACTIVE_WAITLIST_STATUSES, isOneOf } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { type NotificationMethod, sessionWaitlist } from '../../schema';
-import { ACTIVE_WAITLIST_STATUSES, type SessionLoad } from './session-load';
+import { type SessionLoad } from './session-load';
 import { alreadyBooked } from './booking-rows';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { WaitlistRow } from '../kernel/rows';
-
 
 /** A waitlist entry as callers name it: its uuid or its `WLT-…` code. */
 export const WAITLIST_CODE = /^WLT-\d{4}-\d{4,}$/;
@@ -14,10 +15,7 @@ export const WAITLIST_CODE = /^WLT-\d{4}-\d{4,}$/;
 /**
  * The active entries of a session (waiting, notified, offered) in queue order.
  *
- * @example
- * ```ts
- * const queue = await activeEntries(tx, sessionId);
- * ```
+ * @internal
  */
 export async function activeEntries(tx: SchedulingDb, sessionId: string): Promise<WaitlistRow[]> {
   return tx
@@ -32,10 +30,7 @@ export async function activeEntries(tx: SchedulingDb, sessionId: string): Promis
  * never have gaps. Entries that left keep their last position (it must stay > 0).
  * The caller holds the session row lock, so two renumberings never interleave.
  *
- * @example
- * ```ts
- * await renumberWaitlist(tx, sessionId);
- * ```
+ * @internal
  */
 export async function renumberWaitlist(tx: SchedulingDb, sessionId: string): Promise<void> {
   await tx.execute(sql`
@@ -44,7 +39,7 @@ export async function renumberWaitlist(tx: SchedulingDb, sessionId: string): Pro
     FROM (
       SELECT id, row_number() OVER (ORDER BY position, added_at, id)::int AS rn
       FROM scheduling.session_waitlist
-      WHERE session_id = ${sessionId} AND status IN ('waiting', 'notified', 'offered')
+      WHERE session_id = ${sessionId} AND status IN ${sqlList(ACTIVE_WAITLIST_STATUSES)}
     ) AS r
     WHERE w.id = r.id AND w.position <> r.rn`);
 }
@@ -66,10 +61,7 @@ export interface WaitlistJoin {
  * (session_id, student_id) requires. The caller holds the session row lock and
  * passes the session's load read under it.
  *
- * @example
- * ```ts
- * const entry = await addToWaitlist(tx, await loadSessionLoad(tx, sessionId, now), { studentId, now });
- * ```
+ * @internal
  */
 export async function addToWaitlist(tx: SchedulingDb, load: SessionLoad, join: WaitlistJoin): Promise<WaitlistRow> {
   const { session } = load;
@@ -78,8 +70,8 @@ export async function addToWaitlist(tx: SchedulingDb, load: SessionLoad, join: W
     .from(sessionWaitlist)
     .where(and(eq(sessionWaitlist.sessionId, session.id), eq(sessionWaitlist.studentId, join.studentId)))
     .for('update');
-  if (existing && (ACTIVE_WAITLIST_STATUSES as readonly string[]).includes(existing.status)) {
-    throw alreadyBooked(session.id, join.studentId, { waitlistId: existing.waitlistId, status: existing.status, position: existing.position });
+  if (existing && isOneOf(ACTIVE_WAITLIST_STATUSES, existing.status)) {
+    throw alreadyBooked(session.id, join.studentId, { waitlistId: existing.id, status: existing.status, position: existing.position });
   }
   const limit = session.maxWaitlistSize;
   if (limit !== null && load.activeEntries >= limit) {
@@ -106,17 +98,17 @@ export async function addToWaitlist(tx: SchedulingDb, load: SessionLoad, join: W
   };
   const [row] = existing
     ? await tx.update(sessionWaitlist).set(values).where(eq(sessionWaitlist.id, existing.id)).returning()
-    : await tx.insert(sessionWaitlist).values({ sessionId: session.id, studentId: join.studentId, ...values }).returning();
+    : await tx
+        .insert(sessionWaitlist)
+        .values({ sessionId: session.id, studentId: join.studentId, ...values })
+        .returning();
   return row!;
 }
 
 /**
  * The entry named by its uuid or `WLT-…` code (no lock), or `NOT_FOUND`.
  *
- * @example
- * ```ts
- * const entry = await findEntry(tx, 'WLT-2030-0007');
- * ```
+ * @internal
  */
 export async function findEntry(tx: SchedulingDb, ref: string, path: Array<string | number> = ['waitlistId']): Promise<WaitlistRow> {
   const column = WAITLIST_CODE.test(ref) ? sessionWaitlist.waitlistId : sessionWaitlist.id;
@@ -129,10 +121,7 @@ export async function findEntry(tx: SchedulingDb, ref: string, path: Array<strin
  * Ends one entry (`cancelled`, `declined`, `expired`, `accepted`) and closes the gap
  * it leaves. The caller holds the session row lock.
  *
- * @example
- * ```ts
- * await closeEntry(tx, entry, { status: 'declined', now, notes: 'Found another class' });
- * ```
+ * @internal
  */
 export async function closeEntry(
   tx: SchedulingDb,
@@ -157,10 +146,7 @@ export async function closeEntry(
  * Cancels every active entry of a cancelled session, so no offer stays open for a
  * class that will not run and no notification is owed for it.
  *
- * @example
- * ```ts
- * const cancelled = await cancelSessionWaitlist(tx, sessionId);
- * ```
+ * @internal
  */
 export async function cancelSessionWaitlist(tx: SchedulingDb, sessionId: string): Promise<WaitlistRow[]> {
   return tx
@@ -183,10 +169,7 @@ export interface WaitlistStanding {
  * An entry's place in its session's queue (positions are kept gap-free, so the
  * stored position is the place).
  *
- * @example
- * ```ts
- * const { position, queueLength } = await waitlistStanding(tx, 'WLT-2030-0007');
- * ```
+ * @internal
  */
 export async function waitlistStanding(tx: SchedulingDb, ref: string): Promise<WaitlistStanding> {
   const entry = await findEntry(tx, ref);

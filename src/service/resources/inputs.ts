@@ -5,48 +5,41 @@ import { z } from 'zod';
 /**
  * Input of `resources.unallocatedMandatory`: how many days ahead to look (default 7).
  *
- * @example
- * ```ts
- * unallocatedMandatorySchema.parse({ withinDays: 14 });
- * ```
+ * @internal
  */
 export const unallocatedMandatorySchema = z.strictObject({ withinDays: z.number().int().min(1).max(366).default(7) });
 
 /**
  * Input of `resources.costs`: the sessions to total.
  *
- * @example
- * ```ts
- * resourceCostsSchema.parse({ sessionIds: [a, b] });
- * ```
+ * @internal
  */
 export const resourceCostsSchema = z.strictObject({ sessionIds: z.array(uuidInput).min(1).max(500) });
 
 /**
  * Input of `resources.request`.
  *
- * @example
- * ```ts
- * requestResourceSchema.parse({ sessionId, resourceType: 'equipment', resourceName: 'Kickboards', quantityNeeded: 6, costPerUnit: 1.5 });
- * ```
+ * @internal
  */
-export const requestResourceSchema = z.strictObject({
-  sessionId: uuidInput,
-  resourceType: z.enum(RESOURCE_TYPES),
-  resourceName: storableText(z.string().trim().min(1).max(255)),
-  resourceDescription: textInput.optional(),
-  quantityNeeded: z.number().int().min(1).max(100_000).default(1),
-  costPerUnit: moneyInput.default('0.00'),
-  isMandatory: z.boolean().default(true),
-  specifications: textInput.optional(),
-  setupInstructions: textInput.optional(),
-  cleanupInstructions: textInput.optional(),
-}).superRefine((value, ctx) => {
-  // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
-  if (typeof value.quantityNeeded === 'number' && typeof value.costPerUnit === 'string' && value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99) {
-    ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
-  }
-});
+export const requestResourceSchema = z
+  .strictObject({
+    sessionId: uuidInput,
+    resourceType: z.enum(RESOURCE_TYPES),
+    resourceName: storableText(z.string().trim().min(1).max(255)),
+    resourceDescription: textInput.optional(),
+    quantityNeeded: z.number().int().min(1).max(100_000).default(1),
+    costPerUnit: moneyInput.default('0.00'),
+    isMandatory: z.boolean().default(true),
+    specifications: textInput.optional(),
+    setupInstructions: textInput.optional(),
+    cleanupInstructions: textInput.optional(),
+  })
+  .superRefine((value, ctx) => {
+    // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
+    if (typeof value.quantityNeeded === 'number' && typeof value.costPerUnit === 'string' && value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99) {
+      ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
+    }
+  });
 
 /** Input of `resources.request`. */
 export type RequestResourceInput = z.input<typeof requestResourceSchema>;
@@ -54,19 +47,13 @@ export type RequestResourceInput = z.input<typeof requestResourceSchema>;
 /**
  * Input of `resources.allocate`: how many units are allocated (at most the number needed).
  *
- * @example
- * ```ts
- * allocateResourceSchema.parse({ resourceId, quantity: 6 });
- * ```
+ * @internal
  */
 export const allocateResourceSchema = z.strictObject({ resourceId: uuidInput, quantity: z.number().int().min(1).max(100_000) });
 
 /**
  * Input of `resources.markUnavailable` and `resources.cancel`.
  *
- * @example
- * ```ts
- * resourceRefSchema.parse({ resourceId });
- * ```
+ * @internal
  */
 export const resourceRefSchema = z.strictObject({ resourceId: uuidInput });

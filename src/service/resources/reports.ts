@@ -22,10 +22,7 @@ export interface UnallocatedResource {
  * that are requested, unavailable, or allocated short of the quantity needed; by
  * start time, then resource name.
  *
- * @example
- * ```ts
- * const missing = await unallocatedMandatory(tx, { withinDays: 7 }, now);
- * ```
+ * @internal
  */
 export async function unallocatedMandatory(tx: SchedulingDb, input: z.output<typeof unallocatedMandatorySchema>, now: Date): Promise<UnallocatedResource[]> {
   const from = now.toISOString();
@@ -58,17 +55,17 @@ export interface SessionResourceCost {
  * Sums `total_cost` per session over its resources that are not cancelled; every
  * requested session is in the result (with `'0.00'` when it has none), in input order.
  *
- * @example
- * ```ts
- * const [{ totalCost }] = await resourceCosts(tx, { sessionIds: [sessionId] });
- * ```
+ * @internal
  */
 export async function resourceCosts(tx: SchedulingDb, input: z.output<typeof resourceCostsSchema>): Promise<SessionResourceCost[]> {
   const rows = await queryRows<{ sessionId: string; totalCost: string; resourceCount: number }>(
     tx,
     sql`SELECT r.session_id AS "sessionId", sum(r.total_cost)::numeric(12, 2)::text AS "totalCost", count(*)::int AS "resourceCount"
         FROM scheduling.session_resources r
-        WHERE r.session_id IN (${sql.join(input.sessionIds.map((id) => sql`${id}::uuid`), sql`, `)})
+        WHERE r.session_id IN (${sql.join(
+          input.sessionIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
           AND r.allocation_status <> 'cancelled'
         GROUP BY r.session_id`,
   );

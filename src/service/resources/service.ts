@@ -10,9 +10,8 @@ import { allocateResourceSchema, requestResourceSchema, resourceCostsSchema, res
  *
  * @example
  * ```ts
- * const resources = createResourceService(ctx);
- * const row = await resources.request(coach, { sessionId, resourceType: 'equipment', resourceName: 'Kickboards', quantityNeeded: 6 });
- * await resources.allocate(admin, { resourceId: row.id, quantity: 6 });
+ * const row = await scheduler.resources.request(instructor, { sessionId, resourceType: 'equipment', resourceName: 'Kickboards', quantityNeeded: 6 });
+ * await scheduler.resources.allocate(admin, { resourceId: row.id, quantity: 6 });
  * ```
  */
 export function createResourceService(ctx: ServiceContext) {
@@ -27,7 +26,12 @@ export function createResourceService(ctx: ServiceContext) {
     /** Withdraws a resource request (admins, or the session's instructor). */
     cancel: defineOperation(ctx, resourceRefSchema, (tx, input, actor) => cancelResource(tx, input, actor)),
     /** Mandatory resources of sessions in the next `withinDays` days not yet fully allocated (admins). */
-    unallocatedMandatory: defineOperation(ctx, unallocatedMandatorySchema, (tx, input) => unallocatedMandatory(tx, input, ctx.now()), adminOnly('read resource reports')),
+    unallocatedMandatory: defineOperation(
+      ctx,
+      unallocatedMandatorySchema,
+      (tx, input) => unallocatedMandatory(tx, input, ctx.now()),
+      adminOnly('read resource reports'),
+    ),
     /** Resource cost per session (admins). */
     costs: defineOperation(ctx, resourceCostsSchema, (tx, input) => resourceCosts(tx, input), adminOnly('read resource costs')),
   };

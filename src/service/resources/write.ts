@@ -1,3 +1,4 @@
+import { PLANNED_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
@@ -13,29 +14,27 @@ import { RESOURCE_TRANSITIONS } from '../../domain';
 export type ResourceRow = typeof sessionResources.$inferSelect;
 
 // Resources are planned for sessions that will still run.
-const PLANNABLE = new Set(['scheduled', 'in_progress', 'postponed']);
 
 /**
  * Asks for a resource for a session (admins, or the session's instructor). The
  * session must still be going to run (`INVALID_STATE` otherwise).
  *
- * @example
- * ```ts
- * const row = await requestResource(tx, input, actor);
- * row.allocationStatus; // 'requested'
- * ```
+ * @internal
  */
 export async function requestResource(tx: SchedulingDb, input: z.output<typeof requestResourceSchema>, actor: Actor): Promise<ResourceRow> {
   const session = await lockSession(tx, input.sessionId);
   requireAdministratorOrInstructor(actor, session.instructorId, 'request resources for this session');
-  if (!PLANNABLE.has(session.status)) {
+  if (!isOneOf(PLANNED_SESSION_STATUSES, session.status)) {
     throw new SchedulingError('INVALID_STATE', `Session ${session.sessionId} is ${session.status}; resources are requested for sessions that will run`, {
       sessionId: session.id,
       sessionStatus: session.status,
       reason: 'session_not_plannable',
     });
   }
-  const [row] = await tx.insert(sessionResources).values({ ...input, allocationStatus: 'requested', quantityAllocated: 0 }).returning();
+  const [row] = await tx
+    .insert(sessionResources)
+    .values({ ...input, allocationStatus: 'requested', quantityAllocated: 0 })
+    .returning();
   return row!;
 }
 
@@ -43,10 +42,7 @@ export async function requestResource(tx: SchedulingDb, input: z.output<typeof r
  * Allocates `quantity` units (≤ the quantity needed, else `INVALID_INPUT`) and records
  * who and when. Admins only.
  *
- * @example
- * ```ts
- * const row = await allocateResource(tx, { resourceId, quantity: 4 }, admin, now);
- * ```
+ * @internal
  */
 export async function allocateResource(tx: SchedulingDb, input: z.output<typeof allocateResourceSchema>, actor: Actor, now: Date): Promise<ResourceRow> {
   requireAdministrator(actor, 'allocate resources');
@@ -71,10 +67,7 @@ export async function allocateResource(tx: SchedulingDb, input: z.output<typeof 
 /**
  * Records that a resource cannot be provided: nothing stays allocated. Admins only.
  *
- * @example
- * ```ts
- * await markResourceUnavailable(tx, { resourceId }, admin);
- * ```
+ * @internal
  */
 export async function markResourceUnavailable(tx: SchedulingDb, input: z.output<typeof resourceRefSchema>, actor: Actor): Promise<ResourceRow> {
   requireAdministrator(actor, 'mark resources unavailable');
@@ -85,10 +78,7 @@ export async function markResourceUnavailable(tx: SchedulingDb, input: z.output<
 /**
  * Withdraws a resource request (admins, or the session's instructor); final.
  *
- * @example
- * ```ts
- * await cancelResource(tx, { resourceId }, actor);
- * ```
+ * @internal
  */
 export async function cancelResource(tx: SchedulingDb, input: z.output<typeof resourceRefSchema>, actor: Actor): Promise<ResourceRow> {
   const row = await lockResourceFor(tx, input.resourceId, 'cancelled');

@@ -8,10 +8,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /**
  * The local calendar date (`YYYY-MM-DD`) of an instant in an IANA zone.
  *
- * @example
- * ```ts
- * localDateOf(new Date('2025-03-08T03:00:00Z'), 'America/New_York'); // '2025-03-07'
- * ```
+ * @internal
  */
 export function localDateOf(instant: Date, timeZone: string): string {
   let formatter = formatters.get(timeZone);
@@ -26,10 +23,7 @@ export function localDateOf(instant: Date, timeZone: string): string {
 /**
  * `date` moved by `days` calendar days (negative goes back).
  *
- * @example
- * ```ts
- * addDays('2025-03-01', -1); // '2025-02-28'
- * ```
+ * @internal
  */
 export function addDays(date: string, days: number): string {
   const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
@@ -39,10 +33,7 @@ export function addDays(date: string, days: number): string {
 /**
  * `date` moved by whole years (Feb 29 becomes Mar 1 in a common year).
  *
- * @example
- * ```ts
- * addYears('2025-01-15', 2); // '2027-01-15'
- * ```
+ * @internal
  */
 export function addYears(date: string, years: number): string {
   const d = new Date(`${date}T00:00:00Z`);

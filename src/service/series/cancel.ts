@@ -14,10 +14,7 @@ import type { SessionRow } from '../kernel/rows';
  * Cancels one occurrence with the session cancel logic: reason, who and when, and
  * its confirmed and pending bookings cancelled as the academy's decision.
  *
- * @example
- * ```ts
- * const { cancelledBookings } = await cancelOccurrence(tx, { sessionId, reason: 'Pool closed' }, actor, policy, now);
- * ```
+ * @internal
  */
 export async function cancelOccurrence(
   tx: SchedulingDb,
@@ -45,10 +42,7 @@ export interface CancelFromResult {
  * cancel logic, bookings included) and ends the pattern the day before. Occurrences
  * in the past, in progress, completed or already cancelled are left alone.
  *
- * @example
- * ```ts
- * await cancelFrom(tx, { patternId, fromDate: '2025-06-01', reason: 'Pool renovation' }, actor, policy, now);
- * ```
+ * @internal
  */
 export async function cancelFrom(
   tx: SchedulingDb,

@@ -1,3 +1,5 @@
+import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { and, eq, gt, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import { type ScheduleConflict, detectConflicts, findOverlappingPairs } from '../../domain';
 import { sessions } from '../../schema';
@@ -52,11 +54,7 @@ interface Item {
  * occurrences that need it), then the domain's `findOverlappingPairs` sweep and
  * `detectConflicts` in memory — the same rules the conflict trigger applies per row.
  *
- * @example
- * ```ts
- * const conflicts = await findSeriesConflicts(tx, occurrences, { instructorId, locationId, facility });
- * conflicts.map((c) => c.localDate); // ['2025-03-10', '2025-03-12']
- * ```
+ * @internal
  */
 export async function findSeriesConflicts(
   tx: SchedulingDb,
@@ -69,11 +67,18 @@ export async function findSeriesConflicts(
   const last = Math.max(...occurrences.map((o) => o.end.getTime()));
   const exclude = [...(resources.excludeSessionIds ?? [])];
   const neighbours = await tx
-    .select({ id: sessions.id, instructorId: sessions.instructorId, facilityId: sessions.facilityId, status: sessions.status, start: sessions.startTime, end: sessions.endTime })
+    .select({
+      id: sessions.id,
+      instructorId: sessions.instructorId,
+      facilityId: sessions.facilityId,
+      status: sessions.status,
+      start: sessions.startTime,
+      end: sessions.endTime,
+    })
     .from(sessions)
     .where(
       and(
-        inArray(sessions.status, ['scheduled', 'in_progress']),
+        inArray(sessions.status, [...ACTIVE_SESSION_STATUSES]),
         // Sessions last at most 24 hours (chk_session_max_duration): bounds the index range.
         gt(sessions.startTime, new Date(first - DAY_MS)),
         lt(sessions.startTime, new Date(last)),
@@ -84,8 +89,26 @@ export async function findSeriesConflicts(
     );
 
   const items: Item[] = [
-    ...occurrences.map((o, i) => ({ key: `occurrence-${i}`, occurrence: i, sessionId: null, instructorId, facilityId: facility.id, status: 'scheduled', start: o.start, end: o.end })),
-    ...neighbours.map((n) => ({ key: n.id, occurrence: null, sessionId: n.id, instructorId: n.instructorId, facilityId: n.facilityId, status: n.status, start: n.start, end: n.end })),
+    ...occurrences.map((o, i) => ({
+      key: `occurrence-${i}`,
+      occurrence: i,
+      sessionId: null,
+      instructorId,
+      facilityId: facility.id,
+      status: 'scheduled',
+      start: o.start,
+      end: o.end,
+    })),
+    ...neighbours.map((n) => ({
+      key: n.id,
+      occurrence: null,
+      sessionId: n.id,
+      instructorId: n.instructorId,
+      facilityId: n.facilityId,
+      status: n.status,
+      start: n.start,
+      end: n.end,
+    })),
   ];
   const shares = (a: Item, b: Item) => a.facilityId === b.facilityId || (a.instructorId !== null && a.instructorId === b.instructorId);
   const around = new Map<number, Item[]>();
@@ -97,13 +120,25 @@ export async function findSeriesConflicts(
   if (around.size === 0) return [];
 
   const needLimit = [...around].filter(([, list]) => instructorId && list.some((n) => n.instructorId === instructorId)).map(([i]) => i);
-  const limits = await instructorLimits(tx, resources, needLimit.map((i) => ({ i, start: occurrences[i]!.start, end: occurrences[i]!.end })));
+  const limits = await instructorLimits(
+    tx,
+    resources,
+    needLimit.map((i) => ({ i, start: occurrences[i]!.start, end: occurrences[i]!.end })),
+  );
 
   const result: OccurrenceConflict[] = [];
   for (const [index, list] of [...around].sort(([a], [b]) => a - b)) {
     const self = items[index]!;
     const found = detectConflicts({
-      sessions: [self, ...list].map((s) => ({ id: s.key, instructorId: s.instructorId, facilityId: s.facilityId, start: s.start, end: s.end, capacity: 50, status: s.status as 'scheduled' })),
+      sessions: [self, ...list].map((s) => ({
+        id: s.key,
+        instructorId: s.instructorId,
+        facilityId: s.facilityId,
+        start: s.start,
+        end: s.end,
+        capacity: 50,
+        status: s.status as 'scheduled',
+      })),
       ...(instructorId ? { instructorMaxConcurrent: { [instructorId]: Math.max(1, limits.get(index) ?? 1) } } : {}),
       facilityMaxConcurrent: { [facility.id]: facility.maxConcurrentSessions },
     }).filter((c) => c.sessionId === self.key || c.conflictingSessionId === self.key);
@@ -115,7 +150,9 @@ export async function findSeriesConflicts(
       ['FACILITY_OVERLAP', byType('facility_overlap', 'facilityId', facility.id)],
     ] as const) {
       if (clashes.length === 0) continue;
-      const others = unique(clashes.map((c) => (c.sessionId === self.key ? c.conflictingSessionId! : c.sessionId))).map((key) => items.find((it) => it.key === key)!);
+      const others = unique(clashes.map((c) => (c.sessionId === self.key ? c.conflictingSessionId! : c.sessionId))).map((key) =>
+        items.find((it) => it.key === key)!,
+      );
       result.push({
         localDate: occurrence.localDate,
         start: occurrence.start,
@@ -140,13 +177,9 @@ export interface OccurrenceMove extends PlannedOccurrence {
  * such student. Other occurrences that move in the same call are left out (their
  * old times no longer count).
  *
- * @example
- * ```ts
- * const clashes = await findStudentClashes(tx, [{ sessionId, localDate: '2025-03-10', start, end }]);
- * clashes[0]?.studentIds; // ['…']
- * ```
+ * @internal
  */
-export async function findStudentClashes(tx: SchedulingDb, moves: readonly OccurrenceMove[]): Promise<OccurrenceConflict[]> {
+export async function findStudentConflictsOfMoves(tx: SchedulingDb, moves: readonly OccurrenceMove[]): Promise<OccurrenceConflict[]> {
   if (moves.length === 0) return [];
   const payload = JSON.stringify(moves.map((m) => ({ id: m.sessionId, s: m.start.toISOString(), e: m.end.toISOString() })));
   const rows = await queryRows<{ sessionId: string; studentId: string; others: string[] | string }>(
@@ -156,7 +189,7 @@ export async function findStudentClashes(tx: SchedulingDb, moves: readonly Occur
         FROM c
         JOIN scheduling.session_bookings b ON b.session_id = c.id AND b.booking_status = 'confirmed'
         JOIN scheduling.session_bookings ob ON ob.student_id = b.student_id AND ob.booking_status = 'confirmed' AND ob.session_id <> c.id
-        JOIN scheduling.sessions os ON os.id = ob.session_id AND os.status IN ('scheduled', 'in_progress')
+        JOIN scheduling.sessions os ON os.id = ob.session_id AND os.status IN ${sqlList(ACTIVE_SESSION_STATUSES)}
              AND os.start_time < c.e AND os.end_time > c.s
         WHERE os.id NOT IN (SELECT id FROM c)
         GROUP BY c.id, b.student_id
@@ -184,7 +217,11 @@ export async function findStudentClashes(tx: SchedulingDb, moves: readonly Occur
 }
 
 /** The instructor's concurrency limit at each listed occurrence, by the database's own rule, in one query. */
-async function instructorLimits(tx: SchedulingDb, resources: SeriesResources, slots: Array<{ i: number; start: Date; end: Date }>): Promise<Map<number, number>> {
+async function instructorLimits(
+  tx: SchedulingDb,
+  resources: SeriesResources,
+  slots: Array<{ i: number; start: Date; end: Date }>,
+): Promise<Map<number, number>> {
   if (slots.length === 0 || !resources.instructorId) return new Map();
   const payload = JSON.stringify(slots.map((s) => ({ i: s.i, s: s.start.toISOString(), e: s.end.toISOString() })));
   const rows = await queryRows<{ i: number; limit: number }>(

@@ -32,10 +32,7 @@ export interface SeriesWriteResult {
  * transaction (`recurring_pattern_id`, `is_recurring`, `parent_session_id` = the
  * first occurrence).
  *
- * @example
- * ```ts
- * const { pattern, sessions } = await createSeries(tx, createSeriesSchema.parse(input), actor, policy);
- * ```
+ * @internal
  */
 export async function createSeries(
   tx: SchedulingDb,
@@ -53,7 +50,10 @@ export async function createSeries(
   }
   const plan = await planOccurrences(tx, occurrences, prepared.resources, { mode, override });
 
-  const [pattern] = await tx.insert(recurringPatterns).values({ ...values, createdBy }).returning();
+  const [pattern] = await tx
+    .insert(recurringPatterns)
+    .values({ ...values, createdBy })
+    .returning();
   const written = await insertOccurrences(
     tx,
     plan.write,
@@ -67,6 +67,9 @@ export async function createSeries(
     pattern: pattern!,
     sessions: written.sessions.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()),
     skipped,
-    conflicts: await conflictsRecordedNowFor(tx, written.sessions.map((s) => s.id)),
+    conflicts: await conflictsRecordedNowFor(
+      tx,
+      written.sessions.map((s) => s.id),
+    ),
   };
 }

@@ -7,7 +7,7 @@ import { requireUserId } from '../kernel/actor';
 import { loadFacility, loadInstructor } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { addDays } from './calendar';
-import { type OccurrenceConflict, type OccurrenceMove, findSeriesConflicts, findStudentClashes } from './conflicts';
+import { type OccurrenceConflict, type OccurrenceMove, findSeriesConflicts, findStudentConflictsOfMoves } from './conflicts';
 import { expandSeries, loadHolidayDates, wallClockSlots } from './expansion';
 import type { editFollowingSchema, editOccurrenceSchema } from './inputs';
 import { conflictsRecordedNowFor } from './insert';
@@ -23,10 +23,7 @@ import type { PromotionSettings } from '../places/waitlist-promotion';
  * `sessions.update`, students included. It stays in its series: only its own values
  * differ from the pattern.
  *
- * @example
- * ```ts
- * await editOccurrence(tx, { sessionId, startTime, endTime, override: false }, actor, policy);
- * ```
+ * @internal
  */
 export async function editOccurrence(
   tx: SchedulingDb,
@@ -59,17 +56,9 @@ export interface EditFollowingResult {
  * students booked elsewhere at a new time refuse it with `STUDENT_CONFLICT` naming
  * them — unless an administrator overrides.
  *
- * @example
- * ```ts
- * const { pattern, previousPattern } = await editFollowing(tx, { sessionId, startTime: '16:00', endTime: '17:00', override: false }, actor, now);
- * ```
+ * @internal
  */
-export async function editFollowing(
-  tx: SchedulingDb,
-  input: z.output<typeof editFollowingSchema>,
-  actor: Actor,
-  now: Date,
-): Promise<EditFollowingResult> {
+export async function editFollowing(tx: SchedulingDb, input: z.output<typeof editFollowingSchema>, actor: Actor, now: Date): Promise<EditFollowingResult> {
   const userId = requireUserId(actor);
   const { series, occurrence } = await lockSeriesOf(tx, input.sessionId);
   const { pattern, timeZone } = series;
@@ -77,7 +66,7 @@ export async function editFollowing(
     throw new SchedulingError('INVALID_STATE', `Session ${occurrence.sessionId} is ${occurrence.status} or past and cannot start a change of the series`, {
       path: ['sessionId'],
       sessionId: occurrence.id,
-      status: occurrence.status,
+      sessionStatus: occurrence.status,
     });
   }
   const startTime = input.startTime ?? pattern.startTime;
@@ -91,7 +80,14 @@ export async function editFollowing(
 
   const fromDate = occurrence.localDate;
   const moving = series.sessions.filter((s) => s.localDate >= fromDate && isOpen(s, now));
-  const slots = retimed ? wallClockSlots(moving.map((s) => s.localDate), startTime, endTime, timeZone) : new Map();
+  const slots = retimed
+    ? wallClockSlots(
+        moving.map((s) => s.localDate),
+        startTime,
+        endTime,
+        timeZone,
+      )
+    : new Map();
   const next = moving.map((s) => ({
     session: s,
     start: slots.get(s.localDate)?.start ?? s.startTime,
@@ -103,7 +99,8 @@ export async function editFollowing(
   if (!input.override) await refuseConflicts(tx, next, { retimed, newInstructor: input.instructorId !== undefined, newFacility: facility !== null });
 
   // Split the pattern, unless the change starts at its first date (then it changes in place).
-  const holidays = pattern.skipHolidays === false ? [] : await loadHolidayDates(tx, occurrence.locationId, pattern.startDate, pattern.endDate ?? addDays(fromDate, 800));
+  const holidays =
+    pattern.skipHolidays === false ? [] : await loadHolidayDates(tx, occurrence.locationId, pattern.startDate, pattern.endDate ?? addDays(fromDate, 800));
   const patternDates = expandSeries(pattern, { timeZone, holidays }).map((o) => o.localDate);
   const before = patternDates.filter((d) => d < fromDate).length;
   let target: PatternRow;
@@ -193,9 +190,15 @@ async function refuseConflicts(tx: SchedulingDb, changes: Change[], what: { reti
     );
     found.push(...conflicts.filter((c) => (c.code === 'INSTRUCTOR_DOUBLE_BOOKED' ? checkInstructor : checkFacility)));
   }
-  const moves: OccurrenceMove[] = what.retimed ? active.map((c) => ({ sessionId: c.session.id, localDate: c.session.localDate, start: c.start, end: c.end })) : [];
-  const students = await findStudentClashes(tx, moves);
-  if (found.length > 0) throw seriesConflict([...found, ...students].sort((a, b) => a.localDate.localeCompare(b.localDate)), active.length);
+  const moves: OccurrenceMove[] = what.retimed
+    ? active.map((c) => ({ sessionId: c.session.id, localDate: c.session.localDate, start: c.start, end: c.end }))
+    : [];
+  const students = await findStudentConflictsOfMoves(tx, moves);
+  if (found.length > 0)
+    throw seriesConflict(
+      [...found, ...students].sort((a, b) => a.localDate.localeCompare(b.localDate)),
+      active.length,
+    );
   if (students.length > 0) {
     const studentIds = [...new Set(students.flatMap((s) => s.studentIds ?? []))];
     throw new SchedulingError('STUDENT_CONFLICT', `${studentIds.length} confirmed student(s) are booked elsewhere at the new time`, {

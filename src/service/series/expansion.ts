@@ -10,10 +10,7 @@ import { SERIES_MAX_OCCURRENCES, SERIES_MAX_YEARS } from './inputs';
  * The holiday dates that apply at a location between two local dates (inclusive):
  * the location's own rows and the academy-wide ones (`location_id` null).
  *
- * @example
- * ```ts
- * const days = await loadHolidayDates(tx, locationId, '2025-01-15', '2027-01-15'); // ['2025-07-04', …]
- * ```
+ * @internal
  */
 export async function loadHolidayDates(tx: SchedulingDb, locationId: string, fromDate: string, toDate: string): Promise<string[]> {
   const rows = await tx
@@ -32,10 +29,7 @@ export async function loadHolidayDates(tx: SchedulingDb, locationId: string, fro
  * open-ended pattern from being materialised beyond one occurrence too many.
  * Domain validation errors are reported under `pattern`.
  *
- * @example
- * ```ts
- * const occurrences = expandSeries(pattern, { timeZone: 'America/New_York', holidays: ['2025-07-04'] });
- * ```
+ * @internal
  */
 export function expandSeries(pattern: RecurringPatternInput, options: { timeZone: string; holidays: string[] }): Occurrence[] {
   const occurrences = withPatternPath(() =>
@@ -45,9 +39,7 @@ export function expandSeries(pattern: RecurringPatternInput, options: { timeZone
   if (occurrences.length > SERIES_MAX_OCCURRENCES) {
     throw new SchedulingError(
       'INVALID_INPUT',
-      openEnded
-        ? 'The pattern never ends: give an endDate or maxOccurrences'
-        : `A series has at most ${SERIES_MAX_OCCURRENCES} occurrences; this one has more`,
+      openEnded ? 'The pattern never ends: give an endDate or maxOccurrences' : `A series has at most ${SERIES_MAX_OCCURRENCES} occurrences; this one has more`,
       { path: ['pattern', openEnded ? 'endDate' : 'maxOccurrences'], reason: openEnded ? 'open_ended' : 'too_many_occurrences', limit: SERIES_MAX_OCCURRENCES },
     );
   }
@@ -67,20 +59,14 @@ export function expandSeries(pattern: RecurringPatternInput, options: { timeZone
 /**
  * The instants of a wall-clock time span on each of the given local dates, by date.
  *
- * @example
- * ```ts
- * wallClockSlots(['2025-03-07', '2025-03-10'], '10:00', '11:00', 'America/New_York').get('2025-03-10')?.start; // 2025-03-10T14:00Z
- * ```
+ * @internal
  */
 export function wallClockSlots(dates: readonly string[], startTime: string, endTime: string, timeZone: string): Map<string, Occurrence> {
   if (dates.length === 0) return new Map();
   const sorted = [...dates].sort();
   // One daily expansion over the span: the domain does the zone arithmetic (gaps, ambiguous hours).
   const all = withPatternPath(() =>
-    expandRecurrence(
-      { patternType: 'daily', startDate: sorted[0]!, endDate: sorted.at(-1)!, startTime, endTime, skipHolidays: false },
-      { timeZone },
-    ),
+    expandRecurrence({ patternType: 'daily', startDate: sorted[0]!, endDate: sorted.at(-1)!, startTime, endTime, skipHolidays: false }, { timeZone }),
   );
   const wanted = new Set(sorted);
   return new Map(all.filter((o) => wanted.has(o.localDate)).map((o) => [o.localDate, o]));

@@ -22,10 +22,7 @@ import type { Actor } from '../kernel/types';
  * bound and giving only `maxOccurrences` drops the end date, so the new bound is the
  * one that applies.
  *
- * @example
- * ```ts
- * const { sessions } = await extendSeries(tx, { patternId, endDate: '2026-06-30', mode: 'all-or-nothing', override: false }, actor, policy, now);
- * ```
+ * @internal
  */
 export async function extendSeries(
   tx: SchedulingDb,
@@ -45,18 +42,39 @@ export async function extendSeries(
   const extended = { ...pattern, endDate: input.endDate ?? null, maxOccurrences: input.maxOccurrences ?? null };
 
   const latest = sessions.at(-1)!;
-  const { id: _id, sessionId: _code, startTime: _s, endTime: _e, durationMinutes: _d, availableSpots: _a, currentBookings: _b, status: _st,
-    cancellationReason: _cr, cancelledAt: _ca, cancelledBy: _cb, createdAt: _c, updatedAt: _u, isRecurring: _r, recurringPatternId: _p,
-    parentSessionId: _ps, localDate: _l, ...template } = latest;
+  const {
+    id: _id,
+    sessionId: _code,
+    startTime: _s,
+    endTime: _e,
+    durationMinutes: _d,
+    availableSpots: _a,
+    currentBookings: _b,
+    status: _st,
+    cancellationReason: _cr,
+    cancelledAt: _ca,
+    cancelledBy: _cb,
+    createdAt: _c,
+    updatedAt: _u,
+    isRecurring: _r,
+    recurringPatternId: _p,
+    parentSessionId: _ps,
+    localDate: _l,
+    ...template
+  } = latest;
   const prepared = await prepareTemplate(tx, { ...template, minParticipants: template.minParticipants ?? undefined }, policy, input.override, []);
 
-  const holidays = pattern.skipHolidays === false ? [] : await loadHolidayDates(tx, latest.locationId, pattern.startDate, addYears(pattern.startDate, SERIES_MAX_YEARS));
+  const holidays =
+    pattern.skipHolidays === false ? [] : await loadHolidayDates(tx, latest.locationId, pattern.startDate, addYears(pattern.startDate, SERIES_MAX_YEARS));
   const current = expandSeries(pattern, { timeZone, holidays });
   const covered = [current.at(-1)?.localDate ?? '', latest.localDate].sort().at(-1)!;
   const existing = new Set(sessions.map((s) => s.localDate));
   const added = expandSeries(extended, { timeZone, holidays }).filter((o) => o.localDate > covered && !existing.has(o.localDate) && o.start > now);
   if (added.length === 0) {
-    throw new SchedulingError('INVALID_INPUT', 'The extension adds no future occurrence', { path: [input.endDate ? 'endDate' : 'maxOccurrences'], reason: 'no_new_occurrences' });
+    throw new SchedulingError('INVALID_INPUT', 'The extension adds no future occurrence', {
+      path: [input.endDate ? 'endDate' : 'maxOccurrences'],
+      reason: 'no_new_occurrences',
+    });
   }
   const plan = await planOccurrences(tx, added, prepared.resources, { mode: input.mode, override: input.override });
 
@@ -78,7 +96,10 @@ export async function extendSeries(
     pattern: updated!,
     sessions: written.sessions.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()),
     skipped,
-    conflicts: await conflictsRecordedNowFor(tx, written.sessions.map((s) => s.id)),
+    conflicts: await conflictsRecordedNowFor(
+      tx,
+      written.sessions.map((s) => s.id),
+    ),
   };
 }
 

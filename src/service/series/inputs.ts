@@ -14,10 +14,7 @@ export const SERIES_MAX_YEARS = 2;
  * whole call with `SERIES_CONFLICT` listing every conflicting date; `skip-conflicts`
  * writes the others and returns the skipped dates with their reasons.
  *
- * @example
- * ```ts
- * seriesModeSchema.parse('skip-conflicts');
- * ```
+ * @internal
  */
 export const seriesModeSchema = z.enum(['all-or-nothing', 'skip-conflicts']);
 /** `all-or-nothing` | `skip-conflicts`. */
@@ -27,11 +24,7 @@ export type SeriesMode = z.infer<typeof seriesModeSchema>;
  * The pattern of a new series: a `recurring_patterns` row without its ids. Time order
  * and date order are the domain's rules (`recurringPatternSchema`), reported under `pattern`.
  *
- * @example
- * ```ts
- * seriesPatternSchema.parse({ name: 'Swim club', patternType: 'weekly', daysOfWeek: [1, 3, 5],
- *   startDate: '2025-01-15', endDate: '2025-12-31', startTime: '10:00', endTime: '11:00' });
- * ```
+ * @internal
  */
 export const seriesPatternSchema = z
   .strictObject({
@@ -64,20 +57,14 @@ const { startTime: _startTime, endTime: _endTime, ...templateShape } = newSessio
 /**
  * The fields every occurrence of a series gets, as in `sessions.create` minus the times.
  *
- * @example
- * ```ts
- * seriesTemplateSchema.parse({ programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club' });
- * ```
+ * @internal
  */
 export const seriesTemplateSchema = z.strictObject(templateShape);
 
 /**
  * Input of `series.create`.
  *
- * @example
- * ```ts
- * createSeriesSchema.parse({ pattern, session: template, mode: 'skip-conflicts' });
- * ```
+ * @internal
  */
 export const createSeriesSchema = z.strictObject({
   pattern: seriesPatternSchema,
@@ -100,10 +87,7 @@ const changeFields = {
 /**
  * Input of `series.editFollowing`: the occurrence from which on the series changes.
  *
- * @example
- * ```ts
- * editFollowingSchema.parse({ sessionId, startTime: '16:00', endTime: '17:00' });
- * ```
+ * @internal
  */
 export const editFollowingSchema = z
   .strictObject({ sessionId: uuidInput, ...changeFields, override: z.boolean().default(false) })
@@ -116,10 +100,7 @@ export type EditFollowingInput = z.input<typeof editFollowingSchema>;
 /**
  * Input of `series.cancelFrom`: cancels the occurrences on or after a local date and ends the pattern the day before.
  *
- * @example
- * ```ts
- * cancelFromSchema.parse({ patternId, fromDate: '2025-06-01', reason: 'Pool renovation' });
- * ```
+ * @internal
  */
 export const cancelFromSchema = z.strictObject({
   patternId: uuidInput,
@@ -132,10 +113,7 @@ export type CancelFromInput = z.input<typeof cancelFromSchema>;
 /**
  * Input of `series.extend`: a later end date and/or a larger count; only the new dates are created.
  *
- * @example
- * ```ts
- * extendSeriesSchema.parse({ patternId, endDate: '2026-06-30' });
- * ```
+ * @internal
  */
 export const extendSeriesSchema = z
   .strictObject({
@@ -152,10 +130,7 @@ export type ExtendSeriesInput = z.input<typeof extendSeriesSchema>;
 /**
  * Input of `series.editOccurrence`: new instants, instructor or facility for one occurrence.
  *
- * @example
- * ```ts
- * editOccurrenceSchema.parse({ sessionId, startTime: new Date('2025-03-10T18:00:00Z'), endTime: new Date('2025-03-10T19:00:00Z') });
- * ```
+ * @internal
  */
 export const editOccurrenceSchema = z
   .strictObject({
@@ -173,10 +148,7 @@ export type EditOccurrenceInput = z.input<typeof editOccurrenceSchema>;
 /**
  * Input of `series.cancelOccurrence`.
  *
- * @example
- * ```ts
- * cancelOccurrenceSchema.parse({ sessionId, reason: 'Pool closed' });
- * ```
+ * @internal
  */
 export const cancelOccurrenceSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
 /** Input of `series.cancelOccurrence`. */

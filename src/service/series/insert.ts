@@ -39,10 +39,7 @@ const RACE_CODES = new Set<SchedulingErrorCode>(['INSTRUCTOR_DOUBLE_BOOKED', 'FA
  * The conflict trigger checks every row again; in skip mode a refusal of the batch
  * falls back to one savepoint per row, skipping the refused dates.
  *
- * @example
- * ```ts
- * const { sessions } = await insertOccurrences(tx, occurrences, values, { patternId, parentSessionId: null, skipOnRace: false });
- * ```
+ * @internal
  */
 export async function insertOccurrences(
   tx: SchedulingDb,
@@ -70,7 +67,12 @@ export async function insertOccurrences(
       rest = occurrences.slice(1);
     }
     for (let i = 0; i < rest.length; i += ROWS_PER_STATEMENT) {
-      inserted.push(...(await db.insert(sessions).values(rest.slice(i, i + ROWS_PER_STATEMENT).map((o) => row(o, parent))).returning()));
+      inserted.push(
+        ...(await db
+          .insert(sessions)
+          .values(rest.slice(i, i + ROWS_PER_STATEMENT).map((o) => row(o, parent)))
+          .returning()),
+      );
     }
     return inserted;
   };
@@ -121,10 +123,7 @@ async function insertInSavepoint<T>(
  * The conflicts the current transaction recorded for these sessions (the trigger
  * stamps `detected_at` with the transaction's start time).
  *
- * @example
- * ```ts
- * const conflicts = await conflictsRecordedNowFor(tx, created.map((s) => s.id));
- * ```
+ * @internal
  */
 export async function conflictsRecordedNowFor(tx: SchedulingDb, sessionIds: readonly string[]): Promise<ConflictRow[]> {
   if (sessionIds.length === 0) return [];

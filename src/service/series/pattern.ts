@@ -23,10 +23,7 @@ export interface LockedSeries {
  * every other writer uses), or `NOT_FOUND`. The zone is the location of the series'
  * sessions; a pattern without sessions is `INVALID_STATE`.
  *
- * @example
- * ```ts
- * const { pattern, timeZone, sessions } = await lockSeries(tx, input.patternId);
- * ```
+ * @internal
  */
 export async function lockSeries(tx: SchedulingDb, patternId: string, path: Array<string | number> = ['patternId']): Promise<LockedSeries> {
   const [pattern] = await tx.select().from(recurringPatterns).where(eq(recurringPatterns.id, patternId)).for('update');
@@ -45,10 +42,7 @@ export async function lockSeries(tx: SchedulingDb, patternId: string, path: Arra
  * occurrence itself; `NOT_FOUND` for an unknown session, `INVALID_INPUT` for a
  * session that is not part of a series.
  *
- * @example
- * ```ts
- * const { series, occurrence } = await lockSeriesOf(tx, input.sessionId);
- * ```
+ * @internal
  */
 export async function lockSeriesOf(tx: SchedulingDb, sessionId: string) {
   const [row] = await tx.select({ patternId: sessions.recurringPatternId }).from(sessions).where(eq(sessions.id, sessionId));
@@ -65,10 +59,7 @@ export async function lockSeriesOf(tx: SchedulingDb, sessionId: string) {
  * Whether an occurrence may still be changed by a series-wide edit: not started,
  * completed or cancelled, and not in the past by the injected clock.
  *
- * @example
- * ```ts
- * const open = series.sessions.filter((s) => isOpen(s, now));
- * ```
+ * @internal
  */
 export function isOpen(session: Pick<SessionRow, 'status' | 'startTime'>, now: Date): boolean {
   return (session.status === 'scheduled' || session.status === 'postponed') && session.startTime.getTime() > now.getTime();

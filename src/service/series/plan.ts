@@ -20,10 +20,7 @@ export interface PreparedTemplate {
  * a single session) and checks, once for the whole series, what does not depend on
  * the date: the capacity policy (never overridable) and the facility's size.
  *
- * @example
- * ```ts
- * const { timeZone, capacity, resources } = await prepareTemplate(tx, input.session, policy, input.override);
- * ```
+ * @internal
  */
 export async function prepareTemplate(
   tx: SchedulingDb,
@@ -73,10 +70,7 @@ export interface OccurrencePlan {
  * call (`all-or-nothing`, `SERIES_CONFLICT` listing every conflicting date) or are
  * skipped (`skip-conflicts`; refused too when nothing would be left).
  *
- * @example
- * ```ts
- * const { write, skipped } = await planOccurrences(tx, occurrences, resources, { mode: 'skip-conflicts', override: false });
- * ```
+ * @internal
  */
 export async function planOccurrences(
   tx: SchedulingDb,
@@ -92,10 +86,7 @@ export async function planOccurrences(
 /**
  * Applies a mode to conflicts already found (shared by create, extend and edits).
  *
- * @example
- * ```ts
- * const { write } = decide(occurrences, conflicts, 'all-or-nothing'); // throws SERIES_CONFLICT when any
- * ```
+ * @internal
  */
 export function decide(occurrences: readonly PlannedOccurrence[], conflicts: readonly OccurrenceConflict[], mode: SeriesMode): OccurrencePlan {
   if (conflicts.length === 0) return { write: [...occurrences], skipped: [] };
@@ -109,16 +100,17 @@ export function decide(occurrences: readonly PlannedOccurrence[], conflicts: rea
  * The `SERIES_CONFLICT` error: `details.conflicts` lists every conflicting date with
  * its code and the sessions in the way; `details.conflictingDates` the dates alone.
  *
- * @example
- * ```ts
- * throw seriesConflict(conflicts, occurrences.length);
- * ```
+ * @internal
  */
 export function seriesConflict(conflicts: readonly OccurrenceConflict[], total: number): SchedulingError {
   const dates = [...new Set(conflicts.map((c) => c.localDate))];
-  return new SchedulingError('SERIES_CONFLICT', `${dates.length} of ${total} occurrences conflict (${dates.slice(0, 10).join(', ')}${dates.length > 10 ? ', …' : ''})`, {
-    conflicts: conflicts.map((c) => ({ ...c })),
-    conflictingDates: dates,
-    conflictingSessionIds: [...new Set(conflicts.flatMap((c) => c.conflictingSessionIds))],
-  });
+  return new SchedulingError(
+    'SERIES_CONFLICT',
+    `${dates.length} of ${total} occurrences conflict (${dates.slice(0, 10).join(', ')}${dates.length > 10 ? ', …' : ''})`,
+    {
+      conflicts: conflicts.map((c) => ({ ...c })),
+      conflictingDates: dates,
+      conflictingSessionIds: [...new Set(conflicts.flatMap((c) => c.conflictingSessionIds))],
+    },
+  );
 }

@@ -5,14 +5,7 @@ import { cancelFrom, cancelOccurrence } from './cancel';
 import { createSeries } from './create';
 import { editFollowing, editOccurrence } from './edit';
 import { extendSeries } from './extend';
-import {
-  cancelFromSchema,
-  cancelOccurrenceSchema,
-  createSeriesSchema,
-  editFollowingSchema,
-  editOccurrenceSchema,
-  extendSeriesSchema,
-} from './inputs';
+import { cancelFromSchema, cancelOccurrenceSchema, createSeriesSchema, editFollowingSchema, editOccurrenceSchema, extendSeriesSchema } from './inputs';
 import type { Actor } from '../kernel/types';
 import { promotionSettings } from '../places/waitlist-promotion';
 
@@ -25,12 +18,12 @@ const administrators = (action: string) => (actor: Actor) => requireAdministrato
  *
  * @example
  * ```ts
- * const series = createSeriesService(ctx);
- * const { pattern, sessions } = await series.create(admin, {
- *   pattern: { name: 'Swim club', patternType: 'weekly', daysOfWeek: [1, 3, 5], startDate: '2025-01-15', endDate: '2025-12-31', startTime: '10:00', endTime: '11:00' },
+ * declare const programId: string, courseId: string, locationId: string, facilityId: string, instructorId: string;
+ * const { pattern, sessions } = await scheduler.series.create(admin, {
+ *   pattern: { name: 'Swim club', patternType: 'weekly', daysOfWeek: [1, 3, 5], startDate: '2030-01-14', endDate: '2030-12-31', startTime: '10:00', endTime: '11:00' },
  *   session: { programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club' },
  * });
- * await series.cancelFrom(admin, { patternId: pattern.id, fromDate: '2025-06-01', reason: 'Pool renovation' });
+ * await scheduler.series.cancelFrom(admin, { patternId: pattern.id, fromDate: '2030-06-01', reason: 'Pool renovation' });
  * ```
  */
 export function createSeriesService(ctx: ServiceContext) {
@@ -41,10 +34,15 @@ export function createSeriesService(ctx: ServiceContext) {
       authorize: administrators('create a recurring series'),
     }),
     /** Changes one occurrence (times, instructor, facility); it stays in its series. */
-    editOccurrence: defineOperation(ctx, editOccurrenceSchema, (tx, input, actor) => editOccurrence(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) }), {
-      override: (input) => input.override,
-      authorize: administrators('edit a recurring series'),
-    }),
+    editOccurrence: defineOperation(
+      ctx,
+      editOccurrenceSchema,
+      (tx, input, actor) => editOccurrence(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) }),
+      {
+        override: (input) => input.override,
+        authorize: administrators('edit a recurring series'),
+      },
+    ),
     /** Changes this and the following occurrences, splitting the pattern. */
     editFollowing: defineOperation(ctx, editFollowingSchema, (tx, input, actor) => editFollowing(tx, input, actor, ctx.now()), {
       override: (input) => input.override,

@@ -13,7 +13,6 @@ import type { Actor } from '../kernel/types';
 import type { ConflictRow, SessionRow } from '../kernel/rows';
 import { conflictsRecordedNow } from '../kernel/conflict-recording';
 
-
 /** Result of `sessions.create`. */
 export interface CreateSessionResult {
   session: SessionRow;
@@ -34,10 +33,7 @@ type NewSessionValues = Omit<z.output<typeof createSessionSchema>, 'override'> &
  * something may be in the way, and the session goes down the checked path, which
  * names it (`checkThenInsert`). The triggers check again either way.
  *
- * @example
- * ```ts
- * const { session, conflicts } = await createSession(tx, input, actor, policy);
- * ```
+ * @internal
  */
 export async function createSession(
   tx: SchedulingDb,
@@ -94,7 +90,11 @@ function insertSessionWhere(values: typeof sessions.$inferInsert, condition: SQL
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) row[SESSION_COLUMNS[key]!.name] = value;
   }
-  const columns = sql.raw(Object.keys(row).map((name) => `"${name}"`).join(', '));
+  const columns = sql.raw(
+    Object.keys(row)
+      .map((name) => `"${name}"`)
+      .join(', '),
+  );
   return sql`INSERT INTO scheduling.sessions (${columns})
     SELECT ${columns} FROM json_populate_record(NULL::scheduling.sessions, ${JSON.stringify(row)}::json)
     WHERE ${condition} RETURNING *`;
@@ -111,7 +111,13 @@ async function checkThenInsert(tx: SchedulingDb, values: NewSessionValues, overr
     loadLocation(tx, values.locationId),
     loadFacility(tx, values.facilityId, values.locationId),
     values.instructorId ? loadInstructor(tx, values.instructorId) : Promise.resolve(null),
-    loadScheduleNeighbours(tx, { id: null, facilityId: values.facilityId, instructorId: values.instructorId ?? null, startTime: values.startTime, endTime: values.endTime }),
+    loadScheduleNeighbours(tx, {
+      id: null,
+      facilityId: values.facilityId,
+      instructorId: values.instructorId ?? null,
+      startTime: values.startTime,
+      endTime: values.endTime,
+    }),
     values.instructorId ? fitsAvailability(tx, values.instructorId, values.locationId, values.startTime, values.endTime) : Promise.resolve(true),
   ]);
   const capacity = values.capacity ?? capacityForRoom(values.sessionType, policy, facility.capacity);
@@ -159,4 +165,3 @@ async function fitsAvailability(tx: SchedulingDb, instructorId: string, location
   );
   return row?.fits === true;
 }
-

@@ -1,3 +1,4 @@
+import { SESSION_STATUSES } from '../../domain/statuses';
 import { z } from 'zod';
 import { instantInput, requireTimeOrder, uuidInput } from '../kernel/inputs';
 import { newSessionFields, sessionChangeSchema } from '../kernel/session-fields';
@@ -10,11 +11,7 @@ import { textInput } from '../kernel/inputs';
  * (or the facility's size when smaller); `override` (admins only) lets hard
  * conflicts through and records them as resolved by `manual_override`.
  *
- * @example
- * ```ts
- * createSessionSchema.parse({ programId, courseId, locationId, facilityId, instructorId, sessionType: 'group',
- *   title: 'Swim club', startTime: new Date('2030-01-15T15:00:00Z'), endTime: new Date('2030-01-15T16:00:00Z') });
- * ```
+ * @internal
  */
 export const createSessionSchema = z
   .strictObject({ ...newSessionFields, override: z.boolean().default(false) })
@@ -28,10 +25,7 @@ export type CreateSessionInput = z.input<typeof createSessionSchema>;
  * everything and reports the problems without writing; `override` (admins only)
  * lets hard conflicts through.
  *
- * @example
- * ```ts
- * updateSessionSchema.parse({ sessionId, capacity: 4, title: 'Swim club (small group)' });
- * ```
+ * @internal
  */
 export const updateSessionSchema = sessionChangeSchema;
 
@@ -41,10 +35,7 @@ export type UpdateSessionInput = z.input<typeof updateSessionSchema>;
 /**
  * Input of `sessions.reschedule`: new times and optionally another instructor or facility.
  *
- * @example
- * ```ts
- * rescheduleSessionSchema.parse({ sessionId, startTime: new Date('2030-01-16T15:00:00Z'), endTime: new Date('2030-01-16T16:00:00Z') });
- * ```
+ * @internal
  */
 export const rescheduleSessionSchema = z
   .strictObject({
@@ -64,10 +55,7 @@ export type RescheduleSessionInput = z.input<typeof rescheduleSessionSchema>;
 /**
  * Input of `sessions.get`.
  *
- * @example
- * ```ts
- * getSessionSchema.parse({ sessionId });
- * ```
+ * @internal
  */
 export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
 
@@ -75,10 +63,7 @@ export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
  * Input of `sessions.list`. `from`/`until` bound `start_time` half-open
  * (`from ≤ start_time < until`); `hasFreeSpots` keeps sessions with a place left.
  *
- * @example
- * ```ts
- * listSessionsSchema.parse({ locationId, from: new Date('2030-01-01Z'), until: new Date('2030-02-01Z'), hasFreeSpots: true });
- * ```
+ * @internal
  */
 export const listSessionsSchema = z
   .strictObject({
@@ -87,7 +72,7 @@ export const listSessionsSchema = z
     instructorId: uuidInput.optional(),
     courseId: uuidInput.optional(),
     sessionType: sessionTypeSchema.optional(),
-    status: z.enum(['scheduled', 'in_progress', 'completed', 'cancelled', 'postponed']).optional(),
+    status: z.enum(SESSION_STATUSES).optional(),
     from: instantInput.optional(),
     until: instantInput.optional(),
     hasFreeSpots: z.boolean().optional(),

@@ -13,11 +13,7 @@ import { getSessionSchema, listSessionsSchema } from './inputs';
  * the session; administrators and its instructor every booking; a family only its own
  * children's bookings; nobody else any.
  *
- * @example
- * ```ts
- * const session = await getSession(tx, { sessionId }, actor);
- * session.bookings[0]?.student.lastName;
- * ```
+ * @internal
  */
 export async function getSession(tx: SchedulingDb, input: z.output<typeof getSessionSchema>, actor: Actor) {
   const session = await tx.query.sessions.findFirst({
@@ -49,10 +45,7 @@ export type SessionDetails = Awaited<ReturnType<typeof getSession>>;
  * `_course_schedule`) can use, and a stable order for paging. Returned unexecuted so a
  * test can EXPLAIN it.
  *
- * @example
- * ```ts
- * const rows = await buildSessionListQuery(tx, { locationId, from, until, limit: 50, offset: 0 });
- * ```
+ * @internal
  */
 export function buildSessionListQuery(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>) {
   const filters: Array<SQL | undefined> = [
@@ -80,10 +73,7 @@ export function buildSessionListQuery(tx: SchedulingDb, input: z.output<typeof l
  * Sessions matching the filters, ordered by start time: the timetable, which everyone
  * may read (`visibility.ts` withholds preparation notes and meeting links).
  *
- * @example
- * ```ts
- * const open = await listSessions(tx, { locationId, status: 'scheduled', hasFreeSpots: true, limit: 100, offset: 0 }, actor);
- * ```
+ * @internal
  */
 export async function listSessions(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>, actor: Actor) {
   const rows = await buildSessionListQuery(tx, input);

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { defineOperation } from '../kernel/operation';
+import { sessionChangeSeenBy } from './seen-by';
 import type { ServiceContext } from '../kernel/context';
 import { createSessionSchema, rescheduleSessionSchema, updateSessionSchema } from './inputs';
 import { setSessionStatus } from '../places/session-status';
 import { getSession, listSessions } from './read';
-import type { SchedulingDb } from '../../db/scheduling-db';
-import type { Actor } from '../kernel/types';
-import { loadViewer, redactConflict, redactSession, visibleRows } from '../kernel/visibility';
-import { type ConflictRow, type SessionRow } from '../kernel/rows';
+
 import { createSession } from './create';
 import { updateSession } from '../places/session-change';
 import { promotionSettings } from '../places/waitlist-promotion';
@@ -16,20 +14,18 @@ import { setSessionStatusSchema } from '../kernel/session-fields';
 import { cancelSchema, postponeSchema, resumeSchema } from './inputs';
 import { sessionRef } from '../kernel/inputs';
 
-/** A created or changed session as the actor sees it: an instructor gets the conflicts without their financial impact. */
-async function asSeenBy<R extends { session: SessionRow; conflicts: ConflictRow[] }>(tx: SchedulingDb, actor: Actor, result: R): Promise<R> {
-  const viewer = await loadViewer(tx, actor, [result.session]);
-  return { ...result, session: redactSession(viewer, result.session), conflicts: visibleRows(result.conflicts, (row) => redactConflict(viewer, row)) };
-}
-
 /**
  * `scheduler.sessions`: create, change, move through the life cycle, read.
  *
  * @example
  * ```ts
- * const sessions = createSessionService(ctx);
- * const { session } = await sessions.create(admin, { ...fields, sessionType: 'group', title: 'Swim club', startTime, endTime });
- * await sessions.cancel(admin, { sessionId: session.id, reason: 'Pool closed' });
+ * declare const programId: string, courseId: string, locationId: string, facilityId: string, instructorId: string;
+ * const { session, conflicts } = await scheduler.sessions.create(admin, {
+ *   programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club',
+ *   startTime: '2030-01-15T15:00:00Z', endTime: '2030-01-15T16:00:00Z',
+ * });
+ * const withPlaces = await scheduler.sessions.list(parent, { courseId, from: '2030-01-13T00:00:00Z', until: '2030-01-20T00:00:00Z', hasFreeSpots: true });
+ * await scheduler.sessions.cancel(admin, { sessionId: session.id, reason: 'Pool closed' });
  * ```
  */
 export function createSessionService(ctx: ServiceContext) {
@@ -42,17 +38,34 @@ export function createSessionService(ctx: ServiceContext) {
     });
   return {
     /** Creates a session; returns it with the conflicts recorded for it. */
-    create: defineOperation(ctx, createSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await createSession(tx, input, actor, ctx.policy)), {
-      override: (input) => input.override,
-    }),
+    create: defineOperation(
+      ctx,
+      createSessionSchema,
+      async (tx, input, actor) => sessionChangeSeenBy(tx, actor, await createSession(tx, input, actor, ctx.policy)),
+      {
+        override: (input) => input.override,
+      },
+    ),
     /** Changes fields, times, instructor, facility or capacity (`dryRun` reports without writing). */
-    update: defineOperation(ctx, updateSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })), {
-      override: (input) => input.override,
-    }),
+    update: defineOperation(
+      ctx,
+      updateSessionSchema,
+      async (tx, input, actor) =>
+        sessionChangeSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })),
+      {
+        override: (input) => input.override,
+      },
+    ),
     /** Moves a session to new times (and optionally another instructor or facility). */
-    reschedule: defineOperation(ctx, rescheduleSessionSchema, async (tx, input, actor) => asSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })), {
-      override: (input) => input.override,
-    }),
+    reschedule: defineOperation(
+      ctx,
+      rescheduleSessionSchema,
+      async (tx, input, actor) =>
+        sessionChangeSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })),
+      {
+        override: (input) => input.override,
+      },
+    ),
     /** Any allowed life-cycle transition. */
     setStatus,
     /** `scheduled → in_progress` (admins, or the session's instructor). */

@@ -2,14 +2,10 @@ import { z } from 'zod';
 import { NOTIFICATION_METHODS } from '../../schema';
 import { instantInput, promotionOverrideInput, textInput, uuidInput, waitlistRefInput } from '../kernel/inputs';
 
-
 /**
  * Input of `waitlist.join`. `priorityScore` (higher goes first) is for administrators.
  *
- * @example
- * ```ts
- * joinWaitlistSchema.parse({ sessionId, studentId, notificationMethod: 'sms' });
- * ```
+ * @internal
  */
 export const joinWaitlistSchema = z.strictObject({
   sessionId: uuidInput,
@@ -25,20 +21,14 @@ export type JoinWaitlistInput = z.input<typeof joinWaitlistSchema>;
 /**
  * Input of `waitlist.leave`, `waitlist.position` and `waitlist.accept`.
  *
- * @example
- * ```ts
- * waitlistEntrySchema.parse({ waitlistId: 'WLT-2030-0007' });
- * ```
+ * @internal
  */
 export const waitlistEntryRefSchema = z.strictObject({ waitlistId: waitlistRefInput });
 
 /**
  * Input of `waitlist.leave` and `waitlist.decline`.
  *
- * @example
- * ```ts
- * respondSchema.parse({ waitlistId, notes: 'We found another class' });
- * ```
+ * @internal
  */
 export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, notes: textInput.optional(), ...promotionOverrideInput });
 
@@ -46,10 +36,7 @@ export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, note
  * Input of `waitlist.expireOffers`: `now` defaults to the scheduler's clock; `limit`
  * bounds how many sessions one call settles (the rest wait for the next run).
  *
- * @example
- * ```ts
- * expireOffersSchema.parse({ limit: 200 });
- * ```
+ * @internal
  */
 export const expireOffersSchema = z.strictObject({
   now: instantInput.optional(),

@@ -1,10 +1,11 @@
+import { ACTIVE_WAITLIST_STATUSES, isOneOf } from '../../domain/statuses';
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { z } from 'zod';
-import { SchedulingError } from '../../errors';
+import { SchedulingError, type InvalidStateReason } from '../../errors';
 import { sessionWaitlist, sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireActsForStudent, resolveParentId } from '../kernel/family-access';
-import { ACTIVE_WAITLIST_STATUSES, assertBookable, assertStudentsFree } from '../places/session-load';
+import { assertBookable, assertStudentsFree } from '../places/session-load';
 import { writeConfirmedBooking } from '../places/booking-rows';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -19,10 +20,7 @@ import { assertNotInSession, openSessionForBooking } from '../places/open-sessio
  * The entry, re-read and locked after its session's row lock (session first, as
  * every path that changes the queue), and the session.
  *
- * @example
- * ```ts
- * const { entry, session } = await lockEntry(tx, waitlistId);
- * ```
+ * @internal
  */
 export async function lockEntry(tx: SchedulingDb, ref: string) {
   const found = await findEntry(tx, ref);
@@ -31,8 +29,8 @@ export async function lockEntry(tx: SchedulingDb, ref: string) {
   return { entry: entry!, session };
 }
 
-function invalidState(entry: WaitlistRow, reason: string, message: string): SchedulingError {
-  return new SchedulingError('INVALID_STATE', message, { waitlistId: entry.waitlistId, status: entry.status, reason });
+function invalidState(entry: WaitlistRow, reason: InvalidStateReason, message: string): SchedulingError {
+  return new SchedulingError('INVALID_STATE', message, { waitlistId: entry.id, waitlistStatus: entry.status, reason });
 }
 
 /**
@@ -40,10 +38,7 @@ function invalidState(entry: WaitlistRow, reason: string, message: string): Sche
  * `places_available` when a place is free: book it instead). Same refusals as
  * booking, plus `WAITLIST_FULL`.
  *
- * @example
- * ```ts
- * const { position } = await joinWaitlist(tx, { sessionId, studentId }, parent, settings);
- * ```
+ * @internal
  */
 export async function joinWaitlist(tx: SchedulingDb, input: z.output<typeof joinWaitlistSchema>, actor: Actor, settings: PromotionSettings) {
   if (input.priorityScore !== undefined && !isAdministrator(actor)) throw forbidden(actor, 'set a waitlist priority');
@@ -68,15 +63,12 @@ export async function joinWaitlist(tx: SchedulingDb, input: z.output<typeof join
  * Takes a student off the queue (`cancelled`); the entries behind move up. Leaving
  * with an open offer releases the held place to the next in line.
  *
- * @example
- * ```ts
- * await leaveWaitlist(tx, { waitlistId }, parent, settings);
- * ```
+ * @internal
  */
 export async function leaveWaitlist(tx: SchedulingDb, input: z.output<typeof respondSchema>, actor: Actor, settings: PromotionSettings) {
   const { entry } = await lockEntry(tx, input.waitlistId);
   await requireActsForStudent(tx, actor, entry.studentId, 'take this student off the waitlist');
-  if (!(ACTIVE_WAITLIST_STATUSES as readonly string[]).includes(entry.status)) throw invalidState(entry, 'not_waiting', `A ${entry.status} entry cannot leave the waitlist`);
+  if (!isOneOf(ACTIVE_WAITLIST_STATUSES, entry.status)) throw invalidState(entry, 'not_waiting', `A ${entry.status} entry cannot leave the waitlist`);
   const left = await closeEntry(tx, entry, { status: 'cancelled', now: settings.now, notes: input.notes });
   return { entry: left, promotion: await promoteFromWaitlist(tx, entry.sessionId, settings) };
 }
@@ -87,10 +79,7 @@ export async function leaveWaitlist(tx: SchedulingDb, input: z.output<typeof res
  * otherwise. Runs under the session lock, as `expireOffers` does, so an offer is
  * either accepted or expired, never both.
  *
- * @example
- * ```ts
- * const { booking } = await acceptOffer(tx, { waitlistId }, parent, settings);
- * ```
+ * @internal
  */
 export async function acceptOffer(
   tx: SchedulingDb,
@@ -113,10 +102,7 @@ export async function acceptOffer(
 /**
  * Declines an open offer (`declined`); the place goes to the next in line.
  *
- * @example
- * ```ts
- * const { promotion } = await declineOffer(tx, { waitlistId, notes: 'Away that weekend' }, parent, settings);
- * ```
+ * @internal
  */
 export async function declineOffer(tx: SchedulingDb, input: z.output<typeof respondSchema>, actor: Actor, settings: PromotionSettings) {
   const { entry } = await lockEntry(tx, input.waitlistId);
@@ -144,10 +130,7 @@ export interface ExpireOffersResult {
  * the decision is re-made under each lock, so an offer accepted meanwhile is not
  * expired.
  *
- * @example
- * ```ts
- * const { expired } = await expireDueOffers(tx, { limit: 100 }, settings);
- * ```
+ * @internal
  */
 export async function expireDueOffers(tx: SchedulingDb, input: z.output<typeof expireOffersSchema>, settings: PromotionSettings): Promise<ExpireOffersResult> {
   const due = await tx
@@ -160,7 +143,12 @@ export async function expireDueOffers(tx: SchedulingDb, input: z.output<typeof e
   const locked = await tx
     .select({ id: sessions.id })
     .from(sessions)
-    .where(inArray(sessions.id, due.map((d) => d.id)))
+    .where(
+      inArray(
+        sessions.id,
+        due.map((d) => d.id),
+      ),
+    )
     .orderBy(asc(sessions.id))
     .for('no key update', { skipLocked: true });
   const result: ExpireOffersResult = { sessions: locked.length, busySessions: due.length - locked.length, expired: [], offered: [], confirmed: [] };

@@ -53,7 +53,9 @@ describe('G1: a counter written from inside a trigger', () => {
                            BEGIN UPDATE scheduling.sessions SET current_bookings = 0 WHERE id = NEW.id; RETURN NULL; END $f$`);
     await writer.unsafe(`CREATE TRIGGER poke_t AFTER INSERT ON pg_temp.poke FOR EACH ROW EXECUTE FUNCTION pg_temp.poke_fn()`);
     await expect(writer.unsafe(`INSERT INTO pg_temp.poke VALUES ('${x}')`)).rejects.toMatchObject({ code: 'SC001' });
-    await expect(writer.unsafe(`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${x}', '${s3}'), ('${x}', '${s4}')`)).rejects.toMatchObject({
+    await expect(
+      writer.unsafe(`INSERT INTO scheduling.session_bookings (session_id, student_id) VALUES ('${x}', '${s3}'), ('${x}', '${s4}')`),
+    ).rejects.toMatchObject({
       code: 'SC001',
     });
 

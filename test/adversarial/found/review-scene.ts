@@ -32,7 +32,7 @@ export async function openReviewScene(database: TestDatabase): Promise<ReviewSce
   const main = postgres(database.url!, { max: 2, onnotice: () => {} });
   opened.push(main);
   const scheduler = createScheduler({ db: drizzle(main, { schema: s }), now: () => ADMIN_CLOCK });
-  const run = <T,>(statement: string) => database.query<T>(statement);
+  const run = <T>(statement: string) => database.query<T>(statement);
   const scene: ReviewScene = {
     database,
     academy,

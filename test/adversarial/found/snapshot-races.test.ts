@@ -118,7 +118,9 @@ describe.each(['repeatable read', 'serializable'])('T1 at %s', (level) => {
                            VALUES ('${site}', 'REV-TZ-${week}', 'Room', 2) RETURNING id`);
           // 10:00-11:00 at the site (UTC): inside the 2-at-once slot
           for (let i = 0; i < 2; i++) {
-            await tx.unsafe(sessionInsert(scene.academy, { start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, facilityId: room!.id, instructorId, locationId: site }));
+            await tx.unsafe(
+              sessionInsert(scene.academy, { start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, facilityId: room!.id, instructorId, locationId: site }),
+            );
           }
         }),
       // in Tokyo the classes are at 19:00, outside the slot: the instructor's own limit (1) applies
@@ -155,7 +157,9 @@ describe.each(['read committed', 'repeatable read', 'serializable'] as const)('T
       const [room] = await tx.unsafe<{ id: string }[]>(`INSERT INTO scheduling.facilities (location_id, code, name, max_concurrent_sessions)
                        VALUES ('${site}', 'REV-FL-${week}', 'Room', 2) RETURNING id`);
       for (let i = 0; i < 2; i++) {
-        await tx.unsafe(sessionInsert(scene.academy, { start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, facilityId: room!.id, instructorId, locationId: site }));
+        await tx.unsafe(
+          sessionInsert(scene.academy, { start: `${day}T10:00:00Z`, end: `${day}T11:00:00Z`, facilityId: room!.id, instructorId, locationId: site }),
+        );
       }
       // Started now, finished after T2 commits (it waits for T2's lock on the site's row).
       t1 = c1.unsafe(`UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${site}'`).then(
@@ -176,7 +180,9 @@ describe('a session in a room of another location', () => {
     const site = await scene.newLocation('UTC');
     const elsewhere = await scene.newLocation('UTC');
     const room = await scene.newFacility({ locationId: elsewhere });
-    const refused = await scene.newSession({ start: '2031-09-02T10:00:00Z', end: '2031-09-02T11:00:00Z', facilityId: room, locationId: site }).catch((e: unknown) => e);
+    const refused = await scene
+      .newSession({ start: '2031-09-02T10:00:00Z', end: '2031-09-02T11:00:00Z', facilityId: room, locationId: site })
+      .catch((e: unknown) => e);
     expect(toSchedulingError(refused)).toMatchObject({ code: 'INVALID_INPUT', details: { sqlstate: '23514', constraint: 'chk_session_facility_location' } });
     await scene.newSession({ start: '2031-09-02T10:00:00Z', end: '2031-09-02T11:00:00Z', facilityId: room, locationId: elsewhere });
     const moved = await scene.run(`UPDATE scheduling.facilities SET location_id = '${site}' WHERE id = '${room}'`).catch((e: unknown) => e);
