@@ -1,9 +1,35 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['plugins']>[number];
+
+/**
+ * With code splitting, esbuild makes every entry (and chunk) import every chunk of its
+ * module graph, binding nothing from the ones it reaches only through other chunks:
+ * `import "./chunk-X.js"`. Those bare imports only fix the order in which chunks run,
+ * and no chunk does anything when it runs (the package is `"sideEffects": false`, and
+ * the named imports load the same chunks anyway), so they are dropped here. Left in,
+ * a bundler that honours `sideEffects` drops them itself and warns about each one
+ * (esbuild: "Ignoring this import because ... was marked as having no side effects").
+ * The line stays, empty, so line numbers do not move. test/packaging/bundling.test.ts
+ * bundles the package with esbuild and fails on any warning.
+ */
+const dropBareChunkImports: Plugin = {
+  name: 'drop-bare-chunk-imports',
+  renderChunk(code) {
+    const bare = /^import\s*(["'])\.\/chunk-[\w-]+\.c?js\1;?[ \t]*$/gm;
+    if (!bare.test(code)) return;
+    return { code: code.replace(bare, '') };
+  },
+};
 
 /**
  * One build per public entry, ESM (.js + .d.ts) and CJS (.cjs + .d.cts). Runtime
  * dependencies and peers stay external; the migration SQL is inlined (it is a TS
  * module generated from drizzle/), so bundled serverless functions need no files.
+ *
+ * No source maps: the output is neither minified nor renamed, so a stack trace into
+ * dist/ reads as it stands, and the maps (a copy of the sources, the migration SQL
+ * included, per format) were 2.3 MB of the 5.3 MB unpacked package.
  */
 export default defineConfig({
   entry: {
@@ -16,8 +42,9 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
-  sourcemap: true,
+  sourcemap: false,
   target: 'node20',
   splitting: true,
   treeshake: true,
+  plugins: [dropBareChunkImports],
 });

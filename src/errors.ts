@@ -5,7 +5,10 @@
  * message text. Each code has its own `details` type (`SchedulingErrorDetailsByCode`),
  * as zod types each issue code: narrowing `code` narrows `details`.
  */
-import type { BookingStatus, CapacityViolationReason, SessionStatus, SessionType, WaitlistStatus } from './domain';
+import type { BookingStatus, SessionStatus, SessionType, WaitlistStatus } from './domain/statuses';
+
+/** Why a capacity is refused. */
+export type CapacityViolationReason = 'below_minimum' | 'above_maximum' | 'above_hard_limit' | 'min_participants_out_of_range';
 
 /** Every code a `SchedulingError` can carry. Adding a code is a minor change; removing or renaming one is breaking. */
 export const SCHEDULING_ERROR_CODES = [

@@ -27,7 +27,7 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     const { applied } = await migrate(db);
     log(`Migrated a fresh PGlite database: ${applied.join(', ')}`);
 
-    // 2. The academy's people and places are the host's data: plain inserts (see ../shared/swim-academy.ts).
+    // 2. The academy's people and places, set up through `scheduler.academy` (see ../shared/swim-academy.ts).
     const academy = await seedSwimAcademy(db);
     const { location, facilities, instructors, children, courses } = academy;
     const local = localTimeFormat(location.timeZone);

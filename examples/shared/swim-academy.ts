@@ -3,12 +3,12 @@
  * pool and a lane area, two instructors, twelve children in nine families, and the
  * front-desk user who acts as administrator.
  *
- * The scheduler schedules and books; people and places belong to the host
- * application, which writes them into the library's tables with plain Drizzle
- * inserts, as done here.
+ * It is set up through `scheduler.academy`, as a host's admin screens would: the
+ * `system` actor creates the first administrator's user, who then creates the rest.
+ * Every call is validated (a time-zone typo is `INVALID_INPUT` at `timeZone`, a code
+ * already taken at `code`).
  */
-import * as s from '../../src/schema';
-import type { AnyPgDatabase } from '../../src';
+import { type AnyPgDatabase, createScheduler, type Actor } from '../../src';
 
 /** Parents and their children, in the order the quickstart books them. */
 const FAMILIES = [
@@ -47,7 +47,7 @@ export interface SwimAcademy {
 }
 
 /**
- * Inserts the academy. `tag` makes the unique codes and e-mails unique, so the
+ * Creates the academy through `scheduler.academy`. `tag` makes the unique codes and e-mails unique, so the
  * examples that run against a real, long-lived database can run more than once.
  *
  * @example
@@ -60,66 +60,40 @@ export async function seedSwimAcademy(db: AnyPgDatabase, options: { tag?: string
   const tag = options.tag ? `-${options.tag}` : '';
   const email = (name: string) => `${name}${tag}@dolphins.example`;
   const name = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`;
+  const { academy } = createScheduler({ db });
 
-  const [admin] = await db
-    .insert(s.users)
-    .values({ email: email('office'), fullName: 'Front desk', role: 'admin' })
-    .returning();
-  const [program] = await db
-    .insert(s.programs)
-    .values({ code: `SWIM${tag}`, name: 'Swimming' })
-    .returning();
-  const [level1, level2] = await db
-    .insert(s.courses)
-    .values([
-      { programId: program!.id, code: `SWIM-L1${tag}`, name: 'Learn to swim, level 1' },
-      { programId: program!.id, code: `SWIM-L2${tag}`, name: 'Learn to swim, level 2' },
-    ])
-    .returning();
-  const [location] = await db
-    .insert(s.locations)
-    .values({ code: `DOLPHINS${tag}`, name: 'Dolphins Swim School', timezone: 'America/New_York' })
-    .returning();
-  // A facility holds one class at a time unless max_concurrent_sessions says otherwise.
-  const [pool, lanes] = await db
-    .insert(s.facilities)
-    .values([
-      { locationId: location!.id, code: `POOL${tag}`, name: 'Teaching pool', capacity: 12 },
-      { locationId: location!.id, code: `LANES${tag}`, name: 'Lap lanes', capacity: 8 },
-    ])
-    .returning();
-  const [maya, leo] = await db
-    .insert(s.instructors)
-    .values([
-      { email: email('maya'), firstName: 'Maya', lastName: 'Ortiz' },
-      { email: email('leo'), firstName: 'Leo', lastName: 'Brooks' },
-    ])
-    .returning();
+  // The first administrator: nobody is an admin yet, so the system creates their user.
+  const office = await academy.createUser({ kind: 'system' }, { email: email('office'), fullName: 'Front desk', role: 'admin' });
+  const admin: Actor = { kind: 'admin', userId: office.id };
+
+  const program = await academy.createProgram(admin, { code: `SWIM${tag}`, name: 'Swimming' });
+  const level1 = await academy.createCourse(admin, { programId: program.id, code: `SWIM-L1${tag}`, name: 'Learn to swim, level 1' });
+  const level2 = await academy.createCourse(admin, { programId: program.id, code: `SWIM-L2${tag}`, name: 'Learn to swim, level 2' });
+  const location = await academy.createLocation(admin, { code: `DOLPHINS${tag}`, name: 'Dolphins Swim School', timeZone: 'America/New_York' });
+  // A facility holds one class at a time unless maxConcurrentSessions says otherwise.
+  const pool = await academy.createFacility(admin, { locationId: location.id, code: `POOL${tag}`, name: 'Teaching pool', capacity: 12 });
+  const lanes = await academy.createFacility(admin, { locationId: location.id, code: `LANES${tag}`, name: 'Lap lanes', capacity: 8 });
+  const maya = await academy.createInstructor(admin, { email: email('maya'), firstName: 'Maya', lastName: 'Ortiz' });
+  const leo = await academy.createInstructor(admin, { email: email('leo'), firstName: 'Leo', lastName: 'Brooks' });
 
   const children = {} as Record<ChildName, Child>;
   for (const family of FAMILIES) {
-    const [parent] = await db
-      .insert(s.parents)
-      .values({ ...family.parent, email: email(family.parent.firstName.toLowerCase()) })
-      .returning();
-    const kids = await db
-      .insert(s.students)
-      .values(family.children.map((firstName) => ({ firstName, lastName: family.parent.lastName })))
-      .returning();
-    // The link that lets this parent book, cancel and give feedback for these children.
-    await db.insert(s.parentStudents).values(kids.map((kid) => ({ parentId: parent!.id, studentId: kid.id })));
-    for (const kid of kids) {
-      children[kid.firstName as ChildName] = { id: kid.id, name: kid.firstName, parent: { id: parent!.id, name: name(parent!) } };
+    const parent = await academy.createParent(admin, { ...family.parent, email: email(family.parent.firstName.toLowerCase()) });
+    for (const firstName of family.children) {
+      const kid = await academy.createStudent(admin, { firstName, lastName: family.parent.lastName });
+      // The link that lets this parent book, cancel and give feedback for this child.
+      await academy.linkParentStudent(admin, { parentId: parent.id, studentId: kid.id });
+      children[firstName] = { id: kid.id, name: firstName, parent: { id: parent.id, name: name(parent) } };
     }
   }
 
   return {
-    adminUserId: admin!.id,
-    programId: program!.id,
-    courses: { level1: level1!.id, level2: level2!.id },
-    location: { id: location!.id, name: location!.name, timeZone: location!.timezone },
-    facilities: { pool: { id: pool!.id, name: pool!.name }, lanes: { id: lanes!.id, name: lanes!.name } },
-    instructors: { maya: { id: maya!.id, name: name(maya!) }, leo: { id: leo!.id, name: name(leo!) } },
+    adminUserId: office.id,
+    programId: program.id,
+    courses: { level1: level1.id, level2: level2.id },
+    location: { id: location.id, name: location.name, timeZone: location.timezone },
+    facilities: { pool: { id: pool.id, name: pool.name }, lanes: { id: lanes.id, name: lanes.name } },
+    instructors: { maya: { id: maya.id, name: name(maya) }, leo: { id: leo.id, name: name(leo) } },
     children,
   };
 }

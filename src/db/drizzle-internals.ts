@@ -1,5 +1,6 @@
-import { PgDatabase } from 'drizzle-orm/pg-core';
-import { type Column, type SQL, entityKind } from 'drizzle-orm';
+import { PgDatabase, PgDialect, PgSession } from 'drizzle-orm/pg-core';
+import { type Column, type SQL, entityKind, is } from 'drizzle-orm';
+import type { AnyPgDatabase } from './query';
 
 /*
  * Every use of Drizzle's internals, in one file. Drizzle's public API does not cover
@@ -13,6 +14,8 @@ import { type Column, type SQL, entityKind } from 'drizzle-orm';
  * 3. Rows of a table returned by raw SQL (`SETOF table`, `RETURNING *`), decoded by
  *    column exactly as a select decodes them: the session's `prepareQuery` in array
  *    mode with our field list (query.ts).
+ * 4. Telling a real Drizzle database from a look-alike a host passes as `db` or `{ tx }`:
+ *    its session and dialect classes (the kernel's input validation).
  *
  * What is used: every PgDatabase and PgTransaction has `dialect` and `session`
  * fields; a session has `prepareQuery(query, fields, name, arrayMode)`; sessions carry
@@ -87,5 +90,40 @@ export function namingStatements(session: DrizzleSession, nameFor: (params: read
     value: (query: { params: unknown[] }, fields: unknown, name: unknown, ...rest: unknown[]) =>
       prepareQuery.call(derived, query, fields, name ?? nameFor(query.params), ...rest),
   });
+  return derived;
+}
+
+/**
+ * True for a real Drizzle PostgreSQL database or transaction (postgres.js,
+ * node-postgres, PGlite, … and their transactions: `PgTransaction` extends
+ * `PgDatabase`), by Drizzle's own `is()`, which also recognises one from another copy
+ * of drizzle-orm; its session and dialect must be Drizzle's too. An object that merely
+ * has a `transaction` function is not one. Never throws (a Proxy's trap that does is
+ * simply not a database).
+ *
+ * @internal
+ */
+export function isDrizzlePgDatabase(value: unknown): value is AnyPgDatabase {
+  try {
+    if (!is(value, PgDatabase)) return false;
+    const internals = value as unknown as { session: unknown; dialect: unknown };
+    return is(internals.session, PgSession) && is(internals.dialect, PgDialect);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An object that inherits everything from `db` (same connection, same transaction, the
+ * driver's own `transaction()`) but runs statements through `session` and answers
+ * `query` (and Drizzle's `_`) from `relational()`.
+ *
+ * @internal
+ */
+export function derivedDatabase(db: AnyPgDatabase, session: DrizzleSession, relational: () => PgDatabase<never, never>): unknown {
+  const derived = Object.create(db) as Record<string, unknown>;
+  Object.defineProperty(derived, 'session', { value: session, enumerable: false });
+  Object.defineProperty(derived, 'query', { get: () => relational().query, enumerable: true });
+  Object.defineProperty(derived, '_', { get: () => relational()._, enumerable: false });
   return derived;
 }

@@ -1,6 +1,6 @@
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
-import { type DrizzleSession, internalsOf, namingStatements, relationalDatabase } from './drizzle-internals';
+import { type DrizzleSession, derivedDatabase, internalsOf, namingStatements, relationalDatabase } from './drizzle-internals';
 import * as schema from '../schema';
 import type { AnyPgDatabase } from './query';
 
@@ -34,11 +34,7 @@ export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
   // Built on first use: it makes a query builder per table, and most calls never need one.
   let relational: PgDatabase<never, typeof schema> | undefined;
   const relationalDb = () => (relational ??= relationalDatabase<typeof schema>({ dialect: internals.dialect, session }, relationalSchema));
-  const derived = Object.create(db) as Record<string, unknown>;
-  Object.defineProperty(derived, 'session', { value: session, enumerable: false });
-  Object.defineProperty(derived, 'query', { get: () => relationalDb().query, enumerable: true });
-  Object.defineProperty(derived, '_', { get: () => relationalDb()._, enumerable: false });
-  return derived as unknown as SchedulingDb;
+  return derivedDatabase(db, session, relationalDb as () => PgDatabase<never, never>) as SchedulingDb;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SchedulingError } from '../errors';
+import { type CapacityViolationReason, SchedulingError } from '../errors';
 import { sessionTypeSchema, type SessionType } from './schemas';
 import { parseInput } from './validate';
 
@@ -109,8 +109,7 @@ export const capacityCheckInputSchema = z.object({
 /** Input of {@link checkCapacity}. */
 export type CapacityCheckInput = z.input<typeof capacityCheckInputSchema>;
 
-/** Why a capacity is refused. */
-export type CapacityViolationReason = 'below_minimum' | 'above_maximum' | 'above_hard_limit' | 'min_participants_out_of_range';
+export type { CapacityViolationReason } from '../errors';
 
 /** Result of {@link checkCapacity}. */
 export type CapacityCheckResult =

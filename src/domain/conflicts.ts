@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SESSION_STATUSES } from './statuses';
+import { ACTIVE_SESSION_STATUSES, BOOKING_STATUSES, SESSION_STATUSES, isOneOf } from './statuses';
 import { allowanceMapSchema, idSchema, instantSchema } from './schemas';
 import { crowdedRegions, sweepOverlaps } from './intervals';
 import { parseInput } from './validate';
@@ -8,9 +8,8 @@ import { parseInput } from './validate';
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 export type { SessionStatus } from './statuses';
 /** Booking statuses of the reference schema; only `confirmed` bookings count. */
-export const bookingStatusSchema = z.enum(['confirmed', 'cancelled', 'no_show', 'completed', 'pending']);
-/** A booking's status. */
-export type BookingStatus = z.infer<typeof bookingStatusSchema>;
+export const bookingStatusSchema = z.enum(BOOKING_STATUSES);
+export type { BookingStatus } from './statuses';
 
 /** The reference schema's `schedule_conflicts.conflict_type` values. */
 export type ConflictType = 'instructor_double_booking' | 'facility_overlap' | 'student_conflict' | 'capacity_exceeded' | 'availability_mismatch';
@@ -139,7 +138,7 @@ export interface ScheduleConflict {
  */
 export function detectConflicts(input: DetectConflictsInput): ScheduleConflict[] {
   const parsed = parseInput(detectConflictsInputSchema, input);
-  const active = parsed.sessions.filter((s) => s.status === 'scheduled' || s.status === 'in_progress');
+  const active = parsed.sessions.filter((s) => isOneOf(ACTIVE_SESSION_STATUSES, s.status));
   const byId = new Map(active.map((s) => [s.id, s]));
 
   const bookingsBySession = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { SESSION_TYPES } from './statuses';
 import { z } from 'zod';
 import { isValidTimeZone } from './time-zone';
 
@@ -91,6 +92,5 @@ export const allowanceMapSchema = z
   .transform((value) => (value instanceof Map ? value : new Map(Object.entries(value))));
 
 /** The three session types of the reference schema. */
-export const sessionTypeSchema = z.enum(['group', 'private', 'school']);
-/** `group` | `private` | `school`. */
-export type SessionType = z.infer<typeof sessionTypeSchema>;
+export const sessionTypeSchema = z.enum(SESSION_TYPES);
+export type { SessionType } from './statuses';

@@ -34,6 +34,51 @@ export const PLANNED_SESSION_STATUSES = ['scheduled', 'in_progress', 'postponed'
  */
 export const ATTENDABLE_SESSION_STATUSES = ['scheduled', 'in_progress', 'completed'] as const satisfies readonly SessionStatus[];
 
+/**
+ * Sessions not yet run and not final: a series edit may still move them.
+ *
+ * @internal
+ */
+export const UPCOMING_SESSION_STATUSES = ['scheduled', 'postponed'] as const satisfies readonly SessionStatus[];
+
+/** The three session types of the reference schema (the `chk_session_type` CHECK). */
+export const SESSION_TYPES = ['group', 'private', 'school'] as const;
+/** `group` | `private` | `school`. */
+export type SessionType = (typeof SESSION_TYPES)[number];
+
+/** Every status a booking can have (the `chk_booking_status` CHECK); only `confirmed` takes a place. */
+export const BOOKING_STATUSES = ['confirmed', 'cancelled', 'no_show', 'completed', 'pending'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/**
+ * Bookings still open: confirmed, or pending a decision. Only these can be cancelled,
+ * and a cancelled session cancels them.
+ *
+ * @internal
+ */
+export const OPEN_BOOKING_STATUSES = ['confirmed', 'pending'] as const satisfies readonly BookingStatus[];
+
+/**
+ * The bookings that count for attendance: the confirmed ones (before and during the
+ * class) and those a settlement or `markNoShow` turned into `completed` / `no_show`.
+ * Cancelled bookings are not on it; nor are `pending` ones, which hold no place, cannot
+ * be checked in and are left as they are when the session is settled.
+ *
+ * @internal
+ */
+export const ATTENDANCE_BOOKING_STATUSES = ['confirmed', 'completed', 'no_show'] as const satisfies readonly BookingStatus[];
+
+/** Every status a conflict record can have (the `chk_conflict_status` CHECK). */
+export const CONFLICT_STATUSES = ['detected', 'acknowledged', 'resolved', 'ignored'] as const;
+export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
+
+/**
+ * Conflict records still open: at most one per pair and kind (a partial unique index).
+ *
+ * @internal
+ */
+export const OPEN_CONFLICT_STATUSES = ['detected', 'acknowledged'] as const satisfies readonly ConflictStatus[];
+
 /** Every status a waitlist entry can have (the `chk_waitlist_status` CHECK). */
 export const WAITLIST_STATUSES = ['waiting', 'notified', 'offered', 'accepted', 'declined', 'expired', 'cancelled'] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
@@ -45,6 +90,13 @@ export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
  * @internal
  */
 export const ACTIVE_WAITLIST_STATUSES = ['waiting', 'notified', 'offered'] as const satisfies readonly WaitlistStatus[];
+
+/**
+ * Entries still waiting for a place (not yet offered one): the promotion's candidates.
+ *
+ * @internal
+ */
+export const WAITING_STATUSES = ['waiting', 'notified'] as const satisfies readonly WaitlistStatus[];
 
 /**
  * True when `value` is one of `set` (a type guard usable with the readonly tuples above).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WAITLIST_STATUSES } from './statuses';
+import { WAITING_STATUSES, WAITLIST_STATUSES, isOneOf } from './statuses';
 import { idSchema, instantSchema } from './schemas';
 import { parseInput } from './validate';
 
@@ -187,7 +187,7 @@ export function planPromotions(input: PlanPromotionsInput): PromotionPlan {
   }
 
   let spots = Math.max(0, parsed.freeSpots - outstanding);
-  const candidates = parsed.entries.filter((e) => e.status === 'waiting' || e.status === 'notified').sort(compareWaitlistEntries);
+  const candidates = parsed.entries.filter((e) => isOneOf(WAITING_STATUSES, e.status)).sort(compareWaitlistEntries);
   const deadline = now + (parsed.offerWindowMinutes ?? 0) * 60_000;
   for (const e of candidates) {
     if (spots === 0) break;

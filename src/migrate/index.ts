@@ -139,6 +139,14 @@ export async function migrate(db: AnyPgDatabase): Promise<MigrateResult> {
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      // `CREATE … IF NOT EXISTS` of what exists already says so in a NOTICE, on every
+      // start (postgres.js prints each one). Quiet for this transaction only: the
+      // setting is transaction-local and put back below, so a host's own transaction
+      // (`migrate(tx)`) keeps its level afterwards.
+      const [level] = await queryRows<{ level: string }>(
+        tx,
+        sql`SELECT current_setting('client_min_messages') AS level, set_config('client_min_messages', 'warning', true)`,
+      );
       await tx.execute(sql`CREATE SCHEMA IF NOT EXISTS scheduling`);
       await tx.execute(sql`
         CREATE TABLE IF NOT EXISTS scheduling.schema_migrations (
@@ -159,6 +167,7 @@ export async function migrate(db: AnyPgDatabase): Promise<MigrateResult> {
         await tx.execute(sql`INSERT INTO scheduling.schema_migrations (id, name, checksum) VALUES (${migration.id}, ${migration.name}, ${migration.checksum})`);
         names.push(migration.name);
       }
+      await tx.execute(sql`SELECT set_config('client_min_messages', ${level?.level ?? 'notice'}, true)`);
       return { applied: names };
     });
   } catch (error) {

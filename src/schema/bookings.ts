@@ -1,11 +1,12 @@
 import { type AnyPgColumn, type PgUUIDBuilderInitial, boolean, check, decimal, index, integer, text, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { type NotNull, sql } from 'drizzle-orm';
 import { humanIdDefault, instant, scheduling } from './namespace';
+import { BOOKING_STATUSES } from '../domain/statuses';
+import { sqlList } from '../db/sql-list';
 import { sessions } from './sessions';
 import { parents, students, users } from './people';
 
-export const BOOKING_STATUSES = ['confirmed', 'cancelled', 'no_show', 'completed', 'pending'] as const;
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+export { BOOKING_STATUSES, type BookingStatus } from '../domain/statuses';
 export const CANCELLATION_TYPES = ['student', 'instructor', 'academy', 'emergency'] as const;
 export type CancellationType = (typeof CANCELLATION_TYPES)[number];
 export const ATTENDANCE_STATUSES = ['present', 'absent', 'late', 'partial'] as const;
@@ -62,7 +63,7 @@ export const sessionBookings = scheduling.table(
   },
   (t) => [
     unique('uk_session_booking').on(t.sessionId, t.studentId),
-    check('chk_booking_status', sql`${t.bookingStatus} IN ('confirmed', 'cancelled', 'no_show', 'completed', 'pending')`),
+    check('chk_booking_status', sql`${t.bookingStatus} IN ${sqlList(BOOKING_STATUSES)}`),
     check('chk_cancellation_type', sql`${t.cancellationType} IN ('student', 'instructor', 'academy', 'emergency')`),
     check('chk_attendance_status', sql`${t.attendanceStatus} IN ('present', 'absent', 'late', 'partial')`),
     check('chk_booking_times', sql`${t.checkedOutAt} IS NULL OR ${t.checkedInAt} IS NULL OR ${t.checkedOutAt} >= ${t.checkedInAt}`),

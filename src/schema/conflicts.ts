@@ -1,6 +1,8 @@
 import { check, decimal, index, integer, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { humanIdDefault, instant, scheduling } from './namespace';
+import { CONFLICT_STATUSES, OPEN_CONFLICT_STATUSES } from '../domain/statuses';
+import { sqlList } from '../db/sql-list';
 import { sessions } from './sessions';
 import { instructors, students, users } from './people';
 import { facilities } from './locations';
@@ -9,8 +11,7 @@ export const CONFLICT_TYPES = ['instructor_double_booking', 'facility_overlap', 
 export type ConflictType = (typeof CONFLICT_TYPES)[number];
 export const CONFLICT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type ConflictSeverity = (typeof CONFLICT_SEVERITIES)[number];
-export const CONFLICT_STATUSES = ['detected', 'acknowledged', 'resolved', 'ignored'] as const;
-export type ConflictStatus = (typeof CONFLICT_STATUSES)[number];
+export { CONFLICT_STATUSES, type ConflictStatus } from '../domain/statuses';
 export const RESOLUTION_METHODS = ['session_moved', 'instructor_changed', 'capacity_increased', 'booking_cancelled', 'manual_override'] as const;
 export type ResolutionMethod = (typeof RESOLUTION_METHODS)[number];
 
@@ -49,7 +50,7 @@ export const scheduleConflicts = scheduling.table(
       sql`${t.conflictType} IN ('instructor_double_booking', 'facility_overlap', 'student_conflict', 'capacity_exceeded', 'availability_mismatch')`,
     ),
     check('chk_conflict_severity', sql`${t.severity} IN ('low', 'medium', 'high', 'critical')`),
-    check('chk_conflict_status', sql`${t.status} IN ('detected', 'acknowledged', 'resolved', 'ignored')`),
+    check('chk_conflict_status', sql`${t.status} IN ${sqlList(CONFLICT_STATUSES)}`),
     check(
       'chk_conflict_resolution_method',
       sql`${t.resolutionMethod} IN ('session_moved', 'instructor_changed', 'capacity_increased', 'booking_cancelled', 'manual_override')`,
@@ -70,6 +71,6 @@ export const scheduleConflicts = scheduling.table(
         sql`coalesce(conflicting_session_id, '00000000-0000-0000-0000-000000000000'::uuid)`,
         sql`coalesce(student_id, '00000000-0000-0000-0000-000000000000'::uuid)`,
       )
-      .where(sql`status IN ('detected', 'acknowledged')`),
+      .where(sql`status IN ${sqlList(OPEN_CONFLICT_STATUSES)}`),
   ],
 );

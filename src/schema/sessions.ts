@@ -1,5 +1,5 @@
 import { type AnyPgColumn, boolean, check, decimal, index, integer, text, uuid, varchar } from 'drizzle-orm/pg-core';
-import { SESSION_STATUSES } from '../domain/statuses';
+import { SESSION_STATUSES, SESSION_TYPES } from '../domain/statuses';
 import { sqlList } from '../db/sql-list';
 import { sql } from 'drizzle-orm';
 import { actingUserDefault, auditTimestamps, humanIdDefault, instant, scheduling } from './namespace';
@@ -8,8 +8,7 @@ import { facilities, locations } from './locations';
 import { instructors, users } from './people';
 import { recurringPatterns } from './recurring-patterns';
 
-export const SESSION_TYPES = ['group', 'private', 'school'] as const;
-export type SessionType = (typeof SESSION_TYPES)[number];
+export { SESSION_TYPES, type SessionType } from '../domain/statuses';
 
 export { SESSION_STATUSES, type SessionStatus } from '../domain/statuses';
 
@@ -90,7 +89,7 @@ export const sessions = scheduling.table(
     check('chk_session_bookings', sql`${t.currentBookings} >= 0 AND ${t.currentBookings} <= ${t.capacity}`),
     check('chk_session_price', sql`${t.sessionPrice} IS NULL OR ${t.sessionPrice} >= 0`),
     check('chk_session_discount', sql`${t.discountPercentage} IS NULL OR (${t.discountPercentage} >= 0 AND ${t.discountPercentage} <= 100)`),
-    check('chk_session_type', sql`${t.sessionType} IN ('group', 'private', 'school')`),
+    check('chk_session_type', sql`${t.sessionType} IN ${sqlList(SESSION_TYPES)}`),
     check('chk_session_waitlist_size', sql`${t.maxWaitlistSize} IS NULL OR ${t.maxWaitlistSize} >= 0`),
     check('chk_session_status', sql`${t.status} IN ${sqlList(SESSION_STATUSES)}`),
 

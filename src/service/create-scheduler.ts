@@ -11,6 +11,7 @@ import { createMakeupService } from './makeups/service';
 import { createFeedbackService } from './feedback/service';
 import { createResourceService } from './resources/service';
 import { createMaintenanceService } from './maintenance/service';
+import { createAcademyService } from './academy/service';
 import type { SchedulerOptions } from './kernel/types';
 
 /**
@@ -49,6 +50,7 @@ export function createScheduler(options: SchedulerOptions) {
     feedback: createFeedbackService(ctx),
     resources: createResourceService(ctx),
     maintenance: createMaintenanceService(ctx),
+    academy: createAcademyService(ctx),
   };
 }
 

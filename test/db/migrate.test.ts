@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { isSchedulingError } from '../../src/errors';
 import { MIGRATIONS, migrate, migrationStatements, migrationStatus } from '../../src/migrate';
-import { useTestDatabase } from '../support/database';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/db/query';
+import { currentTarget, rolledBack, useTestDatabase } from '../support/database';
+import { RUN_PREFIX, databaseUrlFor, dropDatabase } from '../support/server';
 import { errorOf } from '../support/refusals';
 // @ts-expect-error -- a plain .mjs build script without types
 import { readMigrations, renderModule } from '../../scripts/embed-migrations.mjs';
@@ -60,6 +65,41 @@ describe('migrate()', () => {
       expect(isSchedulingError(error, 'MIGRATION_CHECKSUM_MISMATCH')).toBe(true);
     } finally {
       await database.query(`UPDATE scheduling.schema_migrations SET checksum = '${MIGRATIONS[1]!.checksum}' WHERE id = 2`);
+    }
+  });
+});
+
+describe('migrate() is quiet', () => {
+  it("puts the host's client_min_messages back when it runs in the host's transaction", async () => {
+    const levels = await rolledBack(database.db, async (tx) => {
+      await tx.execute(sql`SET LOCAL client_min_messages = 'log'`);
+      await migrate(tx);
+      return queryRows<{ level: string }>(tx, sql`SELECT current_setting('client_min_messages') AS level`);
+    });
+    expect(levels).toEqual([{ level: 'log' }]);
+  });
+
+  // postgres.js prints every NOTICE unless told otherwise; `CREATE … IF NOT EXISTS` sends one for what exists.
+  it.runIf(currentTarget() === 'postgres')('sends no NOTICE on postgres.js, on an empty database nor on an up-to-date one', async () => {
+    const name = `${RUN_PREFIX}_notices_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const notices: string[] = [];
+    const client = postgres(databaseUrlFor(name), { max: 1, onnotice: (notice) => notices.push(String(notice.message)) });
+    try {
+      const db = drizzle(client);
+      expect((await migrate(db)).applied).toEqual(MIGRATIONS.map((m) => m.name));
+      expect(await migrate(db)).toEqual({ applied: [] });
+      // The level is back to the server's default afterwards.
+      expect(await client`SELECT current_setting('client_min_messages') AS level`).toEqual([{ level: 'notice' }]);
+      expect(notices).toEqual([]);
+      // The capture works: a NOTICE outside migrate() is seen.
+      await client`CREATE SCHEMA IF NOT EXISTS scheduling`;
+      expect(notices).toEqual(['schema "scheduling" already exists, skipping']);
+    } finally {
+      await client.end();
+      await dropDatabase(name);
     }
   });
 });

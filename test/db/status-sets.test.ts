@@ -1,9 +1,13 @@
 /**
  * The status sets of src/domain/statuses.ts are the ones the database states: the
- * CHECK constraints list exactly every status, and `scheduling.is_active_status`
- * (which the triggers use) is true for exactly ACTIVE_SESSION_STATUSES.
+ * CHECK constraints list exactly every status, `scheduling.is_active_status` is true
+ * for exactly ACTIVE_SESSION_STATUSES, and every literal list in the functions and
+ * triggers as a migrated database runs them (drizzle/current/, which
+ * test/db/current-sql.test.ts keeps equal to the migrations) is one of the named sets.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as sets from '../../src/domain/statuses';
 import { ACTIVE_SESSION_STATUSES, SESSION_STATUSES, WAITLIST_STATUSES } from '../../src/domain/statuses';
 import { useTestDatabase } from '../support/database';
 
@@ -26,5 +30,23 @@ describe('status sets: one statement, the same in TypeScript and SQL', () => {
       const [row] = await database.query<{ active: boolean }>(`SELECT scheduling.is_active_status('${status}') AS active`);
       expect(row!.active, status).toBe((ACTIVE_SESSION_STATUSES as readonly string[]).includes(status));
     }
+  });
+
+  it('every literal value list in the current functions and triggers is one of the named sets', () => {
+    const named = Object.entries(sets).flatMap(([name, value]) => (Array.isArray(value) ? [[name, (value as readonly string[]).join(',')] as const] : []));
+    const current = new URL('../../drizzle/current/', import.meta.url);
+    const files = [...readdirSync(new URL('functions/', current)).map((f) => new URL(`functions/${f}`, current)), new URL('triggers.sql', current)];
+    const lists: Array<{ file: string; values: string }> = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      // `IN ('a', 'b')` in functions; `= ANY ((ARRAY['a'::character varying, …])` in trigger WHEN clauses.
+      for (const m of text.matchAll(/IN \(('[a-z_]+'(?:, '[a-z_]+')+)\)|ARRAY\[('[a-z_]+'[^\]]*)\]/g)) {
+        const values = [...(m[1] ?? m[2]!).matchAll(/'([a-z_]+)'/g)].map((v) => v[1]).join(',');
+        lists.push({ file: file.pathname.split('/').slice(-2).join('/'), values });
+      }
+    }
+    expect(lists.length).toBeGreaterThan(15);
+    const unnamed = lists.filter((list) => !named.some(([, values]) => values === list.values));
+    expect(unnamed, 'lists that are not a set of src/domain/statuses.ts').toEqual([]);
   });
 });

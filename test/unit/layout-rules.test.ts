@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
+import { readdirSync } from 'node:fs';
 
 const eslint = new ESLint({ cwd: process.cwd() });
 
@@ -52,6 +53,41 @@ describe('the layout rules, as the linter enforces them', () => {
       'export const x = [openSessionForBooking, lockSession, freePlaces, sessions, sqlList];',
     ].join('\n');
     expect(await violations(filePath, code)).toEqual([]);
+  });
+
+  const entries = readdirSync('src/service', { withFileTypes: true });
+  const features = entries.filter((e) => e.isDirectory() && !['kernel', 'places'].includes(e.name)).map((e) => e.name);
+
+  it('src/service holds only create-scheduler.ts, the kernel, places and feature folders', () => {
+    expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).toEqual(['create-scheduler.ts']);
+    expect(entries.filter((e) => e.isDirectory()).map((e) => e.name)).toEqual(expect.arrayContaining(['kernel', 'places']));
+    expect(features.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('every feature folder may not import another feature, nor be imported by places or the kernel', async () => {
+    for (const feature of features) {
+      const other = features.find((f) => f !== feature)!;
+      const probe = `import * as other from '../${other}/service';\nexport const x = other;`;
+      expect(await violations(`src/service/${feature}/probe.ts`, probe), `${feature} → ${other}`).toContain(RESTRICTED);
+      const into = `import * as feature from '../${feature}/service';\nexport const x = feature;`;
+      expect(await violations('src/service/places/probe.ts', into), `places → ${feature}`).toContain(RESTRICTED);
+      expect(await violations('src/service/kernel/probe.ts', into), `kernel → ${feature}`).toContain(RESTRICTED);
+    }
+  });
+
+  it.each([
+    [
+      'the schema imports the service',
+      'src/schema/probe.ts',
+      "import { createScheduler } from '../service/create-scheduler';\nexport const x = createScheduler;",
+    ],
+    [
+      'migrate imports the service',
+      'src/migrate/probe.ts',
+      "import { createScheduler } from '../service/create-scheduler';\nexport const x = createScheduler;",
+    ],
+  ])('refuses: %s', async (_name, filePath, code) => {
+    expect(await violations(filePath, code)).toContain(RESTRICTED);
   });
 
   it('refuses an import cycle', async () => {

@@ -18,3 +18,10 @@ export type AttendanceEventInput = z.input<typeof attendanceEventSchema>;
  * @internal
  */
 export const bookingRefSchema = z.strictObject({ bookingId: uuidInput });
+
+/**
+ * Input of `attendance.register`: the session whose register to read.
+ *
+ * @internal
+ */
+export const registerSchema = z.strictObject({ sessionId: uuidInput });

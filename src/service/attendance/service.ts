@@ -7,7 +7,8 @@ import { bookingSeenBy } from './seen-by';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 
-import { attendanceEventSchema, bookingRefSchema } from './inputs';
+import { attendanceEventSchema, bookingRefSchema, registerSchema } from './inputs';
+import { attendanceRegister } from './register';
 import { sessionRef } from '../kernel/inputs';
 
 /** Parents and students never record attendance; refused before any database read. */
@@ -16,9 +17,9 @@ function staffOnly(actor: Actor) {
 }
 
 /**
- * `scheduler.attendance`: check-in/out, absences and settling a completed session.
- * Admins (and the system) may record attendance for any session, an instructor only
- * for their own; parents and students may not (`FORBIDDEN`).
+ * `scheduler.attendance`: check-in/out, absences, settling a completed session and the
+ * register. Admins (and the system) may record and read attendance for any session, an
+ * instructor only for their own; parents and students may not (`FORBIDDEN`).
  *
  * @example
  * ```ts
@@ -26,6 +27,10 @@ function staffOnly(actor: Actor) {
  * await scheduler.attendance.checkIn(instructor, { bookingId });
  * await scheduler.attendance.checkOut(instructor, { bookingId });
  * const { completed, noShow } = await scheduler.attendance.complete(instructor, { sessionId });
+ * // still complete after the class: confirmed, completed and no-show bookings
+ * for (const row of await scheduler.attendance.register(instructor, { sessionId })) {
+ *   console.log(row.student.lastName, row.bookingStatus, row.attendanceStatus, row.checkedInAt, row.checkedOutAt);
+ * }
  * ```
  */
 export function createAttendanceService(ctx: ServiceContext) {
@@ -64,6 +69,12 @@ export function createAttendanceService(ctx: ServiceContext) {
     settle: defineOperation(ctx, sessionRef, (tx, input, actor) => settleSession(tx, input.sessionId, actor), staff),
     /** `in_progress → completed` through the session state machine, then `settle`, in one transaction. */
     complete: defineOperation(ctx, sessionRef, (tx, input, actor) => completeAndSettle(tx, input.sessionId, actor, ctx.policy, ctx.now()), staff),
+    /** The register by name: confirmed, completed and no-show bookings with attendance and check-in/out times, before, during and after the class. */
+    register: defineOperation(ctx, registerSchema, (tx, input, actor) => attendanceRegister(tx, input, actor), {
+      authorize: (actor) => {
+        if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'see the attendance register');
+      },
+    }),
   };
 }
 

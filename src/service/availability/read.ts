@@ -7,8 +7,7 @@ import { queryRows } from '../../db/query';
 import { instructorAvailability, sessions } from '../../schema';
 import { loadInstructor, loadLocation } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import { freeSlotsSchema } from './inputs';
-import { findAvailableInstructorsSchema } from './inputs';
+import { freeSlotsSchema, findAvailableInstructorsSchema } from './inputs';
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@ import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { and, eq, gte, inArray, lt, ne, or, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
-import { availabilityRowSchema, parseInput } from '../../domain';
+import { availabilityRowSchema, parseInput, CONFLICT_SEVERITY } from '../../domain';
 import { instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireAdministratorToRaiseConcurrency } from '../kernel/administrator-decisions';
@@ -12,10 +12,8 @@ import { recordConflicts } from '../kernel/conflict-recording';
 import { loadFacility, loadInstructor, loadLocation, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
-import { CONFLICT_SEVERITY } from '../../domain';
 import type { ConflictRow } from '../kernel/rows';
-import { slotFields } from './inputs';
-import { addAvailabilitySchema } from './inputs';
+import { slotFields, addAvailabilitySchema } from './inputs';
 
 type AvailabilityRowDb = typeof instructorAvailability.$inferSelect;
 

@@ -49,12 +49,24 @@ export async function bookStudent(tx: SchedulingDb, input: z.output<typeof bookS
   const direct = await writeDirectBooking(tx, details, settings.now);
   if (direct) return { outcome: 'confirmed', booking: direct };
   if (nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
-  const load = await openSessionForBooking(tx, input.sessionId, settings, async (session) => {
-    await assertNotInSession(tx, session.id, input.studentId);
-    await assertStudentsFree(tx, [input.studentId], session, [session.id]);
+  return bookUnderLock(tx, details, settings);
+}
+
+/**
+ * The full path of a booking: the session opened under its row lock (refused if it
+ * takes no bookings, expired offers settled), the student checked, then confirmed
+ * when a place is free (offers held count as taken), otherwise queued. Every refusal
+ * of `bookings.book` comes from here.
+ *
+ * @internal
+ */
+export async function bookUnderLock(tx: SchedulingDb, details: BookingDetails, settings: PromotionSettings): Promise<BookOutcome> {
+  const load = await openSessionForBooking(tx, details.sessionId, settings, async (session) => {
+    await assertNotInSession(tx, session.id, details.studentId);
+    await assertStudentsFree(tx, [details.studentId], session, [session.id]);
   });
   if (load.freeSpots > 0) return { outcome: 'confirmed', booking: await writeConfirmedBooking(tx, details) };
-  const entry = await addToWaitlist(tx, load, { studentId: input.studentId, parentId, now: settings.now });
+  const entry = await addToWaitlist(tx, load, { studentId: details.studentId, parentId: details.parentId ?? null, now: settings.now });
   return { outcome: 'waitlisted', entry, position: entry.position };
 }
 

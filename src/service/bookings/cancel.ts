@@ -1,3 +1,4 @@
+import { OPEN_BOOKING_STATUSES } from '../../domain/statuses';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { SchedulingError } from '../../errors';
@@ -81,7 +82,7 @@ export async function cancelBooking(
       if (input.type !== 'student') throw forbidden(actor, `cancel a booking as ${input.type}`);
     }
   }
-  requireOpen(booking, ['confirmed', 'pending'], 'cancelled');
+  requireOpen(booking, OPEN_BOOKING_STATUSES, 'cancelled');
   if (session!.status === 'completed') {
     throw new SchedulingError('INVALID_STATE', `Session ${session!.sessionId} is completed; its bookings cannot be cancelled`, {
       sessionId: session!.id,

@@ -1,5 +1,5 @@
-import { ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
-import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
+import { PLANNED_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
+import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
@@ -31,7 +31,7 @@ export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeo
         eq(sessionBookings.studentId, input.studentId),
         eq(sessionBookings.bookingStatus, 'confirmed'),
         gte(sessions.startTime, input.from ?? now),
-        notInArray(sessions.status, ['cancelled', 'completed']),
+        inArray(sessions.status, [...PLANNED_SESSION_STATUSES]),
       ),
     )
     .orderBy(asc(sessions.startTime), asc(sessions.id))

@@ -1,8 +1,6 @@
-import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES } from '../../schema';
-import { instantInput, pagingInput, uuidInput } from '../kernel/inputs';
+import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES, RESOLUTION_METHODS } from '../../schema';
+import { instantInput, pagingInput, uuidInput, textInput } from '../kernel/inputs';
 import { z } from 'zod';
-import { RESOLUTION_METHODS } from '../../schema';
-import { textInput } from '../kernel/inputs';
 
 /** Longest range one scan covers: keeps the detection set and the availability expansion bounded. */
 export const SCAN_MAX_DAYS = 366;

@@ -5,10 +5,8 @@ import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
 
-import { scanConflictsSchema } from './inputs';
-import { listConflictsSchema } from './inputs';
+import { scanConflictsSchema, listConflictsSchema, conflictRef, resolveSchema } from './inputs';
 
-import { conflictRef, resolveSchema } from './inputs';
 import { listConflicts } from './list';
 import { transitionConflict } from './transition';
 

@@ -1,3 +1,5 @@
+import { OPEN_CONFLICT_STATUSES } from '../../domain/statuses';
+import { sqlList } from '../../db/sql-list';
 import { sql } from 'drizzle-orm';
 import type { ScheduleConflict } from '../../domain';
 import { queryRows, queryTableRows } from '../../db/query';
@@ -49,14 +51,14 @@ export async function recordConflicts(
                  ${c.end.toISOString()}::timestamptz, ${c.severity}, ${detectedBy}::uuid, ${involved.length}, ${impact.toFixed(2)}::numeric
           WHERE NOT EXISTS (
             SELECT 1 FROM scheduling.schedule_conflicts o
-            WHERE o.status IN ('detected', 'acknowledged') AND o.conflict_type = ${c.conflictType}
+            WHERE o.status IN ${sqlList(OPEN_CONFLICT_STATUSES)} AND o.conflict_type = ${c.conflictType}
               AND o.student_id IS NOT DISTINCT FROM ${c.studentId}::uuid
               AND ((o.session_id = ${c.sessionId}::uuid AND o.conflicting_session_id IS NOT DISTINCT FROM ${c.conflictingSessionId}::uuid)
                 OR (o.session_id = ${c.conflictingSessionId}::uuid AND o.conflicting_session_id = ${c.sessionId}::uuid)))
           ON CONFLICT (conflict_type, session_id,
                        (coalesce(conflicting_session_id, '00000000-0000-0000-0000-000000000000'::uuid)),
                        (coalesce(student_id, '00000000-0000-0000-0000-000000000000'::uuid)))
-            WHERE status IN ('detected', 'acknowledged')
+            WHERE status IN ${sqlList(OPEN_CONFLICT_STATUSES)}
           DO NOTHING
           RETURNING id`,
     );

@@ -1,7 +1,8 @@
 import { SchedulingError } from '../../errors';
 import { type CapacityPolicy, resolveCapacityPolicy } from '../../domain';
 import { copyOwnProperties, copyPlainData, parseInput } from '../../domain/validate';
-import { drizzleDatabaseInput, isDrizzlePgDatabase, offerWindowMinutesInput } from './inputs';
+import { drizzleDatabaseInput, offerWindowMinutesInput } from './inputs';
+import { isDrizzlePgDatabase } from '../../db/drizzle-internals';
 import { z } from 'zod';
 import type { SchedulerOptions } from './types';
 import { type RunInTransaction, createTransactionRunner } from '../../db/transaction';

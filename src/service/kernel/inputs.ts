@@ -1,6 +1,6 @@
+import { isDrizzlePgDatabase } from '../../db/drizzle-internals';
 import { z } from 'zod';
-import { is } from 'drizzle-orm';
-import { PgDatabase, PgDialect, PgSession } from 'drizzle-orm/pg-core';
+
 import type { AnyPgDatabase } from '../../db/query';
 
 /*
@@ -179,26 +179,6 @@ export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, max
       ctx.addIssue({ code: 'custom', path: [untilKey], message: tooLong });
     }
   };
-}
-
-/**
- * True for a real Drizzle PostgreSQL database or transaction (postgres.js,
- * node-postgres, PGlite, … and their transactions: `PgTransaction` extends
- * `PgDatabase`), by Drizzle's own `is()`, which also recognises one from another copy
- * of drizzle-orm; its session and dialect must be Drizzle's too. An object that merely
- * has a `transaction` function is not one. Never throws (a Proxy's trap that does is
- * simply not a database).
- *
- * @internal
- */
-export function isDrizzlePgDatabase(value: unknown): value is AnyPgDatabase {
-  try {
-    if (!is(value, PgDatabase)) return false;
-    const internals = value as unknown as { session: unknown; dialect: unknown };
-    return is(internals.session, PgSession) && is(internals.dialect, PgDialect);
-  } catch {
-    return false;
-  }
 }
 
 /**

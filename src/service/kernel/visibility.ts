@@ -223,6 +223,17 @@ export function redactEntry<T extends { sessionId: string; studentId: string }>(
 }
 
 /**
+ * A waitlist entry with its student (`waitlist.list`) as the viewer sees it, or null.
+ *
+ * @internal
+ */
+export function redactEntryWithStudent<T extends { sessionId: string; studentId: string; student: object }>(viewer: Viewer, entry: T) {
+  const relation = childRelation(viewer, entry.sessionId, entry.studentId);
+  const row = redact('waitlistEntry', relation, entry);
+  return row && { ...row, student: redact('student', relation, entry.student)! };
+}
+
+/**
  * A session row as the viewer sees it (never null: the timetable is public).
  *
  * @internal

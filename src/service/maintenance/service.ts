@@ -7,8 +7,7 @@ import { advanceStatuses } from './statuses';
 import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
-import { advanceStatusesSchema, purgeCancelledSessionsSchema } from './inputs';
-import { noInput } from './inputs';
+import { advanceStatusesSchema, purgeCancelledSessionsSchema, noInput } from './inputs';
 
 /**
  * `scheduler.maintenance`: housekeeping for admins and the system (`FORBIDDEN` for

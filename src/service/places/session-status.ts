@@ -1,3 +1,4 @@
+import { OPEN_BOOKING_STATUSES } from '../../domain/statuses';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SchedulingError } from '../../errors';
@@ -106,7 +107,7 @@ async function cancelSessionBookings(tx: SchedulingDb, sessionId: string, reason
   const open = await tx
     .select({ id: sessionBookings.id, status: sessionBookings.bookingStatus })
     .from(sessionBookings)
-    .where(and(eq(sessionBookings.sessionId, sessionId), inArray(sessionBookings.bookingStatus, ['confirmed', 'pending'])))
+    .where(and(eq(sessionBookings.sessionId, sessionId), inArray(sessionBookings.bookingStatus, [...OPEN_BOOKING_STATUSES])))
     .orderBy(sessionBookings.id)
     .for('update');
   if (open.length === 0) return [];

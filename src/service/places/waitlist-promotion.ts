@@ -1,3 +1,4 @@
+import { WAITING_STATUSES, isOneOf } from '../../domain/statuses';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { planPromotions } from '../../domain';
@@ -126,7 +127,7 @@ export async function promoteFromWaitlist(tx: SchedulingDb, sessionId: string, s
 
 /** Marks waiting students who may not be promoted now (confirmed elsewhere at that time, or already here). */
 async function markIneligible(tx: SchedulingDb, session: typeof sessions.$inferSelect, entries: WaitlistRow[], ineligible: Map<string, string>): Promise<void> {
-  const waiting = entries.filter((e) => e.status === 'waiting' || e.status === 'notified');
+  const waiting = entries.filter((e) => isOneOf(WAITING_STATUSES, e.status));
   const clashes = await findStudentConflicts(
     tx,
     waiting.map((e) => e.studentId),

@@ -1,3 +1,4 @@
+import { UPCOMING_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { asc, eq } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { recurringPatterns, sessions } from '../../schema';
@@ -62,7 +63,7 @@ export async function lockSeriesOf(tx: SchedulingDb, sessionId: string) {
  * @internal
  */
 export function isOpen(session: Pick<SessionRow, 'status' | 'startTime'>, now: Date): boolean {
-  return (session.status === 'scheduled' || session.status === 'postponed') && session.startTime.getTime() > now.getTime();
+  return isOneOf(UPCOMING_SESSION_STATUSES, session.status) && session.startTime.getTime() > now.getTime();
 }
 
 function notAnOccurrence(sessionId: string): SchedulingError {

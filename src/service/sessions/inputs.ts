@@ -1,10 +1,8 @@
 import { SESSION_STATUSES } from '../../domain/statuses';
 import { z } from 'zod';
-import { instantInput, requireTimeOrder, uuidInput } from '../kernel/inputs';
+import { instantInput, requireTimeOrder, uuidInput, pagingInput, textInput } from '../kernel/inputs';
 import { newSessionFields, sessionChangeSchema } from '../kernel/session-fields';
 import { sessionTypeSchema } from '../../domain';
-import { pagingInput } from '../kernel/inputs';
-import { textInput } from '../kernel/inputs';
 
 /**
  * Input of `sessions.create`. `capacity` defaults to the policy maximum for the type

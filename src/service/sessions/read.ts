@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { sessions } from '../../schema';
+import { facilities, instructors, sessions } from '../../schema';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
@@ -42,8 +42,9 @@ export type SessionDetails = Awaited<ReturnType<typeof getSession>>;
  * range on `start_time` (its `BETWEEN` counted a session starting exactly at the end
  * twice across pages), every filter an equality or range the composite indexes
  * (`idx_sessions_availability`, `_instructor_schedule`, `_facility_schedule`,
- * `_course_schedule`) can use, and a stable order for paging. Returned unexecuted so a
- * test can EXPLAIN it.
+ * `_course_schedule`) can use, and a stable order for paging. The instructor's name and
+ * the facility's name come in the same statement (left joins on their primary keys),
+ * not one read per row. Returned unexecuted so a test can EXPLAIN it.
  *
  * @internal
  */
@@ -61,8 +62,14 @@ export function buildSessionListQuery(tx: SchedulingDb, input: z.output<typeof l
     input.hasFreeSpots === false ? sql`${sessions.currentBookings} >= ${sessions.capacity}` : undefined,
   ];
   return tx
-    .select()
+    .select({
+      session: sessions,
+      instructor: { id: instructors.id, firstName: instructors.firstName, lastName: instructors.lastName },
+      facility: { id: facilities.id, name: facilities.name },
+    })
     .from(sessions)
+    .leftJoin(instructors, eq(instructors.id, sessions.instructorId))
+    .leftJoin(facilities, eq(facilities.id, sessions.facilityId))
     .where(and(...filters))
     .orderBy(asc(sessions.startTime), asc(sessions.id))
     .limit(input.limit)
@@ -71,12 +78,27 @@ export function buildSessionListQuery(tx: SchedulingDb, input: z.output<typeof l
 
 /**
  * Sessions matching the filters, ordered by start time: the timetable, which everyone
- * may read (`visibility.ts` withholds preparation notes and meeting links).
+ * may read (`visibility.ts` withholds preparation notes and meeting links). Each row
+ * also names its instructor (`instructor: { id, firstName, lastName }`, null when the
+ * session has none; who teaches is public, `redactInstructor` applies) and its facility
+ * (`facility: { id, name }`), read in the same statement.
  *
  * @internal
  */
 export async function listSessions(tx: SchedulingDb, input: z.output<typeof listSessionsSchema>, actor: Actor) {
   const rows = await buildSessionListQuery(tx, input);
-  const viewer = await loadViewer(tx, actor, rows);
-  return rows.map((row) => redactSession(viewer, row));
+  const viewer = await loadViewer(
+    tx,
+    actor,
+    rows.map((row) => row.session),
+  );
+  return rows.map((row) => ({
+    ...redactSession(viewer, row.session),
+    instructor: row.instructor && redactInstructor(viewer, row.instructor),
+    // The facility is on every session (a NOT NULL foreign key); a left join keeps the row should that ever change.
+    facility: row.facility,
+  }));
 }
+
+/** One row of `sessions.list`. */
+export type SessionListItem = Awaited<ReturnType<typeof listSessions>>[number];

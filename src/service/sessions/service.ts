@@ -2,16 +2,23 @@ import { z } from 'zod';
 import { defineOperation } from '../kernel/operation';
 import { sessionChangeSeenBy } from './seen-by';
 import type { ServiceContext } from '../kernel/context';
-import { createSessionSchema, rescheduleSessionSchema, updateSessionSchema } from './inputs';
+import {
+  createSessionSchema,
+  rescheduleSessionSchema,
+  updateSessionSchema,
+  getSessionSchema,
+  listSessionsSchema,
+  cancelSchema,
+  postponeSchema,
+  resumeSchema,
+} from './inputs';
 import { setSessionStatus } from '../places/session-status';
 import { getSession, listSessions } from './read';
 
 import { createSession } from './create';
 import { updateSession } from '../places/session-change';
 import { promotionSettings } from '../places/waitlist-promotion';
-import { getSessionSchema, listSessionsSchema } from './inputs';
 import { setSessionStatusSchema } from '../kernel/session-fields';
-import { cancelSchema, postponeSchema, resumeSchema } from './inputs';
 import { sessionRef } from '../kernel/inputs';
 
 /**
@@ -80,7 +87,7 @@ export function createSessionService(ctx: ServiceContext) {
     cancel: statusShortcut(cancelSchema, (i) => ({ sessionId: i.sessionId, status: 'cancelled', reason: i.reason })),
     /** One session with bookings (+ students), instructor, facility and location; bookings only as the actor may see them (README "Who may see what"). */
     get: defineOperation(ctx, getSessionSchema, (tx, input, actor) => getSession(tx, input, actor)),
-    /** Sessions matching filters, by start time (the timetable, for everyone; meeting links and preparation notes only to those concerned). */
+    /** Sessions matching filters, by start time, each with its instructor's and facility's names (the timetable, for everyone; meeting links and preparation notes only to those concerned). */
     list: defineOperation(ctx, listSessionsSchema, (tx, input, actor) => listSessions(tx, input, actor)),
   };
 }

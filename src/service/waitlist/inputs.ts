@@ -43,3 +43,10 @@ export const expireOffersSchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).default(100),
   ...promotionOverrideInput,
 });
+
+/**
+ * Input of `waitlist.list`: the session whose queue to read.
+ *
+ * @internal
+ */
+export const listWaitlistSchema = z.strictObject({ sessionId: uuidInput });

@@ -3,20 +3,24 @@ import { requireActsForStudent, refuseInstructors } from '../kernel/family-acces
 import { defineOperation } from '../kernel/operation';
 import { queueAnswerSeenBy } from './seen-by';
 import type { ServiceContext } from '../kernel/context';
-import { expireOffersSchema, joinWaitlistSchema, respondSchema, waitlistEntryRefSchema } from './inputs';
+import { expireOffersSchema, joinWaitlistSchema, listWaitlistSchema, respondSchema, waitlistEntryRefSchema } from './inputs';
+import { listWaitlist } from './list';
 import { acceptOffer, declineOffer, expireDueOffers, joinWaitlist, leaveWaitlist } from './offers';
 import { promotionSettings, requireAdministratorForWindow } from '../places/waitlist-promotion';
 import { waitlistStanding } from '../places/waitlist-queue';
 
 /**
- * `scheduler.waitlist`: join, leave, see one's place, answer offers, and the cron
- * entry point that expires unanswered offers.
+ * `scheduler.waitlist`: join, leave, see one's place or the session's queue, answer
+ * offers, and the cron entry point that expires unanswered offers.
  *
  * @example
  * ```ts
  * const { entry, position } = await scheduler.waitlist.join(parent, { sessionId, studentId });
  * // once a place is offered:
  * await scheduler.waitlist.accept(parent, { waitlistId: entry.id });
+ * // the instructor's view of the queue, in the order places will be offered:
+ * const { queueLength, entries } = await scheduler.waitlist.list(instructor, { sessionId });
+ * for (const e of entries) console.log(`${e.rank}/${queueLength}`, e.student.firstName, e.status, e.responseDeadline);
  * // the host's cron job:
  * await scheduler.waitlist.expireOffers({ kind: 'system' }, {});
  * ```
@@ -42,6 +46,8 @@ export function createWaitlistService(ctx: ServiceContext) {
       await requireActsForStudent(tx, actor, standing.entry.studentId, 'see this waitlist entry');
       return standing;
     }),
+    /** A session's active queue in promotion order, with names and the queue's length (a family sees only its own entries; another instructor is refused). */
+    list: defineOperation(ctx, listWaitlistSchema, (tx, input, actor) => listWaitlist(tx, input, actor)),
     /** Accepts an open offer: confirmed booking, entry `accepted`. */
     accept: defineOperation(ctx, waitlistEntryRefSchema, (tx, input, actor) => acceptOffer(tx, input, actor, promotionSettings(ctx))),
     /** Declines an open offer; the place passes to the next in line. */

@@ -246,7 +246,15 @@ describe('bookings.move', () => {
     expect((await sessionById(database.db, to.id)).currentBookings).toBe(1);
 
     // Back again: the old session's place is held by the offer, so the move is refused.
-    await refused('CAPACITY_EXCEEDED', () => scheduler.bookings.move(parent, { bookingId: moved.booking.id, toSessionId: from.id }));
+    const back = await refused('CAPACITY_EXCEEDED', () => scheduler.bookings.move(parent, { bookingId: moved.booking.id, toSessionId: from.id }));
+    expect(back.details).toMatchObject({ reason: 'held_offers', sessionId: from.id });
+
+    // Into a session whose every place is confirmed: `full`.
+    const third = await newSession({ capacity: 1 });
+    const other = await scheduler.bookings.book(admin, { sessionId: third.id, studentId: kid(4) });
+    if (other.outcome !== 'confirmed') throw new Error('setup');
+    const full = await refused('CAPACITY_EXCEEDED', () => scheduler.bookings.move(admin, { bookingId: other.booking.id, toSessionId: to.id }));
+    expect(full.details).toMatchObject({ reason: 'full', sessionId: to.id });
   });
 
   it('refuses a session of another course', async () => {

@@ -321,6 +321,20 @@ describe('bookings', () => {
     );
   });
 
+  it("attendance.register: administrators and the session's instructor, with medical notes; FORBIDDEN to everyone else", async () => {
+    await everyActor(
+      (actor) => scheduler.attendance.register(actor, { sessionId: ids.S }),
+      ['admin', 'system', 'sessionInstructor'],
+      (rows) => {
+        expect(rows.map((r) => [r.studentId, r.student.lastName, r.medicalNotes, r.specialRequests])).toEqual([
+          [kid(0), 'Family0', MEDICAL[0], REQUESTS[0]],
+          [kid(2), 'Family2', MEDICAL[1], REQUESTS[1]],
+          [kid(3), 'Family3', MEDICAL[2], REQUESTS[2]],
+        ]);
+      },
+    );
+  });
+
   it("familySchedule: that parent and administrators, no one else (the family's own child included)", async () => {
     await everyActor(
       (actor) => scheduler.bookings.familySchedule(actor, { parentId: academy.parentId, from: at('2030-01-01T00:00:00Z'), until: at('2030-02-01T00:00:00Z') }),

@@ -66,6 +66,8 @@ interface Ids {
   completedSessionId: string;
   feedbackId: string;
   resourceId: string;
+  levelId: string;
+  holidayId: string;
 }
 
 /** One valid input per method; the test fails when a method has none (so new methods get one). */
@@ -138,6 +140,7 @@ function sampleInputs(ids: Ids): Record<string, unknown> {
     'waitlist.join': { sessionId: ids.fullSessionId, studentId: academy.studentIds[3]! },
     'waitlist.leave': { waitlistId: ids.waitlistId },
     'waitlist.position': { waitlistId: ids.waitlistId },
+    'waitlist.list': { sessionId: ids.fullSessionId },
     'waitlist.accept': { waitlistId: ids.waitlistId },
     'waitlist.decline': { waitlistId: ids.waitlistId },
     'waitlist.expireOffers': {},
@@ -149,6 +152,7 @@ function sampleInputs(ids: Ids): Record<string, unknown> {
     'attendance.markNoShow': { bookingId: ids.bookingId },
     'attendance.settle': { sessionId: ids.sessionId },
     'attendance.complete': { sessionId: ids.sessionId },
+    'attendance.register': { sessionId: ids.sessionId },
     'makeups.book': { originalBookingId: ids.bookingId, sessionId: ids.fullSessionId },
     'feedback.submit': { sessionId: ids.completedSessionId, overallRating: 4 },
     'feedback.markFollowUpDone': { feedbackId: ids.feedbackId },
@@ -164,6 +168,28 @@ function sampleInputs(ids: Ids): Record<string, unknown> {
     'maintenance.purgeCancelledSessions': { olderThan: at('2020-01-01T00:00:00Z') },
     'maintenance.advanceStatuses': {},
     'maintenance.verifyIntegrity': {},
+    'academy.createUser': { email: 'desk@academy.test', role: 'staff' },
+    'academy.updateUser': { userId: academy.adminId },
+    'academy.createLocation': { code: 'ANNEX', name: 'Annex', timeZone: 'Europe/London' },
+    'academy.updateLocation': { locationId: academy.locationId },
+    'academy.createFacility': { locationId: academy.locationId, code: 'STUDIO', name: 'Studio' },
+    'academy.updateFacility': { facilityId: academy.poolId },
+    'academy.createInstructor': { email: 'maya@academy.test', firstName: 'Maya', lastName: 'Ortiz' },
+    'academy.updateInstructor': { instructorId: academy.instructorIds[2]! },
+    'academy.createStudent': { firstName: 'Ada', lastName: 'Okafor' },
+    'academy.updateStudent': { studentId: academy.studentIds[5]! },
+    'academy.createParent': { firstName: 'Grace', lastName: 'Okafor' },
+    'academy.updateParent': { parentId: academy.parentId },
+    'academy.linkParentStudent': { parentId: academy.parentId, studentId: academy.studentIds[5]! },
+    'academy.unlinkParentStudent': { parentId: academy.parentId, studentId: academy.studentIds[0]! },
+    'academy.createProgram': { code: 'MUSIC', name: 'Music' },
+    'academy.updateProgram': { programId: academy.programId },
+    'academy.createLevel': { code: 'L1', name: 'Level 1' },
+    'academy.updateLevel': { levelId: ids.levelId },
+    'academy.createCourse': { programId: academy.programId, code: 'SPLASH', name: 'Splash' },
+    'academy.updateCourse': { courseId: academy.courseId },
+    'academy.createHoliday': { holidayDate: '2030-12-25', name: 'Christmas' },
+    'academy.updateHoliday': { holidayId: ids.holidayId },
   };
 }
 
@@ -496,6 +522,7 @@ beforeAll(async () => {
     { sessionId: completed.id, overallRating: 4, requiresFollowUp: true },
   );
   await scheduler.resources.request(admin, { sessionId: session.id, resourceType: 'equipment', resourceName: 'Kickboards' });
+  await scheduler.academy.linkParentStudent(admin, { parentId: academy.parentId, studentId: academy.studentIds[0]! });
   const one = async (sql: string) => String((await database.query<{ id: string }>(sql))[0]!.id);
   const patternId = await one('SELECT id FROM scheduling.recurring_patterns LIMIT 1');
   ids = {
@@ -511,6 +538,8 @@ beforeAll(async () => {
     completedSessionId: completed.id,
     feedbackId: await one('SELECT id FROM scheduling.session_feedback LIMIT 1'),
     resourceId: await one('SELECT id FROM scheduling.session_resources LIMIT 1'),
+    levelId: (await scheduler.academy.createLevel(admin, { code: 'ANY', name: 'Any' })).id,
+    holidayId: (await scheduler.academy.createHoliday(admin, { holidayDate: '2030-01-01', name: 'New Year' })).id,
   };
 });
 

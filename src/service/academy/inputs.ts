@@ -1,0 +1,386 @@
+import { z } from 'zod';
+import { localDateSchema, timeZoneSchema } from '../../domain/schemas';
+import { INT4_MAX, storableText, textInput, uuidInput } from '../kernel/inputs';
+
+/*
+ * The inputs of `scheduler.academy`: the people, places and programs an academy is
+ * made of. Field names are the row's (camelCase), ids are `…Id`; every bound matches
+ * the column or CHECK that would otherwise refuse the value, so a value the schema
+ * accepts is one the table takes.
+ */
+
+/** A required name or code of at most `max` characters, trimmed. */
+const label = (max: number) => storableText(z.string().trim().min(1).max(max));
+/** Optional free text; `null` clears it on update. */
+const note = (max: number) => storableText(z.string().trim().max(max));
+const email = z.email('expected an e-mail address').max(255);
+/** How many sessions an instructor or facility may run at once (`>= 1`). */
+const concurrencyLimit = z.number().int().min(1).max(1000);
+/** A location's IANA time zone, checked by the domain (`isValidTimeZone`) before anything reaches the database. */
+const timeZone = z.string().max(64, 'unknown IANA time zone').pipe(timeZoneSchema);
+
+/** The roles of `users.role` (`chk_user_role`). */
+export const USER_ROLES = ['admin', 'instructor', 'parent', 'student', 'staff'] as const;
+
+/**
+ * Input of `academy.createUser`: the login a person acts with (`actor.userId`).
+ *
+ * @internal
+ */
+export const createUserSchema = z.strictObject({
+  email,
+  fullName: note(255).nullish(),
+  role: z.enum(USER_ROLES),
+});
+
+/** Input of `academy.createUser`. */
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+/**
+ * Input of `academy.updateUser`: the user and the fields to change.
+ *
+ * @internal
+ */
+export const updateUserSchema = z.strictObject({
+  userId: uuidInput,
+  email: email.optional(),
+  fullName: note(255).nullish(),
+  role: z.enum(USER_ROLES).optional(),
+});
+
+/** Input of `academy.updateUser`. */
+export type UpdateUserInput = z.input<typeof updateUserSchema>;
+
+/**
+ * Input of `academy.createLocation`. `timeZone` is the IANA zone every wall-clock time
+ * of the location's classes is read in.
+ *
+ * @internal
+ */
+export const createLocationSchema = z.strictObject({
+  code: label(50),
+  name: label(255),
+  timeZone,
+  address: textInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.createLocation`. */
+export type CreateLocationInput = z.input<typeof createLocationSchema>;
+
+/**
+ * Input of `academy.updateLocation`. A new time zone that would leave an instructor
+ * over their limit is refused unless `override` (admins only) records the conflicts.
+ *
+ * @internal
+ */
+export const updateLocationSchema = z.strictObject({
+  locationId: uuidInput,
+  code: label(50).optional(),
+  name: label(255).optional(),
+  timeZone: timeZone.optional(),
+  address: textInput.nullish(),
+  isActive: z.boolean().optional(),
+  override: z.boolean().default(false),
+});
+
+/** Input of `academy.updateLocation`. */
+export type UpdateLocationInput = z.input<typeof updateLocationSchema>;
+
+const facilityFields = {
+  code: label(50),
+  name: label(255),
+  facilityType: note(50).nullish(),
+  /** How many participants fit (`null`: no limit). */
+  capacity: z.number().int().min(1).max(INT4_MAX).nullish(),
+  maxConcurrentSessions: concurrencyLimit.optional(),
+  isActive: z.boolean().optional(),
+};
+
+/**
+ * Input of `academy.createFacility`: a room, pool or court at a location.
+ *
+ * @internal
+ */
+export const createFacilitySchema = z.strictObject({ locationId: uuidInput, ...facilityFields });
+
+/** Input of `academy.createFacility`. */
+export type CreateFacilityInput = z.input<typeof createFacilitySchema>;
+
+/**
+ * Input of `academy.updateFacility`. A smaller size or limit that would strand
+ * sessions is refused unless `override` (admins only) records the conflicts.
+ *
+ * @internal
+ */
+export const updateFacilitySchema = z.strictObject({
+  facilityId: uuidInput,
+  locationId: uuidInput.optional(),
+  code: facilityFields.code.optional(),
+  name: facilityFields.name.optional(),
+  facilityType: facilityFields.facilityType,
+  capacity: facilityFields.capacity,
+  maxConcurrentSessions: facilityFields.maxConcurrentSessions,
+  isActive: facilityFields.isActive,
+  override: z.boolean().default(false),
+});
+
+/** Input of `academy.updateFacility`. */
+export type UpdateFacilityInput = z.input<typeof updateFacilitySchema>;
+
+/**
+ * Input of `academy.createInstructor`. `userId` is their login, when they have one.
+ *
+ * @internal
+ */
+export const createInstructorSchema = z.strictObject({
+  email,
+  firstName: label(100),
+  lastName: label(100),
+  userId: uuidInput.nullish(),
+  maxConcurrentSessions: concurrencyLimit.optional(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.createInstructor`. */
+export type CreateInstructorInput = z.input<typeof createInstructorSchema>;
+
+/**
+ * Input of `academy.updateInstructor`. A lower limit that would strand sessions is
+ * refused unless `override` (admins only) records the conflicts.
+ *
+ * @internal
+ */
+export const updateInstructorSchema = z.strictObject({
+  instructorId: uuidInput,
+  email: email.optional(),
+  firstName: label(100).optional(),
+  lastName: label(100).optional(),
+  userId: uuidInput.nullish(),
+  maxConcurrentSessions: concurrencyLimit.optional(),
+  isActive: z.boolean().optional(),
+  override: z.boolean().default(false),
+});
+
+/** Input of `academy.updateInstructor`. */
+export type UpdateInstructorInput = z.input<typeof updateInstructorSchema>;
+
+/**
+ * Input of `academy.createStudent`. The student's code (`STU-…`) is generated.
+ *
+ * @internal
+ */
+export const createStudentSchema = z.strictObject({
+  firstName: label(100),
+  lastName: label(100),
+  dateOfBirth: localDateSchema.nullish(),
+  levelId: uuidInput.nullish(),
+  userId: uuidInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.createStudent`. */
+export type CreateStudentInput = z.input<typeof createStudentSchema>;
+
+/**
+ * Input of `academy.updateStudent`.
+ *
+ * @internal
+ */
+export const updateStudentSchema = z.strictObject({
+  studentId: uuidInput,
+  firstName: label(100).optional(),
+  lastName: label(100).optional(),
+  dateOfBirth: localDateSchema.nullish(),
+  levelId: uuidInput.nullish(),
+  userId: uuidInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.updateStudent`. */
+export type UpdateStudentInput = z.input<typeof updateStudentSchema>;
+
+/**
+ * Input of `academy.createParent`. The parent's code (`PAR-…`) is generated.
+ *
+ * @internal
+ */
+export const createParentSchema = z.strictObject({
+  firstName: label(100),
+  lastName: label(100),
+  email: email.nullish(),
+  phone: note(50).nullish(),
+  userId: uuidInput.nullish(),
+});
+
+/** Input of `academy.createParent`. */
+export type CreateParentInput = z.input<typeof createParentSchema>;
+
+/**
+ * Input of `academy.updateParent`.
+ *
+ * @internal
+ */
+export const updateParentSchema = z.strictObject({
+  parentId: uuidInput,
+  firstName: label(100).optional(),
+  lastName: label(100).optional(),
+  email: email.nullish(),
+  phone: note(50).nullish(),
+  userId: uuidInput.nullish(),
+});
+
+/** Input of `academy.updateParent`. */
+export type UpdateParentInput = z.input<typeof updateParentSchema>;
+
+/**
+ * Input of `academy.linkParentStudent`: the parent who may act for the student, and
+ * how they are related (default `parent`).
+ *
+ * @internal
+ */
+export const linkParentStudentSchema = z.strictObject({
+  parentId: uuidInput,
+  studentId: uuidInput,
+  relationship: label(50).default('parent'),
+});
+
+/** Input of `academy.linkParentStudent`. */
+export type LinkParentStudentInput = z.input<typeof linkParentStudentSchema>;
+
+/**
+ * Input of `academy.unlinkParentStudent`.
+ *
+ * @internal
+ */
+export const unlinkParentStudentSchema = z.strictObject({ parentId: uuidInput, studentId: uuidInput });
+
+/** Input of `academy.unlinkParentStudent`. */
+export type UnlinkParentStudentInput = z.input<typeof unlinkParentStudentSchema>;
+
+/**
+ * Input of `academy.createProgram`.
+ *
+ * @internal
+ */
+export const createProgramSchema = z.strictObject({
+  code: label(50),
+  name: label(255),
+  description: textInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.createProgram`. */
+export type CreateProgramInput = z.input<typeof createProgramSchema>;
+
+/**
+ * Input of `academy.updateProgram`.
+ *
+ * @internal
+ */
+export const updateProgramSchema = z.strictObject({
+  programId: uuidInput,
+  code: label(50).optional(),
+  name: label(255).optional(),
+  description: textInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.updateProgram`. */
+export type UpdateProgramInput = z.input<typeof updateProgramSchema>;
+
+/**
+ * Input of `academy.createLevel`: a level, of one program or (no `programId`) of every program.
+ *
+ * @internal
+ */
+export const createLevelSchema = z.strictObject({
+  code: label(50),
+  name: label(255),
+  programId: uuidInput.nullish(),
+  sortOrder: z.number().int().min(-INT4_MAX).max(INT4_MAX).optional(),
+});
+
+/** Input of `academy.createLevel`. */
+export type CreateLevelInput = z.input<typeof createLevelSchema>;
+
+/**
+ * Input of `academy.updateLevel`.
+ *
+ * @internal
+ */
+export const updateLevelSchema = z.strictObject({
+  levelId: uuidInput,
+  code: label(50).optional(),
+  name: label(255).optional(),
+  programId: uuidInput.nullish(),
+  sortOrder: z.number().int().min(-INT4_MAX).max(INT4_MAX).optional(),
+});
+
+/** Input of `academy.updateLevel`. */
+export type UpdateLevelInput = z.input<typeof updateLevelSchema>;
+
+/**
+ * Input of `academy.createCourse`: a course of a program, optionally at a level of it.
+ *
+ * @internal
+ */
+export const createCourseSchema = z.strictObject({
+  programId: uuidInput,
+  code: label(50),
+  name: label(255),
+  levelId: uuidInput.nullish(),
+  description: textInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.createCourse`. */
+export type CreateCourseInput = z.input<typeof createCourseSchema>;
+
+/**
+ * Input of `academy.updateCourse`.
+ *
+ * @internal
+ */
+export const updateCourseSchema = z.strictObject({
+  courseId: uuidInput,
+  programId: uuidInput.optional(),
+  code: label(50).optional(),
+  name: label(255).optional(),
+  levelId: uuidInput.nullish(),
+  description: textInput.nullish(),
+  isActive: z.boolean().optional(),
+});
+
+/** Input of `academy.updateCourse`. */
+export type UpdateCourseInput = z.input<typeof updateCourseSchema>;
+
+/**
+ * Input of `academy.createHoliday`: a day without classes at one location, or (no
+ * `locationId`) at every location. Series skip it when they are expanded.
+ *
+ * @internal
+ */
+export const createHolidaySchema = z.strictObject({
+  holidayDate: localDateSchema,
+  name: label(255),
+  locationId: uuidInput.nullish(),
+});
+
+/** Input of `academy.createHoliday`. */
+export type CreateHolidayInput = z.input<typeof createHolidaySchema>;
+
+/**
+ * Input of `academy.updateHoliday`.
+ *
+ * @internal
+ */
+export const updateHolidaySchema = z.strictObject({
+  holidayId: uuidInput,
+  holidayDate: localDateSchema.optional(),
+  name: label(255).optional(),
+  locationId: uuidInput.nullish(),
+});
+
+/** Input of `academy.updateHoliday`. */
+export type UpdateHolidayInput = z.input<typeof updateHolidaySchema>;
