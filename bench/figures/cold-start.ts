@@ -1,94 +1,121 @@
 /**
- * Figure 7: serverless cold start. Each public entry is bundled with esbuild and
- * imported by a fresh `node` process; the baseline is a fresh process importing an
- * empty module. Also the minified size of each entry with its dependencies bundled.
+ * Figure 7: serverless cold start and weight. A fresh `node` process imports each
+ * public entry of the built package (dist/, with its dependencies resolved from
+ * node_modules as in a deployed function that is not bundled); the baseline is a fresh
+ * process importing an empty module. Then the bundled sizes: the domain as a browser
+ * or edge function bundles it, and the example booking handler as a serverless
+ * function bundles it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { type Figure, forScale, interleavedMedians, measured, noteWith } from '../harness';
+import { build, type Platform } from 'esbuild';
+import { compared, type Figure, interleavedMedians, measured, noteWith, round } from '../harness';
 
 const DRIVERS = ['@electric-sql/pglite', 'postgres', 'pg'];
-const RUNTIME_DEPENDENCIES = ['drizzle-orm', 'zod', 'rrule', 'luxon', ...DRIVERS];
-const ENTRIES = [
-  { name: 'academy-scheduling', source: '../../src/index.ts', file: 'index' },
-  { name: 'academy-scheduling/domain', source: '../../src/domain/index.ts', file: 'domain' },
+const ROOT = new URL('../../', import.meta.url);
+const IMPORTS = [
+  { name: 'academy-scheduling', file: 'dist/index.js', target: 2.0 },
+  { name: 'academy-scheduling/domain', file: 'dist/domain.js', target: 1.4 },
 ] as const;
 
 /**
- * Bundles `source` (minified ESM for Node) into `outfile` and returns its bytes.
+ * Bundles `source` (minified ESM) into `outfile` and returns its bytes; fails on any
+ * esbuild warning, so a size is never measured from a bundle that dropped something.
  *
  * @example
  * ```ts
- * const bytes = await bundle('src/domain/index.ts', '/tmp/domain.mjs', ['zod']);
+ * const bytes = await bundle('src/domain/index.ts', '/tmp/domain.mjs', [], 'browser');
  * ```
  */
-export async function bundle(source: string, outfile: string, external: string[]): Promise<Buffer> {
-  await build({
-    entryPoints: [source],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    minify: true,
-    external,
-    logLevel: 'error',
-  });
+export async function bundle(source: string, outfile: string, external: string[], platform: Platform = 'node'): Promise<Buffer> {
+  const result = await build({ entryPoints: [source], outfile, bundle: true, platform, format: 'esm', minify: true, external, logLevel: 'silent' });
+  if (result.warnings.length > 0) throw new Error(`esbuild warned bundling ${source}: ${result.warnings.map((w) => w.text).join('; ')}`);
   return readFileSync(outfile);
 }
 
-/** Runs `node file` to completion; throws when it fails, so a broken bundle is not timed as fast. */
+/** Runs `node file` to completion; throws when it fails, so a broken import is not timed as fast. */
 function runNode(file: string): void {
   const result = spawnSync(process.execPath, [file], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (result.status !== 0) throw new Error(`node ${file} failed: ${result.stderr.toString()}`);
 }
 
+/** A size with an absolute target in bytes. */
+function sizeFigure(name: string, bytes: number, maxBytes: number, note: string): Figure {
+  return { name, value: round(bytes), unit: 'bytes', baseline: null, ratio: null, target: `<= ${maxBytes / 1000} KB`, met: bytes <= maxBytes, n: 1, note };
+}
+
 /**
- * Figure 7: cold import time of each entry in a fresh process versus an empty one, and
- * each entry's minified size with its dependencies bundled (raw and gzip).
+ * Figure 7: cold import time of each built entry in a fresh process versus an empty
+ * one, and the bundled sizes of the domain and of the example booking handler.
  *
  * @example
  * ```ts
  * figures.push(...(await coldStartFigures()));
  * ```
  */
-export async function coldStartFigures(runs = 15): Promise<Figure[]> {
-  // Inside the repository, so the externals resolve from its node_modules like in a deployed function.
-  const dir = fileURLToPath(new URL('../../node_modules/.cache/academy-scheduling-bench/', import.meta.url));
+export async function coldStartFigures(runs = 21): Promise<Figure[]> {
+  const root = fileURLToPath(ROOT);
+  // The figure is about the package as published: build it from the current sources first.
+  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (built.status !== 0) throw new Error(`npm run build failed: ${built.stderr.toString()}`);
+  const dir = fileURLToPath(new URL('node_modules/.cache/academy-scheduling-bench/', ROOT));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
     const empty = `${dir}empty.mjs`;
     writeFileSync(empty, '');
-    const sizes: Figure[] = [];
-    const files: string[] = [];
-    for (const entry of ENTRIES) {
-      const source = fileURLToPath(new URL(entry.source, import.meta.url));
-      const file = `${dir}${entry.file}.mjs`;
-      await bundle(source, file, RUNTIME_DEPENDENCIES);
-      files.push(file);
-      const full = await bundle(source, `${dir}${entry.file}.full.mjs`, DRIVERS);
-      const how = `esbuild bundle, minify, format esm, platform node; everything bundled except the drivers (${DRIVERS.join(', ')}).`;
-      sizes.push(
-        measured(`${entry.name} bundled size`, full.length, 'bytes', 1, noteWith(how)),
-        measured(`${entry.name} bundled size, gzip`, gzipSync(full).length, 'bytes', 1, noteWith(`${how} gzip level 6 (node:zlib default).`)),
-      );
-    }
+    const files = IMPORTS.map((entry, i) => {
+      const file = `${dir}import-${i}.mjs`;
+      writeFileSync(file, `import ${JSON.stringify(fileURLToPath(new URL(entry.file, ROOT)))};\n`);
+      return file;
+    });
     const [emptyMs, ...entryMs] = await interleavedMedians([() => runNode(empty), ...files.map((file) => () => runNode(file))], runs, 2);
-    const timings = ENTRIES.map((entry, i) =>
-      forScale(
+    const baseline = { name: 'node + empty module', value: emptyMs! };
+    const timings = IMPORTS.map((entry, i) =>
+      compared(
         `cold start: node + import ${entry.name}`,
         entryMs[i]!,
         'ms',
-        { name: 'node + empty module', value: emptyMs! },
+        baseline,
+        `<= ${entry.target.toFixed(1)}x`,
+        (r) => r <= entry.target,
         runs,
         noteWith(
-          `Wall time of spawning \`node bundle.mjs\` to exit. The bundle (esbuild, minify, esm) leaves ${RUNTIME_DEPENDENCIES.join(', ')} external, resolved from node_modules as in a deployed function. No target in the issue. Medians of ${runs} interleaved runs after 2 warm-ups.`,
+          `Wall time of spawning \`node file.mjs\` to exit, where file.mjs imports ${entry.file} of the package built by \`npm run build\` in this run; its dependencies (drizzle-orm) resolve from node_modules as in a deployed function that is not bundled. Baseline: the same with an empty module. Medians of ${runs} interleaved runs after 2 warm-ups.`,
         ),
       ),
     );
+
+    const domain = await bundle(fileURLToPath(new URL('src/domain/index.ts', ROOT)), `${dir}domain.browser.mjs`, [], 'browser');
+    const handler = await bundle(fileURLToPath(new URL('examples/serverless/handler.ts', ROOT)), `${dir}handler.mjs`, DRIVERS);
+    const main = await bundle(fileURLToPath(new URL('src/index.ts', ROOT)), `${dir}index.mjs`, DRIVERS);
+    const nodeHow = `esbuild bundle, minify, format esm, platform node; everything bundled (drizzle-orm included) except the drivers (${DRIVERS.join(', ')}).`;
+    const sizes = [
+      measured(
+        'academy-scheduling/domain bundled size',
+        domain.length,
+        'bytes',
+        1,
+        noteWith('esbuild bundle, minify, format esm, platform browser; no externals.'),
+      ),
+      sizeFigure(
+        'academy-scheduling/domain bundled size, gzip',
+        gzipSync(domain).length,
+        40_000,
+        noteWith('esbuild bundle of src/domain/index.ts, minify, format esm, platform browser, no externals; gzip level 6 (node:zlib default).'),
+      ),
+      measured('example booking handler bundled size', handler.length, 'bytes', 1, noteWith(`examples/serverless/handler.ts: ${nodeHow}`)),
+      sizeFigure(
+        'example booking handler bundled size, gzip',
+        gzipSync(handler).length,
+        120_000,
+        noteWith(`examples/serverless/handler.ts: ${nodeHow} gzip level 6 (node:zlib default).`),
+      ),
+      measured('academy-scheduling bundled size', main.length, 'bytes', 1, noteWith(`src/index.ts, every export: ${nodeHow}`)),
+      measured('academy-scheduling bundled size, gzip', gzipSync(main).length, 'bytes', 1, noteWith(`src/index.ts, every export: ${nodeHow} gzip level 6.`)),
+    ];
     return [...timings, ...sizes];
   } finally {
     rmSync(dir, { recursive: true, force: true });

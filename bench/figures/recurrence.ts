@@ -5,7 +5,7 @@
  * expansion), against an absolute target.
  */
 import { expandRecurrence, type RecurringPatternInput } from '../../src/domain';
-import { RRule } from '../../src/domain/rrule-interop';
+import { RRule } from '../../test/support/rrule-interop';
 import { compared, type Figure, interleavedMedians, noteWith, round } from '../harness';
 
 /** The reference schema's sample pattern, run for ten years instead of one. */
@@ -75,7 +75,7 @@ export async function recurrenceFigures(runs = 21): Promise<Figure[]> {
       (r) => r <= 0.5,
       runs,
       noteWith(
-        `Reference pattern (weekly, days [1,3,5], 10:00-11:00) from 2025-01-15 to 2035-01-14 in America/New_York: ${ours} occurrences, converted to instants across 20 DST changes, validated with zod. Baseline: new RRule({ freq: WEEKLY, byweekday: [MO, WE, FR], dtstart: 2025-01-15T10:00Z floating, until: 2035-01-14T10:00Z }).all(), same count (checked), RRule imported via src/domain/rrule-interop. Medians of ${runs} interleaved runs after 3 warm-ups.`,
+        `Reference pattern (weekly, days [1,3,5], 10:00-11:00) from 2025-01-15 to 2035-01-14 in America/New_York: ${ours} occurrences, converted to instants across 20 DST changes, validated with zod. Baseline: new RRule({ freq: WEEKLY, byweekday: [MO, WE, FR], dtstart: 2025-01-15T10:00Z floating, until: 2035-01-14T10:00Z }).all(), same count (checked), RRule imported via test/support/rrule-interop. Medians of ${runs} interleaved runs after 3 warm-ups.`,
       ),
     ),
     ...daily,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { formatLocalDate, MS_PER_DAY, parseLocalDate, parseTimeOfDay, weekdayOf } from './calendar';
 import { idSchema, instantSchema, localDateSchema, timeOfDaySchema, timeZoneSchema } from './schemas';
 import { ZoneTimeline } from './time-zone';
@@ -27,30 +27,32 @@ export const availabilityRowSchema = z
     id: idSchema,
     instructorId: idSchema,
     availabilityType: z.enum(['regular', 'temporary', 'exception']),
-    dayOfWeek: z.number().int().min(0).max(6).nullish(),
+    dayOfWeek: z.nullish(z.number().check(z.int(), z.gte(0), z.lte(6))),
     startTime: timeOfDaySchema,
     endTime: timeOfDaySchema,
-    locationId: idSchema.nullish(),
-    facilityId: idSchema.nullish(),
+    locationId: z.nullish(idSchema),
+    facilityId: z.nullish(idSchema),
     effectiveFrom: localDateSchema,
-    effectiveUntil: localDateSchema.nullish(),
-    specificDate: localDateSchema.nullish(),
-    breakDurationMinutes: z.number().int().min(0).max(1440).nullish(),
-    breakStartTime: timeOfDaySchema.nullish(),
-    maxConcurrentSessions: z.number().int().min(0).max(1000).nullish(),
-    isActive: z.boolean().nullish(),
+    effectiveUntil: z.nullish(localDateSchema),
+    specificDate: z.nullish(localDateSchema),
+    breakDurationMinutes: z.nullish(z.number().check(z.int(), z.gte(0), z.lte(1440))),
+    breakStartTime: z.nullish(timeOfDaySchema),
+    maxConcurrentSessions: z.nullish(z.number().check(z.int(), z.gte(0), z.lte(1000))),
+    isActive: z.nullish(z.boolean()),
   })
-  .superRefine((row, ctx) => {
-    if (parseTimeOfDay(row.endTime) <= parseTimeOfDay(row.startTime)) {
-      ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'endTime must be after startTime' });
-    }
-    if ((row.dayOfWeek === null || row.dayOfWeek === undefined) === !row.specificDate) {
-      ctx.addIssue({ code: 'custom', path: ['dayOfWeek'], message: 'exactly one of dayOfWeek and specificDate must be set' });
-    }
-    if (row.effectiveUntil && row.effectiveUntil < row.effectiveFrom) {
-      ctx.addIssue({ code: 'custom', path: ['effectiveUntil'], message: 'effectiveUntil must not be before effectiveFrom' });
-    }
-  });
+  .check(
+    z.superRefine((row, ctx) => {
+      if (parseTimeOfDay(row.endTime) <= parseTimeOfDay(row.startTime)) {
+        ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'endTime must be after startTime' });
+      }
+      if ((row.dayOfWeek === null || row.dayOfWeek === undefined) === !row.specificDate) {
+        ctx.addIssue({ code: 'custom', path: ['dayOfWeek'], message: 'exactly one of dayOfWeek and specificDate must be set' });
+      }
+      if (row.effectiveUntil && row.effectiveUntil < row.effectiveFrom) {
+        ctx.addIssue({ code: 'custom', path: ['effectiveUntil'], message: 'effectiveUntil must not be before effectiveFrom' });
+      }
+    }),
+  );
 
 /** An `instructor_availability` row. */
 export type AvailabilityRow = z.input<typeof availabilityRowSchema>;
@@ -68,13 +70,15 @@ type Row = z.output<typeof availabilityRowSchema>;
  */
 export const availabilityRangeSchema = z
   .object({ rows: z.array(availabilityRowSchema), fromDate: localDateSchema, toDate: localDateSchema, timeZone: timeZoneSchema })
-  .superRefine((input, ctx) => {
-    const days = parseLocalDate(input.toDate) - parseLocalDate(input.fromDate);
-    if (days < 0) ctx.addIssue({ code: 'custom', path: ['toDate'], message: 'toDate must not be before fromDate' });
-    if (days >= AVAILABILITY_MAX_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['toDate'], message: `at most ${AVAILABILITY_MAX_DAYS} days per call` });
-    }
-  });
+  .check(
+    z.superRefine((input, ctx) => {
+      const days = parseLocalDate(input.toDate) - parseLocalDate(input.fromDate);
+      if (days < 0) ctx.addIssue({ code: 'custom', path: ['toDate'], message: 'toDate must not be before fromDate' });
+      if (days >= AVAILABILITY_MAX_DAYS) {
+        ctx.addIssue({ code: 'custom', path: ['toDate'], message: `at most ${AVAILABILITY_MAX_DAYS} days per call` });
+      }
+    }),
+  );
 
 /** Input of {@link computeAvailabilityWindows}. */
 export type AvailabilityRangeInput = z.input<typeof availabilityRangeSchema>;
@@ -221,10 +225,10 @@ export const availabilityWindowSchema = z
     instructorId: idSchema,
     start: instantSchema,
     end: instantSchema,
-    maxConcurrentSessions: z.number().int().min(0).nullish(),
-    sourceId: idSchema.nullish(),
+    maxConcurrentSessions: z.nullish(z.number().check(z.int(), z.gte(0))),
+    sourceId: z.nullish(idSchema),
   })
-  .refine((w) => w.end.getTime() > w.start.getTime(), { message: 'end must be after start', path: ['end'] });
+  .check(z.refine((w) => w.end.getTime() > w.start.getTime(), { message: 'end must be after start', path: ['end'] }));
 
 /**
  * A session or busy period of one instructor, `[start, end)`.
@@ -237,7 +241,9 @@ export const availabilityWindowSchema = z
  */
 export const instructorIntervalSchema = z
   .object({ instructorId: idSchema, start: instantSchema, end: instantSchema })
-  .refine((s) => s.end.getTime() > s.start.getTime(), { message: 'end must be after start', path: ['end'] });
+  .check(z.refine((s) => s.end.getTime() > s.start.getTime(), { message: 'end must be after start', path: ['end'] }));
+
+const windowListSchema = z.array(availabilityWindowSchema);
 
 /**
  * Whether the session `[start, end)` lies entirely inside one window of its instructor.
@@ -256,6 +262,6 @@ export function sessionFitsAvailability(
   windows: ReadonlyArray<z.input<typeof availabilityWindowSchema>>,
 ): boolean {
   const s = parseInput(instructorIntervalSchema, session, { prefix: ['session'], argument: 'session' });
-  const ws = parseInput(z.array(availabilityWindowSchema), windows, { prefix: ['windows'], argument: 'windows' });
+  const ws = parseInput(windowListSchema, windows, { prefix: ['windows'], argument: 'windows' });
   return ws.some((w) => w.instructorId === s.instructorId && w.start.getTime() <= s.start.getTime() && s.end.getTime() <= w.end.getTime());
 }

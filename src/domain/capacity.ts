@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type CapacityViolationReason, SchedulingError } from '../errors';
 import { sessionTypeSchema, type SessionType } from './schemas';
 import { parseInput } from './validate';
@@ -11,10 +11,10 @@ export const CAPACITY_HARD_LIMIT = 50;
 
 const limitSchema = z
   .object({
-    min: z.number().int().min(1, 'min must be at least 1').max(CAPACITY_HARD_LIMIT),
-    max: z.number().int().min(1).max(CAPACITY_HARD_LIMIT, `max must not exceed the hard limit of ${CAPACITY_HARD_LIMIT}`),
+    min: z.number().check(z.int(), z.gte(1, 'min must be at least 1'), z.lte(CAPACITY_HARD_LIMIT)),
+    max: z.number().check(z.int(), z.gte(1), z.lte(CAPACITY_HARD_LIMIT, `max must not exceed the hard limit of ${CAPACITY_HARD_LIMIT}`)),
   })
-  .refine((limit) => limit.min <= limit.max, { message: 'min must not exceed max', path: ['max'] });
+  .check(z.refine((limit) => limit.min <= limit.max, { message: 'min must not exceed max', path: ['max'] }));
 
 /**
  * A capacity policy: inclusive `min`/`max` capacity per session type. The database
@@ -32,7 +32,7 @@ export const capacityPolicySchema = z.object({ group: limitSchema, private: limi
 export type CapacityPolicy = z.infer<typeof capacityPolicySchema>;
 
 // Strict objects: a misspelt key in a host's configuration is an error, not a silent default.
-const partialLimitSchema = z.strictObject({ min: z.unknown().optional(), max: z.unknown().optional() }).optional();
+const partialLimitSchema = z.optional(z.strictObject({ min: z.optional(z.unknown()), max: z.optional(z.unknown()) }));
 /**
  * A host's partial policy: any type, any bound may be left out and keeps the default.
  *
@@ -42,7 +42,7 @@ const partialLimitSchema = z.strictObject({ min: z.unknown().optional(), max: z.
  * partialCapacityPolicySchema.parse({ school: { max: 40 } });
  * ```
  */
-export const partialCapacityPolicySchema = z.strictObject({ group: partialLimitSchema, private: partialLimitSchema, school: partialLimitSchema }).optional();
+export const partialCapacityPolicySchema = z.optional(z.strictObject({ group: partialLimitSchema, private: partialLimitSchema, school: partialLimitSchema }));
 
 /** A host's partial capacity policy. */
 export type PartialCapacityPolicy = { [K in SessionType]?: { min?: number; max?: number } };
@@ -102,8 +102,8 @@ function stripUndefined(limit: { min?: unknown; max?: unknown } | undefined): Re
  */
 export const capacityCheckInputSchema = z.object({
   sessionType: sessionTypeSchema,
-  capacity: z.number().int(),
-  minParticipants: z.number().int().nullish(),
+  capacity: z.number().check(z.int()),
+  minParticipants: z.nullish(z.number().check(z.int())),
 });
 
 /** Input of {@link checkCapacity}. */

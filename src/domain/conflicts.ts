@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ACTIVE_SESSION_STATUSES, BOOKING_STATUSES, SESSION_STATUSES, isOneOf } from './statuses';
 import { allowanceMapSchema, idSchema, instantSchema } from './schemas';
 import { crowdedRegions, sweepOverlaps } from './intervals';
@@ -40,14 +40,14 @@ const TYPE_ORDER: ConflictType[] = ['capacity_exceeded', 'instructor_double_book
 const conflictSessionSchema = z
   .object({
     id: idSchema,
-    instructorId: idSchema.nullish(),
-    facilityId: idSchema.nullish(),
+    instructorId: z.nullish(idSchema),
+    facilityId: z.nullish(idSchema),
     start: instantSchema,
     end: instantSchema,
-    capacity: z.number().int().min(0),
+    capacity: z.number().check(z.int(), z.gte(0)),
     status: sessionStatusSchema,
   })
-  .refine((s) => s.end.getTime() > s.start.getTime(), { message: 'end must be after start', path: ['end'] });
+  .check(z.refine((s) => s.end.getTime() > s.start.getTime(), { message: 'end must be after start', path: ['end'] }));
 
 /**
  * Input of {@link detectConflicts}: sessions, bookings, availability windows, and how
@@ -62,29 +62,32 @@ const conflictSessionSchema = z
 export const detectConflictsInputSchema = z
   .object({
     sessions: z.array(conflictSessionSchema),
-    bookings: z.array(z.object({ bookingId: idSchema, sessionId: idSchema, studentId: idSchema, status: bookingStatusSchema })).default([]),
-    availability: z
-      .array(
+    bookings: z._default(z.array(z.object({ bookingId: idSchema, sessionId: idSchema, studentId: idSchema, status: bookingStatusSchema })), []),
+    availability: z._default(
+      z.array(
         z
           .object({ instructorId: idSchema, start: instantSchema, end: instantSchema })
-          .refine((w) => w.end.getTime() > w.start.getTime(), { message: 'end must be after start', path: ['end'] }),
-      )
-      .default([]),
-    instructorMaxConcurrent: allowanceMapSchema.optional(),
-    facilityMaxConcurrent: allowanceMapSchema.optional(),
+          .check(z.refine((w) => w.end.getTime() > w.start.getTime(), { message: 'end must be after start', path: ['end'] })),
+      ),
+      [],
+    ),
+    instructorMaxConcurrent: z.optional(allowanceMapSchema),
+    facilityMaxConcurrent: z.optional(allowanceMapSchema),
   })
-  .superRefine((input, ctx) => {
-    const seen = new Set<string>();
-    input.sessions.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate session id ${s.id}`, path: ['sessions', i, 'id'] });
-      seen.add(s.id);
-    });
-    const bookings = new Set<string>();
-    input.bookings.forEach((b, i) => {
-      if (bookings.has(b.bookingId)) ctx.addIssue({ code: 'custom', message: `duplicate booking id ${b.bookingId}`, path: ['bookings', i, 'bookingId'] });
-      bookings.add(b.bookingId);
-    });
-  });
+  .check(
+    z.superRefine((input, ctx) => {
+      const seen = new Set<string>();
+      input.sessions.forEach((s, i) => {
+        if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate session id ${s.id}`, path: ['sessions', i, 'id'] });
+        seen.add(s.id);
+      });
+      const bookings = new Set<string>();
+      input.bookings.forEach((b, i) => {
+        if (bookings.has(b.bookingId)) ctx.addIssue({ code: 'custom', message: `duplicate booking id ${b.bookingId}`, path: ['bookings', i, 'bookingId'] });
+        bookings.add(b.bookingId);
+      });
+    }),
+  );
 
 /** Input of {@link detectConflicts}. */
 export type DetectConflictsInput = z.input<typeof detectConflictsInputSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { availabilityWindowSchema, instructorIntervalSchema } from './availability';
 import { instantSchema } from './schemas';
 import { parseInput } from './validate';
@@ -18,13 +18,13 @@ import { crowdedRegions } from './intervals';
 export const findFreeSlotsInputSchema = z
   .object({
     windows: z.array(availabilityWindowSchema),
-    busy: z.array(instructorIntervalSchema).default([]),
-    durationMinutes: z.number().int().min(1).max(1440),
-    stepMinutes: z.number().int().min(1).max(1440).default(15),
+    busy: z._default(z.array(instructorIntervalSchema), []),
+    durationMinutes: z.number().check(z.int(), z.gte(1), z.lte(1440)),
+    stepMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(1440)), 15),
     from: instantSchema,
     until: instantSchema,
   })
-  .refine((i) => i.until.getTime() > i.from.getTime(), { message: 'until must be after from', path: ['until'] });
+  .check(z.refine((i) => i.until.getTime() > i.from.getTime(), { message: 'until must be after from', path: ['until'] }));
 
 /** Input of {@link findFreeSlots}. */
 export type FindFreeSlotsInput = z.input<typeof findFreeSlotsInputSchema>;

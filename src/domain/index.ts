@@ -17,6 +17,16 @@ export { parseInput } from './validate';
 export { allowanceMapSchema, idSchema, instantSchema, localDateSchema, sessionTypeSchema, timeOfDaySchema, timeZoneSchema, type SessionType } from './schemas';
 export { isValidTimeZone } from './time-zone';
 export {
+  instantToLocalTime,
+  localDateRangeSchema,
+  localDateRangeToInterval,
+  localDateTimeSchema,
+  localTimeToInstant,
+  type LocalDateRange,
+  type LocalDateTime,
+  type ZonedLocalTime,
+} from './local-time';
+export {
   CAPACITY_HARD_LIMIT,
   DEFAULT_CAPACITY_POLICY,
   assertCapacityAllowed,

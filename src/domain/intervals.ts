@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ErrorPath } from '../errors';
 import { instantSchema } from './schemas';
 import { invalidInput, parseInput } from './validate';
@@ -12,10 +12,12 @@ import { invalidInput, parseInput } from './validate';
  * intervalSchema.parse({ start: new Date('2025-01-15T10:00Z'), end: new Date('2025-01-15T11:00Z') });
  * ```
  */
-export const intervalSchema = z.object({ start: instantSchema, end: instantSchema }).refine((value) => value.end.getTime() > value.start.getTime(), {
-  message: 'end must be after start (zero-length and inverted intervals are rejected)',
-  path: ['end'],
-});
+export const intervalSchema = z.object({ start: instantSchema, end: instantSchema }).check(
+  z.refine((value) => value.end.getTime() > value.start.getTime(), {
+    message: 'end must be after start (zero-length and inverted intervals are rejected)',
+    path: ['end'],
+  }),
+);
 
 /** A half-open interval `[start, end)` of instants. */
 export interface Interval {

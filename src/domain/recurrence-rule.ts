@@ -1,12 +1,13 @@
 import type { DateRule, RuleWeekday } from './recurrence-rule-days';
-import { RRule } from './rrule-interop';
 import { invalidInput } from './validate';
 
 /**
- * Validation of the RFC 5545 RRULE of a `custom` recurring pattern. `rrule`'s own
- * parser accepts garbage (`BYDAY=XX` becomes `undefined`, `INTERVAL=abc` a string), so
- * every part is checked against its grammar here first and anything we do not
- * support is refused instead of half-understood.
+ * Parsing and validation of the RFC 5545 RRULE of a `custom` recurring pattern. Every
+ * part is checked against its grammar first and anything we do not support is refused
+ * instead of half-understood; only then are the values read. The reading matches what
+ * the `rrule` package's `RRule.parseString` gave (it parsed these rules until we dropped
+ * it as a runtime dependency), which `test/unit/recurrence-rule-parse.property.test.ts`
+ * checks against `rrule` itself.
  */
 
 const RULE_PATH = ['customPattern', 'rrule'];
@@ -44,14 +45,50 @@ export interface ParsedCustomRule {
 /** The frequencies a rule over dates can have. */
 type Frequency = DateRule['freq'];
 
-/** `rrule` gives a single value as a scalar and several as an array. */
-function list<T>(value: T | T[] | null | undefined): T[] | null {
-  if (value === null || value === undefined) return null;
-  return Array.isArray(value) ? value : [value];
+/** RRULE weekday codes in our numbering: the index is the weekday, 0 = Sunday … 6 = Saturday. */
+const WEEKDAY_CODES = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+
+/** A grammar-checked comma list of (signed) integers; `+5` is 5. */
+const numbers = (value: string | undefined): number[] | null => (value === undefined ? null : value.split(',').map(Number));
+
+/** A grammar-checked BYDAY list: `MO`, `2TU`, `-1FR`, `+3SA`. */
+function weekdays(value: string | undefined): RuleWeekday[] | null {
+  if (value === undefined) return null;
+  return value.split(',').map((part) => ({
+    weekday: WEEKDAY_CODES.indexOf(part.slice(-2)),
+    n: part.length > 2 ? Number(part.slice(0, -2)) : null,
+  }));
 }
 
-/** `rrule`'s weekday (0 = Monday) as ours (0 = Sunday). */
-const fromRRuleWeekday = (weekday: number) => (weekday + 1) % 7;
+/**
+ * A grammar-checked UNTIL (`YYYYMMDD`, `YYYYMMDDTHHMMSS` or `YYYYMMDDTHHMMSSZ`) as epoch
+ * ms of its fields read as UTC, whichever the form: `20250309` is 2025-03-09T00:00Z,
+ * `20250309T023000` and `20250309T023000Z` are both 02:30Z; `kind` says which reading
+ * the expansion applies (a local date, a wall-clock time in the pattern's zone, an
+ * instant). Computed with `Date.UTC` on the same fields exactly as `rrule` 2.8 did, so
+ * the value is unchanged bit for bit. Unlike `rrule`, an UNTIL that is not a real date
+ * and time (`20250230`, `T240000`) or before the year 1000 is refused before this runs
+ * ({@link isRealUntil}) instead of rolling over (`20250230` was 2 March) or being
+ * read as 19xx.
+ */
+/** True when a grammar-checked UNTIL names a real date (and time of day), in the years 1000–9999. */
+function isRealUntil(value: string): boolean {
+  const field = (from: number, to: number) => Number(value.slice(from, to));
+  const [year, month, day] = [field(0, 4), field(4, 6), field(6, 8)];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const realDate = year >= 1000 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return realDate && (value.length === 8 || (field(9, 11) <= 23 && field(11, 13) <= 59 && field(13, 15) <= 59));
+}
+
+function untilOf(value: string | undefined): ParsedCustomRule['until'] {
+  if (value === undefined) return null;
+  const field = (from: number, to: number) => Number(value.slice(from, to));
+  const ms =
+    value.length === 8
+      ? Date.UTC(field(0, 4), field(4, 6) - 1, field(6, 8))
+      : Date.UTC(field(0, 4), field(4, 6) - 1, field(6, 8), field(9, 11), field(11, 13), field(13, 15));
+  return { kind: value.length === 8 ? 'date' : value.endsWith('Z') ? 'utc' : 'local', ms };
+}
 
 /**
  * Parses `customPattern.rrule` (with or without the `RRULE:` prefix, without DTSTART).
@@ -69,7 +106,7 @@ export function parseCustomRule(customPattern: unknown): ParsedCustomRule {
     .trim()
     .toUpperCase()
     .replace(/^RRULE:/, '');
-  const seen = new Set<string>();
+  const parts = new Map<string, string>();
   for (const part of text.split(';')) {
     const eq = part.indexOf('=');
     const name = eq > 0 ? part.slice(0, eq) : part;
@@ -78,52 +115,44 @@ export function parseCustomRule(customPattern: unknown): ParsedCustomRule {
     if (!grammar) {
       throw invalidInput(`unsupported or malformed RRULE part "${part}" (no DTSTART, BYHOUR, BYMINUTE or BYSECOND)`, RULE_PATH, { rrule: raw });
     }
-    if (seen.has(name)) throw invalidInput(`RRULE part ${name} appears twice`, RULE_PATH, { rrule: raw });
+    if (parts.has(name)) throw invalidInput(`RRULE part ${name} appears twice`, RULE_PATH, { rrule: raw });
     if (!grammar(value)) throw invalidInput(`malformed RRULE part "${part}"`, RULE_PATH, { rrule: raw });
-    seen.add(name);
+    parts.set(name, value);
   }
-  if (!seen.has('FREQ')) throw invalidInput('RRULE needs FREQ (YEARLY, MONTHLY, WEEKLY or DAILY)', RULE_PATH, { rrule: raw });
-  if (seen.has('COUNT') && seen.has('UNTIL')) throw invalidInput('RRULE may not have both COUNT and UNTIL', RULE_PATH, { rrule: raw });
+  const freq = parts.get('FREQ') as Frequency | undefined;
+  if (freq === undefined) throw invalidInput('RRULE needs FREQ (YEARLY, MONTHLY, WEEKLY or DAILY)', RULE_PATH, { rrule: raw });
+  if (parts.has('COUNT') && parts.has('UNTIL')) throw invalidInput('RRULE may not have both COUNT and UNTIL', RULE_PATH, { rrule: raw });
+  const byDay = weekdays(parts.get('BYDAY'));
 
   // RFC 5545 §3.3.10: parts that MUST NOT appear with this frequency, refused rather than guessed at.
-  const freq = /(?:^|;)FREQ=([A-Z]+)/.exec(text)![1] as Frequency;
   const refuse = (message: string) => invalidInput(message, RULE_PATH, { rrule: raw });
-  if (seen.has('BYWEEKNO') && freq !== 'YEARLY') throw refuse('BYWEEKNO is only for FREQ=YEARLY (RFC 5545)');
-  if (seen.has('BYYEARDAY') && freq !== 'YEARLY') throw refuse('BYYEARDAY is only for FREQ=YEARLY here (RFC 5545: not with DAILY, WEEKLY or MONTHLY)');
-  if (seen.has('BYMONTHDAY') && freq === 'WEEKLY') throw refuse('BYMONTHDAY cannot be used with FREQ=WEEKLY (RFC 5545)');
-  const ordinalDay = /(?:^|;)BYDAY=[^;]*[+-]?\d/.test(text);
+  if (parts.has('BYWEEKNO') && freq !== 'YEARLY') throw refuse('BYWEEKNO is only for FREQ=YEARLY (RFC 5545)');
+  if (parts.has('BYYEARDAY') && freq !== 'YEARLY') throw refuse('BYYEARDAY is only for FREQ=YEARLY here (RFC 5545: not with DAILY, WEEKLY or MONTHLY)');
+  if (parts.has('BYMONTHDAY') && freq === 'WEEKLY') throw refuse('BYMONTHDAY cannot be used with FREQ=WEEKLY (RFC 5545)');
+  const ordinalDay = byDay?.some((day) => day.n !== null) ?? false;
   if (ordinalDay && freq !== 'MONTHLY' && freq !== 'YEARLY') throw refuse('a BYDAY ordinal (such as 1MO) is only for FREQ=MONTHLY or YEARLY (RFC 5545)');
-  if (ordinalDay && seen.has('BYWEEKNO')) throw refuse('a BYDAY ordinal cannot be combined with BYWEEKNO (RFC 5545)');
-  if (seen.has('BYSETPOS') && !['BYMONTH', 'BYWEEKNO', 'BYYEARDAY', 'BYMONTHDAY', 'BYDAY'].some((part) => seen.has(part))) {
+  if (ordinalDay && parts.has('BYWEEKNO')) throw refuse('a BYDAY ordinal cannot be combined with BYWEEKNO (RFC 5545)');
+  if (parts.has('BYSETPOS') && !['BYMONTH', 'BYWEEKNO', 'BYYEARDAY', 'BYMONTHDAY', 'BYDAY'].some((part) => parts.has(part))) {
     throw refuse('BYSETPOS needs another BY-part to select from (RFC 5545)');
   }
-
-  let options: ReturnType<typeof RRule.parseString>;
-  try {
-    options = RRule.parseString(text);
-  } catch (error) {
-    throw refuse(`malformed RRULE: ${(error as Error).message}`);
+  const untilText = parts.get('UNTIL');
+  if (untilText !== undefined && !isRealUntil(untilText)) {
+    throw refuse(`UNTIL=${untilText} is not a real date${untilText.length > 8 ? ' and time' : ''} between the years 1000 and 9999`);
   }
-  const untilText = /(?:^|;)UNTIL=([^;]+)/.exec(text)?.[1];
-  const until = untilText && options.until ? { kind: untilKind(untilText), ms: options.until.getTime() } : null;
-  const weekdays = list(options.byweekday as Array<{ weekday: number; n?: number }> | { weekday: number; n?: number } | null);
-  const wkst = options.wkst as { weekday: number } | number | null | undefined;
+
+  const wkst = parts.get('WKST');
   const rule: DateRule = {
     freq,
-    interval: options.interval ?? 1,
-    byMonth: list(options.bymonth),
-    byWeekNo: list(options.byweekno),
-    byYearDay: list(options.byyearday),
-    byMonthDay: list(options.bymonthday),
-    byDay: weekdays?.map((d): RuleWeekday => ({ weekday: fromRRuleWeekday(d.weekday), n: d.n ?? null })) ?? null,
-    bySetPos: list(options.bysetpos),
+    interval: Number(parts.get('INTERVAL') ?? 1),
+    byMonth: numbers(parts.get('BYMONTH')),
+    byWeekNo: numbers(parts.get('BYWEEKNO')),
+    byYearDay: numbers(parts.get('BYYEARDAY')),
+    byMonthDay: numbers(parts.get('BYMONTHDAY')),
+    byDay,
+    bySetPos: numbers(parts.get('BYSETPOS')),
     // Weeks start on Monday unless the rule says otherwise (RFC 5545's default).
-    wkst: wkst === null || wkst === undefined ? 1 : fromRRuleWeekday(typeof wkst === 'number' ? wkst : wkst.weekday),
+    wkst: wkst === undefined ? 1 : WEEKDAY_CODES.indexOf(wkst),
   };
-  return { rule, count: options.count ?? null, until };
-}
-
-function untilKind(value: string): 'date' | 'local' | 'utc' {
-  if (value.length === 8) return 'date';
-  return value.endsWith('Z') ? 'utc' : 'local';
+  const count = parts.get('COUNT');
+  return { rule, count: count === undefined ? null : Number(count), until: untilOf(parts.get('UNTIL')) };
 }

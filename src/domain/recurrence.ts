@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { civilFromDays, daysFromCivil, formatLocalDate, MS_PER_DAY, parseLocalDate, parseTimeOfDay } from './calendar';
 import { dailyDays, monthlyDays, weekdayMask, weeklyDays, type NextDay } from './recurrence-days';
 import { parseCustomRule } from './recurrence-rule';
@@ -31,25 +31,27 @@ export const RECURRENCE_MAX_SPAN_YEARS = 100;
 export const recurringPatternSchema = z
   .object({
     patternType: z.enum(['daily', 'weekly', 'biweekly', 'monthly', 'custom']),
-    intervalValue: z.number().int().min(1).max(1000).nullish(),
-    daysOfWeek: z.array(z.number().int().min(0, '0 = Sunday').max(6, '6 = Saturday')).max(7).nullish(),
+    intervalValue: z.nullish(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+    daysOfWeek: z.nullish(z.array(z.number().check(z.int(), z.gte(0, '0 = Sunday'), z.lte(6, '6 = Saturday'))).check(z.maxLength(7))),
     startDate: localDateSchema,
-    endDate: localDateSchema.nullish(),
-    maxOccurrences: z.number().int().min(1).nullish(),
+    endDate: z.nullish(localDateSchema),
+    maxOccurrences: z.nullish(z.number().check(z.int(), z.gte(1))),
     startTime: timeOfDaySchema,
     endTime: timeOfDaySchema,
-    skipHolidays: z.boolean().nullish(),
-    exceptionDates: z.array(localDateSchema).max(RECURRENCE_HARD_CAP).nullish(),
-    customPattern: z.unknown().optional(),
+    skipHolidays: z.nullish(z.boolean()),
+    exceptionDates: z.nullish(z.array(localDateSchema).check(z.maxLength(RECURRENCE_HARD_CAP))),
+    customPattern: z.optional(z.unknown()),
   })
-  .superRefine((p, ctx) => {
-    if (parseTimeOfDay(p.endTime) <= parseTimeOfDay(p.startTime)) {
-      ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'endTime must be after startTime (sessions cannot run past midnight)' });
-    }
-    if (p.endDate && p.endDate < p.startDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
-    }
-  });
+  .check(
+    z.superRefine((p, ctx) => {
+      if (parseTimeOfDay(p.endTime) <= parseTimeOfDay(p.startTime)) {
+        ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'endTime must be after startTime (sessions cannot run past midnight)' });
+      }
+      if (p.endDate && p.endDate < p.startDate) {
+        ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate must not be before startDate' });
+      }
+    }),
+  );
 
 /** A recurring pattern row (input shape). */
 export type RecurringPatternInput = z.input<typeof recurringPatternSchema>;
@@ -66,10 +68,10 @@ export type RecurringPatternInput = z.input<typeof recurringPatternSchema>;
  */
 export const expandRecurrenceOptionsSchema = z.object({
   timeZone: timeZoneSchema,
-  holidays: z.array(localDateSchema).max(RECURRENCE_HARD_CAP).nullish(),
-  from: instantSchema.optional(),
-  until: instantSchema.optional(),
-  limit: z.number().int().min(1).max(RECURRENCE_HARD_CAP, `limit must not exceed the hard cap of ${RECURRENCE_HARD_CAP}`).optional(),
+  holidays: z.nullish(z.array(localDateSchema).check(z.maxLength(RECURRENCE_HARD_CAP))),
+  from: z.optional(instantSchema),
+  until: z.optional(instantSchema),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(RECURRENCE_HARD_CAP, `limit must not exceed the hard cap of ${RECURRENCE_HARD_CAP}`))),
 });
 
 /** Options of {@link expandRecurrence}. */

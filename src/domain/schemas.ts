@@ -1,6 +1,7 @@
 import { SESSION_TYPES } from './statuses';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isValidTimeZone } from './time-zone';
+import { receivedAs } from './input-messages';
 
 /**
  * Shared zod building blocks for the domain's input schemas. Dates and times arrive
@@ -23,10 +24,11 @@ import { isValidTimeZone } from './time-zone';
  * ```
  */
 export const localDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })
-  .pipe(z.iso.date({ message: 'not a real calendar date', abort: true }))
-  .refine((value) => Number(value.slice(0, 4)) >= 1000, { message: 'years before 1000 are not supported', abort: true });
+  .pipe(
+    z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })),
+    z.iso.date({ message: 'not a real calendar date', abort: true }),
+  )
+  .check(z.refine((value) => Number(value.slice(0, 4)) >= 1000, { message: 'years before 1000 are not supported', abort: true }));
 
 /**
  * A wall-clock time `HH:MM` or `HH:MM:SS` (`24:00[:00]` = end of day), as Drizzle returns `time`.
@@ -39,7 +41,13 @@ export const localDateSchema = z
  */
 export const timeOfDaySchema = z
   .string()
-  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/, { message: 'expected a time as HH:MM or HH:MM:SS', abort: true });
+  .check(z.regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/, { message: 'expected a time as HH:MM or HH:MM:SS', abort: true }));
+
+/** Why a value is not a valid `Date`: missing, an Invalid Date, or what it is instead. */
+function notADate(value: unknown): string {
+  if (value === undefined) return 'required (expected a valid Date)';
+  return value instanceof Date ? 'expected a valid Date, not Invalid Date' : `expected a valid Date (received ${receivedAs(value)})`;
+}
 
 /**
  * An instant: a `Date` that is not `Invalid Date`. The domain takes `Date`s only;
@@ -53,7 +61,7 @@ export const timeOfDaySchema = z
  * instantSchema.parse(new Date('2025-03-09T07:30:00Z'));
  * ```
  */
-export const instantSchema = z.date({ error: 'expected a valid Date' });
+export const instantSchema = z.date({ error: (issue) => notADate(issue.input) });
 
 /**
  * An IANA time-zone name the runtime knows, e.g. `America/New_York`.
@@ -64,7 +72,7 @@ export const instantSchema = z.date({ error: 'expected a valid Date' });
  * timeZoneSchema.parse('Australia/Sydney');
  * ```
  */
-export const timeZoneSchema = z.string().refine(isValidTimeZone, 'unknown IANA time zone');
+export const timeZoneSchema = z.string().check(z.refine(isValidTimeZone, 'unknown IANA time zone'));
 
 /**
  * A non-empty identifier (uuid or human-readable id).
@@ -75,7 +83,10 @@ export const timeZoneSchema = z.string().refine(isValidTimeZone, 'unknown IANA t
  * idSchema.parse('SES-2025-0001');
  * ```
  */
-export const idSchema = z.string().min(1, 'expected a non-empty id');
+export const idSchema = z.string().check(z.minLength(1, 'expected a non-empty id'));
+
+/** How many of something one resource allows: a positive integer. */
+const allowanceSchema = z.number().check(z.int(), z.gte(1));
 
 /**
  * Per-resource allowances (`Map` or plain object from id to a positive integer),
@@ -87,9 +98,10 @@ export const idSchema = z.string().min(1, 'expected a non-empty id');
  * allowanceMapSchema.parse({ 'pool-1': 2 }); // Map { 'pool-1' => 2 }
  * ```
  */
-export const allowanceMapSchema = z
-  .union([z.map(idSchema, z.number().int().min(1)), z.record(idSchema, z.number().int().min(1))])
-  .transform((value) => (value instanceof Map ? value : new Map(Object.entries(value))));
+export const allowanceMapSchema = z.pipe(
+  z.union([z.map(idSchema, allowanceSchema), z.record(idSchema, allowanceSchema)]),
+  z.transform((value) => (value instanceof Map ? value : new Map(Object.entries(value)))),
+);
 
 /** The three session types of the reference schema. */
 export const sessionTypeSchema = z.enum(SESSION_TYPES);

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
-import { SchedulingError, type ErrorPath, type SchedulingErrorDetailsByCode } from '../errors';
+import * as z from 'zod/mini';
+import { SchedulingError, type ErrorPath, type SchedulingErrorDetailsByCode, type ValidationIssue } from '../errors';
+import { inputErrorMap, withoutInvalidInput } from './input-messages';
 
 /** Zod paths may contain symbols; ours never do, but keep the error path plain data. */
 function toErrorPath(path: ReadonlyArray<PropertyKey>): Array<string | number> {
@@ -19,11 +20,59 @@ export function invalidInput(
   return new SchedulingError('INVALID_INPUT', message, { ...extra, path: [...path] });
 }
 
+/** Every parse gets zod's English messages this way, never through `z.config()` (the host's zod is its own). */
+const ENGLISH: z.core.ParseContext<z.core.$ZodIssue> = Object.freeze({ error: inputErrorMap });
+
+/**
+ * `z.safeParse`, with the English messages {@link parseInput} gives. For a parse that
+ * must not throw (a refinement reading another schema's verdict); anything else calls
+ * `parseInput`.
+ *
+ * @internal
+ */
+export function safeParseInput<S extends z.core.$ZodType>(schema: S, input: unknown): z.util.SafeParseResult<z.output<S>> {
+  return z.safeParse(schema, input, ENGLISH);
+}
+
+/** Issues this many and more are counted, not quoted, in the message (`details.issues` has them all). */
+const ISSUES_QUOTED = 3;
+/** A further issue is quoted up to this many characters. */
+const QUOTE_LENGTH = 200;
+
+/** The issues once each (the same path and message twice, e.g. from a schema and one it refines with, is one issue). */
+function distinctIssues(issues: readonly z.core.$ZodIssue[], prefix: ErrorPath): ValidationIssue[] {
+  const seen = new Set<string>();
+  const distinct: ValidationIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...toErrorPath(issue.path)];
+    const key = JSON.stringify([path, issue.message]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    distinct.push({ path, message: issue.message });
+  }
+  return distinct;
+}
+
+/** `…; also at endTime: …`: the issues after the first, so that a misspelt key is named next to the field it left empty. */
+function furtherIssues(issues: readonly ValidationIssue[]): string {
+  const quoted = issues.slice(0, ISSUES_QUOTED - 1).map((issue) => {
+    const message = issue.message.length > QUOTE_LENGTH ? `${issue.message.slice(0, QUOTE_LENGTH)}…` : issue.message;
+    return `; also${where(issue.path)}: ${withoutInvalidInput(message)}`;
+  });
+  const counted = issues.length - quoted.length;
+  return quoted.join('') + (counted > 0 ? `; and ${counted} more issue${counted > 1 ? 's' : ''} in details.issues` : '');
+}
+
 /**
  * Parses `input` with `schema` and returns the parsed value, or throws a
  * `SchedulingError` with code `INVALID_INPUT`, the first failing path in
- * `details.path` and every zod issue in `details.issues`. The ZodError is kept as
+ * `details.path` and every zod issue in `details.issues` (once each). The message
+ * says what the first issue is and quotes the next ones. The ZodError is kept as
  * `cause` so nothing is lost, but callers never have to catch zod's own error.
+ *
+ * Messages are zod's English ones (made more specific where zod says only "Invalid
+ * input"), whatever locale the host configured; a schema's own messages come first.
+ * Any zod 4 schema is accepted, `zod/mini` or classic.
  *
  * Anything that throws while the input is read or refined (a getter, a Proxy trap, a
  * refinement handed a value it did not expect) is `INVALID_INPUT` too, at `prefix`,
@@ -37,30 +86,28 @@ export function invalidInput(
  * // a CapacityPolicy, or a SchedulingError INVALID_INPUT with details.path ['policy', 'group', 'max']
  * ```
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, options: { prefix?: ErrorPath; argument?: string } = {}): z.output<S> {
+export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown, options: { prefix?: ErrorPath; argument?: string } = {}): z.output<S> {
   const prefix = options.prefix ?? [];
   const argument = options.argument ? { argument: options.argument } : {};
-  let refusal: { issues: Array<{ path: Array<string | number>; message: string }>; cause: unknown };
+  let refusal: { issues: ValidationIssue[]; cause: unknown };
   try {
-    const result = schema.safeParse(input);
+    const result = safeParseInput(schema, input);
     if (result.success) return result.data;
     // zod builds its messages when `error` is first read, and a message may inspect the value: still inside the try.
-    const issues = result.error.issues.map((issue) => ({ path: [...prefix, ...toErrorPath(issue.path)], message: issue.message }));
-    refusal = { issues, cause: result.error };
+    refusal = { issues: distinctIssues(result.error.issues, prefix), cause: result.error };
   } catch (error) {
     if (error instanceof SchedulingError) throw error;
     throw new SchedulingError(
       'INVALID_INPUT',
-      `Invalid input${prefix.length > 0 ? ` at ${prefix.join('.')}` : ''}: reading it threw an exception`,
+      `Invalid input${where(prefix)}: reading it threw an exception`,
       { path: [...prefix], ...argument },
       { cause: error },
     );
   }
-  const first = refusal.issues[0] ?? { path: [...prefix], message: 'invalid input' };
-  const where = first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
+  const [first = { path: [...prefix], message: 'invalid input' }, ...rest] = refusal.issues;
   throw new SchedulingError(
     'INVALID_INPUT',
-    `Invalid input${where}: ${first.message}`,
+    `Invalid input${where(first.path)}: ${withoutInvalidInput(first.message)}${furtherIssues(rest)}`,
     { path: first.path, issues: refusal.issues, ...argument },
     { cause: refusal.cause },
   );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { WAITING_STATUSES, WAITLIST_STATUSES, isOneOf } from './statuses';
 import { idSchema, instantSchema } from './schemas';
 import { parseInput } from './validate';
@@ -19,26 +19,28 @@ export type { WaitlistStatus } from './statuses';
  */
 export const waitlistEntrySchema = z.object({
   id: idSchema,
-  studentId: idSchema.nullish(),
-  position: z.number().int().min(1),
-  priorityScore: z.number().int().nullish(),
+  studentId: z.nullish(idSchema),
+  position: z.number().check(z.int(), z.gte(1)),
+  priorityScore: z.nullish(z.number().check(z.int())),
   addedAt: instantSchema,
   status: waitlistStatusSchema,
-  responseDeadline: instantSchema.nullish(),
-  ineligibleReason: z.string().min(1).nullish(),
+  responseDeadline: z.nullish(instantSchema),
+  ineligibleReason: z.nullish(z.string().check(z.minLength(1))),
 });
 
 /** A waitlist entry (input shape). */
 export type WaitlistEntry = z.input<typeof waitlistEntrySchema>;
 type Entry = z.output<typeof waitlistEntrySchema>;
 
-const uniqueEntriesSchema = z.array(waitlistEntrySchema).superRefine((entries, ctx) => {
-  const seen = new Set<string>();
-  entries.forEach((e, i) => {
-    if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate entry id ${e.id}` });
-    seen.add(e.id);
-  });
-});
+const uniqueEntriesSchema = z.array(waitlistEntrySchema).check(
+  z.superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    entries.forEach((e, i) => {
+      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate entry id ${e.id}` });
+      seen.add(e.id);
+    });
+  }),
+);
 
 /**
  * Waitlist order: higher `priorityScore` first (null = 0), then lower `position`, then
@@ -106,22 +108,19 @@ export const planPromotionsInputSchema = z
   .object({
     entries: uniqueEntriesSchema,
     /** Places free on the session now (capacity − confirmed bookings); offers not yet answered are subtracted. */
-    freeSpots: z.number().int().min(0),
+    freeSpots: z.number().check(z.int(), z.gte(0)),
     now: instantSchema,
-    offerWindowMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(60 * 24 * 60)
-      .optional(),
+    offerWindowMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 60))),
     mode: z.enum(['offer', 'auto']),
     /** Entry id → reason, for students who may not be promoted now. */
-    ineligible: z.union([z.map(idSchema, z.string().min(1)), z.record(idSchema, z.string().min(1))]).optional(),
+    ineligible: z.optional(z.union([z.map(idSchema, z.string().check(z.minLength(1))), z.record(idSchema, z.string().check(z.minLength(1)))])),
   })
-  .refine((i) => i.mode === 'auto' || i.offerWindowMinutes !== undefined, {
-    message: "offerWindowMinutes is required in 'offer' mode",
-    path: ['offerWindowMinutes'],
-  });
+  .check(
+    z.refine((i) => i.mode === 'auto' || i.offerWindowMinutes !== undefined, {
+      message: "offerWindowMinutes is required in 'offer' mode",
+      path: ['offerWindowMinutes'],
+    }),
+  );
 
 /** Input of {@link planPromotions}. */
 export type PlanPromotionsInput = z.input<typeof planPromotionsInputSchema>;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 
-import { RRule } from '../../src/domain/rrule-interop';
+import { RRule } from '../support/rrule-interop';
 import { expandRecurrence, type RecurringPatternInput } from '../../src/domain';
 import { ZoneTimeline } from '../../src/domain/time-zone';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RRule } from '../../src/domain/rrule-interop';
+import { RRule } from '../support/rrule-interop';
 import { expandRecurrence, RECURRENCE_DEFAULT_LIMIT } from '../../src/domain';
 import { invalidPath, pattern, sampleWeeklyPattern } from './fixtures';
 import { iso } from '../support/time';

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { parentStudents, parents, students } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { notFound } from '../kernel/lookups';

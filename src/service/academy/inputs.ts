@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { localDateSchema, timeZoneSchema } from '../../domain/schemas';
 import { INT4_MAX, storableText, textInput, uuidInput } from '../kernel/inputs';
 
@@ -10,14 +10,14 @@ import { INT4_MAX, storableText, textInput, uuidInput } from '../kernel/inputs';
  */
 
 /** A required name or code of at most `max` characters, trimmed. */
-const label = (max: number) => storableText(z.string().trim().min(1).max(max));
+const label = (max: number) => storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(max)));
 /** Optional free text; `null` clears it on update. */
-const note = (max: number) => storableText(z.string().trim().max(max));
-const email = z.email('expected an e-mail address').max(255);
+const note = (max: number) => storableText(z.string().check(z.trim(), z.maxLength(max)));
+const email = z.email('expected an e-mail address').check(z.maxLength(255));
 /** How many sessions an instructor or facility may run at once (`>= 1`). */
-const concurrencyLimit = z.number().int().min(1).max(1000);
+const concurrencyLimit = z.int().check(z.gte(1), z.lte(1000));
 /** A location's IANA time zone, checked by the domain (`isValidTimeZone`) before anything reaches the database. */
-const timeZone = z.string().max(64, 'unknown IANA time zone').pipe(timeZoneSchema);
+const timeZone = z.pipe(z.string().check(z.maxLength(64, 'unknown IANA time zone')), timeZoneSchema);
 
 /** The roles of `users.role` (`chk_user_role`). */
 export const USER_ROLES = ['admin', 'instructor', 'parent', 'student', 'staff'] as const;
@@ -29,7 +29,7 @@ export const USER_ROLES = ['admin', 'instructor', 'parent', 'student', 'staff'] 
  */
 export const createUserSchema = z.strictObject({
   email,
-  fullName: note(255).nullish(),
+  fullName: z.nullish(note(255)),
   role: z.enum(USER_ROLES),
 });
 
@@ -43,9 +43,9 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
  */
 export const updateUserSchema = z.strictObject({
   userId: uuidInput,
-  email: email.optional(),
-  fullName: note(255).nullish(),
-  role: z.enum(USER_ROLES).optional(),
+  email: z.optional(email),
+  fullName: z.nullish(note(255)),
+  role: z.optional(z.enum(USER_ROLES)),
 });
 
 /** Input of `academy.updateUser`. */
@@ -61,8 +61,8 @@ export const createLocationSchema = z.strictObject({
   code: label(50),
   name: label(255),
   timeZone,
-  address: textInput.nullish(),
-  isActive: z.boolean().optional(),
+  address: z.nullish(textInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.createLocation`. */
@@ -76,12 +76,12 @@ export type CreateLocationInput = z.input<typeof createLocationSchema>;
  */
 export const updateLocationSchema = z.strictObject({
   locationId: uuidInput,
-  code: label(50).optional(),
-  name: label(255).optional(),
-  timeZone: timeZone.optional(),
-  address: textInput.nullish(),
-  isActive: z.boolean().optional(),
-  override: z.boolean().default(false),
+  code: z.optional(label(50)),
+  name: z.optional(label(255)),
+  timeZone: z.optional(timeZone),
+  address: z.nullish(textInput),
+  isActive: z.optional(z.boolean()),
+  override: z._default(z.boolean(), false),
 });
 
 /** Input of `academy.updateLocation`. */
@@ -90,11 +90,11 @@ export type UpdateLocationInput = z.input<typeof updateLocationSchema>;
 const facilityFields = {
   code: label(50),
   name: label(255),
-  facilityType: note(50).nullish(),
+  facilityType: z.nullish(note(50)),
   /** How many participants fit (`null`: no limit). */
-  capacity: z.number().int().min(1).max(INT4_MAX).nullish(),
-  maxConcurrentSessions: concurrencyLimit.optional(),
-  isActive: z.boolean().optional(),
+  capacity: z.nullish(z.int().check(z.gte(1), z.lte(INT4_MAX))),
+  maxConcurrentSessions: z.optional(concurrencyLimit),
+  isActive: z.optional(z.boolean()),
 };
 
 /**
@@ -115,14 +115,14 @@ export type CreateFacilityInput = z.input<typeof createFacilitySchema>;
  */
 export const updateFacilitySchema = z.strictObject({
   facilityId: uuidInput,
-  locationId: uuidInput.optional(),
-  code: facilityFields.code.optional(),
-  name: facilityFields.name.optional(),
+  locationId: z.optional(uuidInput),
+  code: z.optional(facilityFields.code),
+  name: z.optional(facilityFields.name),
   facilityType: facilityFields.facilityType,
   capacity: facilityFields.capacity,
   maxConcurrentSessions: facilityFields.maxConcurrentSessions,
   isActive: facilityFields.isActive,
-  override: z.boolean().default(false),
+  override: z._default(z.boolean(), false),
 });
 
 /** Input of `academy.updateFacility`. */
@@ -137,9 +137,9 @@ export const createInstructorSchema = z.strictObject({
   email,
   firstName: label(100),
   lastName: label(100),
-  userId: uuidInput.nullish(),
-  maxConcurrentSessions: concurrencyLimit.optional(),
-  isActive: z.boolean().optional(),
+  userId: z.nullish(uuidInput),
+  maxConcurrentSessions: z.optional(concurrencyLimit),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.createInstructor`. */
@@ -153,13 +153,13 @@ export type CreateInstructorInput = z.input<typeof createInstructorSchema>;
  */
 export const updateInstructorSchema = z.strictObject({
   instructorId: uuidInput,
-  email: email.optional(),
-  firstName: label(100).optional(),
-  lastName: label(100).optional(),
-  userId: uuidInput.nullish(),
-  maxConcurrentSessions: concurrencyLimit.optional(),
-  isActive: z.boolean().optional(),
-  override: z.boolean().default(false),
+  email: z.optional(email),
+  firstName: z.optional(label(100)),
+  lastName: z.optional(label(100)),
+  userId: z.nullish(uuidInput),
+  maxConcurrentSessions: z.optional(concurrencyLimit),
+  isActive: z.optional(z.boolean()),
+  override: z._default(z.boolean(), false),
 });
 
 /** Input of `academy.updateInstructor`. */
@@ -173,10 +173,10 @@ export type UpdateInstructorInput = z.input<typeof updateInstructorSchema>;
 export const createStudentSchema = z.strictObject({
   firstName: label(100),
   lastName: label(100),
-  dateOfBirth: localDateSchema.nullish(),
-  levelId: uuidInput.nullish(),
-  userId: uuidInput.nullish(),
-  isActive: z.boolean().optional(),
+  dateOfBirth: z.nullish(localDateSchema),
+  levelId: z.nullish(uuidInput),
+  userId: z.nullish(uuidInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.createStudent`. */
@@ -189,12 +189,12 @@ export type CreateStudentInput = z.input<typeof createStudentSchema>;
  */
 export const updateStudentSchema = z.strictObject({
   studentId: uuidInput,
-  firstName: label(100).optional(),
-  lastName: label(100).optional(),
-  dateOfBirth: localDateSchema.nullish(),
-  levelId: uuidInput.nullish(),
-  userId: uuidInput.nullish(),
-  isActive: z.boolean().optional(),
+  firstName: z.optional(label(100)),
+  lastName: z.optional(label(100)),
+  dateOfBirth: z.nullish(localDateSchema),
+  levelId: z.nullish(uuidInput),
+  userId: z.nullish(uuidInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.updateStudent`. */
@@ -208,9 +208,9 @@ export type UpdateStudentInput = z.input<typeof updateStudentSchema>;
 export const createParentSchema = z.strictObject({
   firstName: label(100),
   lastName: label(100),
-  email: email.nullish(),
-  phone: note(50).nullish(),
-  userId: uuidInput.nullish(),
+  email: z.nullish(email),
+  phone: z.nullish(note(50)),
+  userId: z.nullish(uuidInput),
 });
 
 /** Input of `academy.createParent`. */
@@ -223,11 +223,11 @@ export type CreateParentInput = z.input<typeof createParentSchema>;
  */
 export const updateParentSchema = z.strictObject({
   parentId: uuidInput,
-  firstName: label(100).optional(),
-  lastName: label(100).optional(),
-  email: email.nullish(),
-  phone: note(50).nullish(),
-  userId: uuidInput.nullish(),
+  firstName: z.optional(label(100)),
+  lastName: z.optional(label(100)),
+  email: z.nullish(email),
+  phone: z.nullish(note(50)),
+  userId: z.nullish(uuidInput),
 });
 
 /** Input of `academy.updateParent`. */
@@ -242,7 +242,7 @@ export type UpdateParentInput = z.input<typeof updateParentSchema>;
 export const linkParentStudentSchema = z.strictObject({
   parentId: uuidInput,
   studentId: uuidInput,
-  relationship: label(50).default('parent'),
+  relationship: z._default(label(50), 'parent'),
 });
 
 /** Input of `academy.linkParentStudent`. */
@@ -266,8 +266,8 @@ export type UnlinkParentStudentInput = z.input<typeof unlinkParentStudentSchema>
 export const createProgramSchema = z.strictObject({
   code: label(50),
   name: label(255),
-  description: textInput.nullish(),
-  isActive: z.boolean().optional(),
+  description: z.nullish(textInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.createProgram`. */
@@ -280,10 +280,10 @@ export type CreateProgramInput = z.input<typeof createProgramSchema>;
  */
 export const updateProgramSchema = z.strictObject({
   programId: uuidInput,
-  code: label(50).optional(),
-  name: label(255).optional(),
-  description: textInput.nullish(),
-  isActive: z.boolean().optional(),
+  code: z.optional(label(50)),
+  name: z.optional(label(255)),
+  description: z.nullish(textInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.updateProgram`. */
@@ -297,8 +297,8 @@ export type UpdateProgramInput = z.input<typeof updateProgramSchema>;
 export const createLevelSchema = z.strictObject({
   code: label(50),
   name: label(255),
-  programId: uuidInput.nullish(),
-  sortOrder: z.number().int().min(-INT4_MAX).max(INT4_MAX).optional(),
+  programId: z.nullish(uuidInput),
+  sortOrder: z.optional(z.int().check(z.gte(-INT4_MAX), z.lte(INT4_MAX))),
 });
 
 /** Input of `academy.createLevel`. */
@@ -311,10 +311,10 @@ export type CreateLevelInput = z.input<typeof createLevelSchema>;
  */
 export const updateLevelSchema = z.strictObject({
   levelId: uuidInput,
-  code: label(50).optional(),
-  name: label(255).optional(),
-  programId: uuidInput.nullish(),
-  sortOrder: z.number().int().min(-INT4_MAX).max(INT4_MAX).optional(),
+  code: z.optional(label(50)),
+  name: z.optional(label(255)),
+  programId: z.nullish(uuidInput),
+  sortOrder: z.optional(z.int().check(z.gte(-INT4_MAX), z.lte(INT4_MAX))),
 });
 
 /** Input of `academy.updateLevel`. */
@@ -329,9 +329,9 @@ export const createCourseSchema = z.strictObject({
   programId: uuidInput,
   code: label(50),
   name: label(255),
-  levelId: uuidInput.nullish(),
-  description: textInput.nullish(),
-  isActive: z.boolean().optional(),
+  levelId: z.nullish(uuidInput),
+  description: z.nullish(textInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.createCourse`. */
@@ -344,12 +344,12 @@ export type CreateCourseInput = z.input<typeof createCourseSchema>;
  */
 export const updateCourseSchema = z.strictObject({
   courseId: uuidInput,
-  programId: uuidInput.optional(),
-  code: label(50).optional(),
-  name: label(255).optional(),
-  levelId: uuidInput.nullish(),
-  description: textInput.nullish(),
-  isActive: z.boolean().optional(),
+  programId: z.optional(uuidInput),
+  code: z.optional(label(50)),
+  name: z.optional(label(255)),
+  levelId: z.nullish(uuidInput),
+  description: z.nullish(textInput),
+  isActive: z.optional(z.boolean()),
 });
 
 /** Input of `academy.updateCourse`. */
@@ -364,7 +364,7 @@ export type UpdateCourseInput = z.input<typeof updateCourseSchema>;
 export const createHolidaySchema = z.strictObject({
   holidayDate: localDateSchema,
   name: label(255),
-  locationId: uuidInput.nullish(),
+  locationId: z.nullish(uuidInput),
 });
 
 /** Input of `academy.createHoliday`. */
@@ -377,9 +377,9 @@ export type CreateHolidayInput = z.input<typeof createHolidaySchema>;
  */
 export const updateHolidaySchema = z.strictObject({
   holidayId: uuidInput,
-  holidayDate: localDateSchema.optional(),
-  name: label(255).optional(),
-  locationId: uuidInput.nullish(),
+  holidayDate: z.optional(localDateSchema),
+  name: z.optional(label(255)),
+  locationId: z.nullish(uuidInput),
 });
 
 /** Input of `academy.updateHoliday`. */

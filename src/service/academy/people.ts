@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { instructors, levels, parents, students, users } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { type InstructorRow, type ParentRow, type StudentRow, type UserRow, givenFields, requireRow, updatedRow, writing } from './rows';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { courses, levels, programs } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';

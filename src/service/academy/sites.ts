@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { facilities, holidays, locations } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -1,5 +1,5 @@
 import { instantInput, uuidInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Input of `attendance.checkIn` / `attendance.checkOut`: the booking and, optionally,
@@ -7,7 +7,7 @@ import { z } from 'zod';
  *
  * @internal
  */
-export const attendanceEventSchema = z.strictObject({ bookingId: uuidInput, at: instantInput.optional() });
+export const attendanceEventSchema = z.strictObject({ bookingId: uuidInput, at: z.optional(instantInput) });
 
 /** Input of `attendance.checkIn` / `attendance.checkOut`. */
 export type AttendanceEventInput = z.input<typeof attendanceEventSchema>;

@@ -1,6 +1,6 @@
 import { ATTENDABLE_SESSION_STATUSES, isOneOf, type SessionStatus } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { type AttendanceStatus, sessionBookings } from '../../schema';
 import { bookingStateError, lockBookingForAttendance } from './booking-lock';

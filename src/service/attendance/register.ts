@@ -1,7 +1,7 @@
 import { ATTENDANCE_BOOKING_STATUSES } from '../../domain/statuses';
 
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { sessionBookings, sessions, students } from '../../schema';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';

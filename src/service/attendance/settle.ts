@@ -1,5 +1,5 @@
 import { SchedulingError } from '../../errors';
-import type { CapacityPolicy } from '../../domain';
+import { type CapacityPolicy, parseInput } from '../../domain';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -56,6 +56,6 @@ export async function completeAndSettle(
   now: Date,
 ): Promise<CompleteAndSettleResult> {
   // Completing through the state machine settles the bookings in the same step.
-  const result = await setSessionStatus(tx, setSessionStatusSchema.parse({ sessionId, status: 'completed' }), actor, policy, now);
+  const result = await setSessionStatus(tx, parseInput(setSessionStatusSchema, { sessionId, status: 'completed' }), actor, policy, now);
   return { session: result.session, sessionId, completed: result.settled?.completed ?? [], noShow: result.settled?.noShow ?? [] };
 }

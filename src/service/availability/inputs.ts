@@ -1,7 +1,7 @@
 import { localDateSchema, timeOfDaySchema } from '../../domain';
 import { AVAILABILITY_TYPES } from '../../schema';
 import { instantInput, requireTimeOrder, textInput, uuidInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * `override: true` (administrators only): a change that lowers the limit of sessions
@@ -9,24 +9,24 @@ import { z } from 'zod';
  * over its limit is recorded as a resolved conflict (`overloads` in the result)
  * instead of the change being refused with `INSTRUCTOR_DOUBLE_BOOKED`.
  */
-const overrideInput = z.boolean().default(false);
+const overrideInput = z._default(z.boolean(), false);
 
 /** The columns of a slot a caller sets. */
 export const slotFields = {
   instructorId: uuidInput,
   availabilityType: z.enum(AVAILABILITY_TYPES),
-  dayOfWeek: z.number().int().min(0).max(6).nullish(),
-  specificDate: localDateSchema.nullish(),
+  dayOfWeek: z.nullish(z.int().check(z.gte(0), z.lte(6))),
+  specificDate: z.nullish(localDateSchema),
   startTime: timeOfDaySchema,
   endTime: timeOfDaySchema,
-  locationId: uuidInput.nullish(),
-  facilityId: uuidInput.nullish(),
+  locationId: z.nullish(uuidInput),
+  facilityId: z.nullish(uuidInput),
   effectiveFrom: localDateSchema,
-  effectiveUntil: localDateSchema.nullish(),
-  breakDurationMinutes: z.number().int().min(0).max(1440).nullish(),
-  breakStartTime: timeOfDaySchema.nullish(),
-  maxConcurrentSessions: z.number().int().min(0).max(1000).nullish(),
-  notes: textInput.nullish(),
+  effectiveUntil: z.nullish(localDateSchema),
+  breakDurationMinutes: z.nullish(z.int().check(z.gte(0), z.lte(1440))),
+  breakStartTime: z.nullish(timeOfDaySchema),
+  maxConcurrentSessions: z.nullish(z.int().check(z.gte(0), z.lte(1000))),
+  notes: z.nullish(textInput),
 };
 
 /**
@@ -39,9 +39,9 @@ export const addAvailabilitySchema = z.strictObject({ ...slotFields, override: o
 const partialSlot = Object.fromEntries(
   Object.entries(slotFields)
     .filter(([k]) => k !== 'instructorId')
-    .map(([k, v]) => [k, v.optional()]),
+    .map(([k, v]) => [k, z.optional(v)]),
 ) as {
-  [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodOptional<(typeof slotFields)[K]>;
+  [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodMiniOptional<(typeof slotFields)[K]>;
 };
 
 /**
@@ -65,7 +65,7 @@ export const deactivateAvailabilitySchema = z.strictObject({ availabilityId: uui
  */
 export const findAvailableInstructorsSchema = z
   .strictObject({ locationId: uuidInput, start: instantInput, end: instantInput })
-  .superRefine(requireTimeOrder('start', 'end'));
+  .check(z.superRefine(requireTimeOrder('start', 'end')));
 
 /**
  * Input of `availability.freeSlots`.
@@ -78,8 +78,10 @@ export const freeSlotsSchema = z
     locationId: uuidInput,
     from: instantInput,
     until: instantInput,
-    durationMinutes: z.number().int().min(1).max(1440),
-    stepMinutes: z.number().int().min(1).max(1440).default(15),
+    durationMinutes: z.int().check(z.gte(1), z.lte(1440)),
+    stepMinutes: z._default(z.int().check(z.gte(1), z.lte(1440)), 15),
   })
-  .refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] })
-  .refine((v) => v.until.getTime() - v.from.getTime() <= 92 * 86_400_000, { message: 'at most 92 days per call', path: ['until'] });
+  .check(
+    z.refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] }),
+    z.refine((v) => v.until.getTime() - v.from.getTime() <= 92 * 86_400_000, { message: 'at most 92 days per call', path: ['until'] }),
+  );

@@ -1,7 +1,7 @@
 import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { sqlList } from '../../db/sql-list';
 import { and, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { computeAvailabilityWindows, findFreeSlots, type AvailabilityRow, type FreeSlot } from '../../domain';
 import { queryRows } from '../../db/query';
 import { instructorAvailability, sessions } from '../../schema';

@@ -1,6 +1,6 @@
 import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { and, eq, gte, inArray, lt, ne, or, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { availabilityRowSchema, parseInput, CONFLICT_SEVERITY } from '../../domain';
 import { instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { isAdministrator } from '../kernel/actor';

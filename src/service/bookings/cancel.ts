@@ -1,6 +1,6 @@
 import { OPEN_BOOKING_STATUSES } from '../../domain/statuses';
 import { eq } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { sessionBookings } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';

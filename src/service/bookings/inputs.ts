@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { bookingRefInput, instantInput, moneyInput, promotionOverrideInput, requireRangeOrder, storableText, textInput, uuidInput } from '../kernel/inputs';
 
 /*
@@ -7,9 +7,9 @@ import { bookingRefInput, instantInput, moneyInput, promotionOverrideInput, requ
  */
 
 const bookingFields = {
-  specialRequests: textInput.optional(),
-  medicalNotes: textInput.optional(),
-  amountCharged: moneyInput.optional(),
+  specialRequests: z.optional(textInput),
+  medicalNotes: z.optional(textInput),
+  amountCharged: z.optional(moneyInput),
 };
 
 /**
@@ -20,8 +20,8 @@ const bookingFields = {
 export const bookSchema = z.strictObject({
   sessionId: uuidInput,
   studentId: uuidInput,
-  parentId: uuidInput.optional(),
-  source: storableText(z.string().trim().min(1).max(50)).optional(),
+  parentId: z.optional(uuidInput),
+  source: z.optional(storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)))),
   ...bookingFields,
 });
 
@@ -36,23 +36,22 @@ export type BookInput = z.input<typeof bookSchema>;
 export const bookManySchema = z
   .strictObject({
     sessionId: uuidInput,
-    parentId: uuidInput.optional(),
-    source: storableText(z.string().trim().min(1).max(50)).optional(),
-    students: z
-      .array(z.strictObject({ studentId: uuidInput, ...bookingFields }))
-      .min(1)
-      .max(50),
+    parentId: z.optional(uuidInput),
+    source: z.optional(storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)))),
+    students: z.array(z.strictObject({ studentId: uuidInput, ...bookingFields })).check(z.minLength(1), z.maxLength(50)),
   })
-  .superRefine((value, ctx) => {
-    const seen = new Set<string>();
-    // Runs after a field failed without aborting too (a malformed uuid): compare strings only.
-    if (!Array.isArray(value.students)) return;
-    value.students.forEach((s, i) => {
-      if (typeof s?.studentId !== 'string') return;
-      if (seen.has(s.studentId)) ctx.addIssue({ code: 'custom', path: ['students', i, 'studentId'], message: 'a student appears twice' });
-      seen.add(s.studentId);
-    });
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      const seen = new Set<string>();
+      // Runs after a field failed without aborting too (a malformed uuid): compare strings only.
+      if (!Array.isArray(value.students)) return;
+      value.students.forEach((s, i) => {
+        if (typeof s?.studentId !== 'string') return;
+        if (seen.has(s.studentId)) ctx.addIssue({ code: 'custom', path: ['students', i, 'studentId'], message: 'a student appears twice' });
+        seen.add(s.studentId);
+      });
+    }),
+  );
 
 /** Input of `bookings.bookMany`. */
 export type BookManyInput = z.input<typeof bookManySchema>;
@@ -65,7 +64,7 @@ export type BookManyInput = z.input<typeof bookManySchema>;
 export const cancelBookingSchema = z.strictObject({
   bookingId: bookingRefInput,
   type: z.enum(['student', 'instructor', 'academy', 'emergency']),
-  reason: textInput.trim().min(1).optional(),
+  reason: z.optional(textInput.check(z.trim(), z.minLength(1))),
   ...promotionOverrideInput,
 });
 
@@ -80,7 +79,7 @@ export type CancelBookingInput = z.input<typeof cancelBookingSchema>;
 export const moveBookingSchema = z.strictObject({
   bookingId: bookingRefInput,
   toSessionId: uuidInput,
-  reason: textInput.trim().min(1).optional(),
+  reason: z.optional(textInput.check(z.trim(), z.minLength(1))),
   ...promotionOverrideInput,
 });
 
@@ -94,8 +93,8 @@ export type MoveBookingInput = z.input<typeof moveBookingSchema>;
  */
 export const upcomingSchema = z.strictObject({
   studentId: uuidInput,
-  from: instantInput.optional(),
-  limit: z.number().int().min(1).max(500).default(100),
+  from: z.optional(instantInput),
+  limit: z._default(z.int().check(z.gte(1), z.lte(500)), 100),
 });
 
 /**
@@ -112,4 +111,4 @@ export const participantsSchema = z.strictObject({ sessionId: uuidInput });
  */
 export const familyScheduleSchema = z
   .strictObject({ parentId: uuidInput, from: instantInput, until: instantInput })
-  .superRefine(requireRangeOrder('from', 'until', 366, 'at most a year at a time'));
+  .check(z.superRefine(requireRangeOrder('from', 'until', 366, 'at most a year at a time')));

@@ -1,6 +1,6 @@
 import { PLANNED_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';

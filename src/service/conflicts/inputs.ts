@@ -1,6 +1,6 @@
 import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES, RESOLUTION_METHODS } from '../../schema';
 import { instantInput, pagingInput, uuidInput, textInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Longest range one scan covers: keeps the detection set and the availability expansion bounded. */
 export const SCAN_MAX_DAYS = 366;
@@ -10,10 +10,10 @@ export const SCAN_MAX_DAYS = 366;
  *
  * @internal
  */
-export const scanConflictsSchema = z
-  .strictObject({ from: instantInput, until: instantInput })
-  .refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] })
-  .refine((v) => v.until.getTime() - v.from.getTime() <= SCAN_MAX_DAYS * 86_400_000, { message: `at most ${SCAN_MAX_DAYS} days per scan`, path: ['until'] });
+export const scanConflictsSchema = z.strictObject({ from: instantInput, until: instantInput }).check(
+  z.refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] }),
+  z.refine((v) => v.until.getTime() - v.from.getTime() <= SCAN_MAX_DAYS * 86_400_000, { message: `at most ${SCAN_MAX_DAYS} days per scan`, path: ['until'] }),
+);
 
 /**
  * Input of `conflicts.list`; `from`/`until` bound `conflict_time_start` half-open.
@@ -22,17 +22,17 @@ export const scanConflictsSchema = z
  */
 export const listConflictsSchema = z
   .strictObject({
-    status: z.enum(CONFLICT_STATUSES).optional(),
-    type: z.enum(CONFLICT_TYPES).optional(),
-    severity: z.enum(CONFLICT_SEVERITIES).optional(),
-    sessionId: uuidInput.optional(),
-    instructorId: uuidInput.optional(),
-    from: instantInput.optional(),
-    until: instantInput.optional(),
+    status: z.optional(z.enum(CONFLICT_STATUSES)),
+    type: z.optional(z.enum(CONFLICT_TYPES)),
+    severity: z.optional(z.enum(CONFLICT_SEVERITIES)),
+    sessionId: z.optional(uuidInput),
+    instructorId: z.optional(uuidInput),
+    from: z.optional(instantInput),
+    until: z.optional(instantInput),
     ...pagingInput,
   })
-  .refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] });
+  .check(z.refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] }));
 
-export const conflictRef = z.strictObject({ conflictId: uuidInput, notes: textInput.optional() });
+export const conflictRef = z.strictObject({ conflictId: uuidInput, notes: z.optional(textInput) });
 
-export const resolveSchema = z.strictObject({ conflictId: uuidInput, method: z.enum(RESOLUTION_METHODS), notes: textInput.optional() });
+export const resolveSchema = z.strictObject({ conflictId: uuidInput, method: z.enum(RESOLUTION_METHODS), notes: z.optional(textInput) });

@@ -1,4 +1,4 @@
-import { type z } from 'zod';
+import type * as z from 'zod/mini';
 import { type SchedulingDb } from '../../db/scheduling-db';
 import { scheduleConflicts } from '../../schema';
 import { isAdministrator } from '../kernel/actor';

@@ -1,6 +1,6 @@
 import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { detectConflicts, type ScheduleConflict } from '../../domain';
 import { facilities, instructors, scheduleConflicts, sessionBookings, sessions } from '../../schema';
 import { CONFLICT_SEVERITY } from '../../domain';

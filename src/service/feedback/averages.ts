@@ -1,5 +1,5 @@
 import { type SQL, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { queryRows } from '../../db/query';
 import { sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';

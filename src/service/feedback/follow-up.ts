@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { sessionFeedback } from '../../schema';
 import type { FeedbackRow } from './submit';

@@ -1,7 +1,7 @@
 import { textInput, uuidInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const ratingInput = z.number().int().min(1, 'a rating is 1 to 5').max(5, 'a rating is 1 to 5');
+const ratingInput = z.int().check(z.gte(1, 'a rating is 1 to 5'), z.lte(5, 'a rating is 1 to 5'));
 
 /**
  * Input of `feedback.averages`: exactly one of a session, an instructor or a course.
@@ -9,11 +9,13 @@ const ratingInput = z.number().int().min(1, 'a rating is 1 to 5').max(5, 'a rati
  * @internal
  */
 export const feedbackAveragesSchema = z
-  .strictObject({ sessionId: uuidInput.optional(), instructorId: uuidInput.optional(), courseId: uuidInput.optional() })
-  .refine((v) => [v.sessionId, v.instructorId, v.courseId].filter(Boolean).length === 1, {
-    message: 'give exactly one of sessionId, instructorId, courseId',
-    path: ['sessionId'],
-  });
+  .strictObject({ sessionId: z.optional(uuidInput), instructorId: z.optional(uuidInput), courseId: z.optional(uuidInput) })
+  .check(
+    z.refine((v) => [v.sessionId, v.instructorId, v.courseId].filter(Boolean).length === 1, {
+      message: 'give exactly one of sessionId, instructorId, courseId',
+      path: ['sessionId'],
+    }),
+  );
 
 /** Input of `feedback.averages`. */
 export type FeedbackAveragesInput = z.input<typeof feedbackAveragesSchema>;
@@ -23,7 +25,7 @@ export type FeedbackAveragesInput = z.input<typeof feedbackAveragesSchema>;
  *
  * @internal
  */
-export const markFollowUpDoneSchema = z.strictObject({ feedbackId: uuidInput, notes: textInput.trim().min(1).optional() });
+export const markFollowUpDoneSchema = z.strictObject({ feedbackId: uuidInput, notes: z.optional(textInput.check(z.trim(), z.minLength(1))) });
 
 /**
  * Input of `feedback.submit`. Who is writing (student, parent, instructor, admin)
@@ -35,24 +37,26 @@ export const markFollowUpDoneSchema = z.strictObject({ feedbackId: uuidInput, no
 export const submitFeedbackSchema = z
   .strictObject({
     sessionId: uuidInput,
-    studentId: uuidInput.optional(),
-    overallRating: ratingInput.optional(),
-    instructionQuality: ratingInput.optional(),
-    facilityRating: ratingInput.optional(),
-    contentRating: ratingInput.optional(),
-    punctualityRating: ratingInput.optional(),
-    communicationRating: ratingInput.optional(),
-    safetyRating: ratingInput.optional(),
-    feedbackText: textInput.trim().min(1).optional(),
-    positiveAspects: textInput.optional(),
-    areasForImprovement: textInput.optional(),
-    requiresFollowUp: z.boolean().default(false),
-    followUpNotes: textInput.optional(),
+    studentId: z.optional(uuidInput),
+    overallRating: z.optional(ratingInput),
+    instructionQuality: z.optional(ratingInput),
+    facilityRating: z.optional(ratingInput),
+    contentRating: z.optional(ratingInput),
+    punctualityRating: z.optional(ratingInput),
+    communicationRating: z.optional(ratingInput),
+    safetyRating: z.optional(ratingInput),
+    feedbackText: z.optional(textInput.check(z.trim(), z.minLength(1))),
+    positiveAspects: z.optional(textInput),
+    areasForImprovement: z.optional(textInput),
+    requiresFollowUp: z._default(z.boolean(), false),
+    followUpNotes: z.optional(textInput),
   })
-  .refine((v) => v.overallRating !== undefined || v.feedbackText !== undefined, {
-    message: 'feedback needs an overall rating or a text',
-    path: ['overallRating'],
-  });
+  .check(
+    z.refine((v) => v.overallRating !== undefined || v.feedbackText !== undefined, {
+      message: 'feedback needs an overall rating or a text',
+      path: ['overallRating'],
+    }),
+  );
 
 /** Input of `feedback.submit`. */
 export type SubmitFeedbackInput = z.input<typeof submitFeedbackSchema>;

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { findDriverError } from '../../db/database-errors';
 import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { copyPlainData, parseInput } from '../../domain/validate';
 import type { Actor } from './types';
@@ -13,10 +13,10 @@ const id = z.guid('expected a uuid');
  */
 export const actorSchema = z.strictObject({
   kind: z.enum(['admin', 'instructor', 'parent', 'student', 'system']),
-  userId: id.optional(),
-  instructorId: id.optional(),
-  parentId: id.optional(),
-  studentId: id.optional(),
+  userId: z.optional(id),
+  instructorId: z.optional(id),
+  parentId: z.optional(id),
+  studentId: z.optional(id),
 });
 
 /**

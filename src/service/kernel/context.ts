@@ -3,7 +3,7 @@ import { type CapacityPolicy, resolveCapacityPolicy } from '../../domain';
 import { copyOwnProperties, copyPlainData, parseInput } from '../../domain/validate';
 import { drizzleDatabaseInput, offerWindowMinutesInput } from './inputs';
 import { isDrizzlePgDatabase } from '../../db/drizzle-internals';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { SchedulerOptions } from './types';
 import { type RunInTransaction, createTransactionRunner } from '../../db/transaction';
 import { syncCapacityPolicy } from './capacity-policy-sync';
@@ -36,26 +36,17 @@ function primaryOf(value: unknown): unknown {
 }
 
 const optionsSchema = z.object({
-  db: z.preprocess(primaryOf, drizzleDatabaseInput),
-  policy: z.unknown().optional(),
-  now: z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' }).optional(),
-  maxRetries: z.number().int().min(0).max(20).optional(),
-  isolationLevel: z.enum(['read committed', 'repeatable read', 'serializable']).optional(),
-  offerWindowMinutes: offerWindowMinutesInput.optional(),
-  promotionMode: z.enum(['offer', 'auto']).optional(),
-  lateAfterMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 60)
-    .optional(),
-  earlyLeaveMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 60)
-    .optional(),
-  makeupWindowDays: z.number().int().min(1).max(366).optional(),
+  // zod/mini has no `preprocess`: it is this pipe (what classic zod's `preprocess` builds).
+  db: z.pipe(z.transform(primaryOf), drizzleDatabaseInput),
+  policy: z.optional(z.unknown()),
+  now: z.optional(z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' })),
+  maxRetries: z.optional(z.number().check(z.int(), z.gte(0), z.lte(20))),
+  isolationLevel: z.optional(z.enum(['read committed', 'repeatable read', 'serializable'])),
+  offerWindowMinutes: z.optional(offerWindowMinutesInput),
+  promotionMode: z.optional(z.enum(['offer', 'auto'])),
+  lateAfterMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
+  earlyLeaveMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
+  makeupWindowDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(366))),
 });
 
 /**

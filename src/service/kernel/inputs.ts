@@ -1,5 +1,6 @@
 import { isDrizzlePgDatabase } from '../../db/drizzle-internals';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { receivedAs } from '../../domain/input-messages';
 
 import type { AnyPgDatabase } from '../../db/query';
 
@@ -63,6 +64,11 @@ function parseInstantString(value: string): number | string {
   return local - offset;
 }
 
+/** Why a value that is neither a `Date` nor a string is no instant: missing, or what it is instead. */
+function notAnInstant(value: unknown): string {
+  return value === undefined ? `required (${INSTANT_EXPECTED})` : `${INSTANT_EXPECTED} (received ${receivedAs(value)})`;
+}
+
 /**
  * An instant, as a `Date`. Accepted:
  *
@@ -79,9 +85,9 @@ function parseInstantString(value: string): number | string {
  *
  * @internal
  */
-export const instantInput = z
-  .custom<Date | string>((value) => value instanceof Date || typeof value === 'string', { message: INSTANT_EXPECTED, abort: true })
-  .transform((value, ctx): Date => {
+export const instantInput = z.pipe(
+  z.custom<Date | string>((value) => value instanceof Date || typeof value === 'string', { error: (issue) => notAnInstant(issue.input), abort: true }),
+  z.transform((value: Date | string, payload): Date => {
     let time: number | string;
     try {
       time = typeof value === 'string' ? parseInstantString(value) : Date.prototype.getTime.call(value);
@@ -91,33 +97,38 @@ export const instantInput = z
     if (typeof time === 'number' && Number.isNaN(time)) time = 'expected a valid Date, not Invalid Date';
     if (typeof time === 'number' && (time < FIRST_INSTANT || time >= END_OF_INSTANTS)) time = 'instants before the year 1000 or after 9999 are not supported';
     if (typeof time === 'string') {
-      ctx.addIssue({ code: 'custom', message: time, input: value });
+      // An issue without `continue` aborts: the refinements of the object holding the field do not run.
+      payload.issues.push({ code: 'custom', message: time, input: value });
       return z.NEVER;
     }
     return new Date(time);
-  });
+  }),
+);
 
 /** A non-negative amount below 100,000,000 (`numeric(10,2)`) with at most two decimals, as the string Postgres `numeric` takes. */
-export const moneyInput = z
-  .union([
-    z.number().nonnegative().max(99_999_999.99, 'an amount is below 100,000,000'),
-    z.string().regex(/^\d{1,8}(\.\d{1,2})?$/, 'expected an amount such as 12.50'),
-  ])
-  .transform((value) => (typeof value === 'number' ? value.toFixed(2) : value));
+export const moneyInput = z.pipe(
+  z.union([
+    z.number().check(z.nonnegative(), z.lte(99_999_999.99, 'an amount is below 100,000,000')),
+    z.string().check(z.regex(/^\d{1,8}(\.\d{1,2})?$/, 'expected an amount such as 12.50')),
+  ]),
+  z.transform((value: number | string) => (typeof value === 'number' ? value.toFixed(2) : value)),
+);
 
 /** A percentage 0–100 with at most two decimals. */
 export const percentageInput = z
-  .union([z.number().min(0).max(100), z.string().regex(/^\d{1,3}(\.\d{1,2})?$/)])
-  .transform((value) => (typeof value === 'number' ? value.toFixed(2) : value))
-  .refine((value) => Number(value) <= 100, 'a percentage must be between 0 and 100');
+  .pipe(
+    z.union([z.number().check(z.gte(0), z.lte(100)), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/))]),
+    z.transform((value: number | string) => (typeof value === 'number' ? value.toFixed(2) : value)),
+  )
+  .check(z.refine((value) => Number(value) <= 100, 'a percentage must be between 0 and 100'));
 
 /** The largest Postgres `integer`: a count stored in an `integer` column is refused above it, not overflowed. */
 export const INT4_MAX = 2_147_483_647;
 
 /** Paging of list methods. */
 export const pagingInput = {
-  limit: z.number().int().min(1).max(500).default(100),
-  offset: z.number().int().min(0).default(0),
+  limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+  offset: z._default(z.number().check(z.int(), z.gte(0)), 0),
 };
 
 /** No NUL character and no unpaired UTF-16 surrogate: what Postgres text can hold as it is. */
@@ -130,12 +141,12 @@ const STORABLE = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
  *
  * @internal
  */
-export function storableText(schema: z.ZodString): z.ZodString {
-  return schema.regex(STORABLE, 'contains a NUL character or an unpaired surrogate');
+export function storableText(schema: z.ZodMiniString<string>): z.ZodMiniString<string> {
+  return schema.check(z.regex(STORABLE, 'contains a NUL character or an unpaired surrogate'));
 }
 
 /** Free text the database stores as TEXT; bounded so a request cannot be arbitrarily large. */
-export const textInput = storableText(z.string().max(10_000));
+export const textInput = storableText(z.string().check(z.maxLength(10_000)));
 
 /** The `Date` at `key` of a refined object, or undefined: refinements may still meet a value that failed. */
 function instantAt(value: unknown, key: string): Date | undefined {
@@ -150,7 +161,7 @@ function instantAt(value: unknown, key: string): Date | undefined {
  * @internal
  */
 export function requireTimeOrder<K extends string>(startKey: K, endKey: K, maxHours = 24) {
-  return (value: Partial<Record<K, Date | undefined>>, ctx: z.RefinementCtx) => {
+  return (value: Partial<Record<K, Date | undefined>>, ctx: z.core.$RefinementCtx<Partial<Record<K, Date | undefined>>>) => {
     const start = instantAt(value, startKey);
     const end = instantAt(value, endKey);
     if (!start || !end) return;
@@ -169,7 +180,7 @@ export function requireTimeOrder<K extends string>(startKey: K, endKey: K, maxHo
  * @internal
  */
 export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, maxDays: number, tooLong = `at most ${maxDays} days at a time`) {
-  return (value: Partial<Record<K, Date | undefined>>, ctx: z.RefinementCtx) => {
+  return (value: Partial<Record<K, Date | undefined>>, ctx: z.core.$RefinementCtx<Partial<Record<K, Date | undefined>>>) => {
     const from = instantAt(value, fromKey);
     const until = instantAt(value, untilKey);
     if (!from || !until) return;
@@ -192,20 +203,16 @@ export const drizzleDatabaseInput = z.custom<AnyPgDatabase>(isDrizzlePgDatabase,
 });
 
 /** A booking's uuid or `BKG-…` code. */
-export const bookingRefInput = z.union([uuidInput, z.string().regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code')]);
+export const bookingRefInput = z.union([uuidInput, z.string().check(z.regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code'))]);
 
 /** A waitlist entry's uuid or `WLT-…` code. */
-export const waitlistRefInput = z.union([uuidInput, z.string().regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code')]);
+export const waitlistRefInput = z.union([uuidInput, z.string().check(z.regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code'))]);
 
 /** How long an offer holds a place, in minutes: 1 minute to 30 days (the scheduler option and the per-call override). */
-export const offerWindowMinutesInput = z
-  .number()
-  .int()
-  .min(1)
-  .max(60 * 24 * 30);
+export const offerWindowMinutesInput = z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 30));
 
 /** Per-call override of the offer window (administrators only). */
-export const promotionOverrideInput = { offerWindowMinutes: offerWindowMinutesInput.optional() };
+export const promotionOverrideInput = { offerWindowMinutes: z.optional(offerWindowMinutesInput) };
 
 /** Input of the methods that take one session and nothing else. */
 export const sessionRef = z.strictObject({ sessionId: uuidInput });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { copyOwnProperties, copyPlainData, invalidInput, parseInput } from '../../domain/validate';
 import { forbidden, isAdministrator, parseActor } from './actor';
 import { drizzleDatabaseInput } from './inputs';
@@ -9,7 +9,7 @@ import type { Actor, CallOptions } from './types';
 /** How an operation is called: who acts, the input, and optionally the host's transaction. */
 export type Operation<Input, Result> = (actor: Actor, input: Input, options?: CallOptions) => Promise<Result>;
 
-const callOptionsSchema = z.strictObject({ tx: drizzleDatabaseInput.optional() });
+const callOptionsSchema = z.strictObject({ tx: z.optional(drizzleDatabaseInput) });
 
 /** Where a scheduler method keeps its input schema: a non-enumerable property, invisible to callers' iteration. */
 const INPUT_SCHEMA = Symbol('academy-scheduling.inputSchema');
@@ -20,7 +20,7 @@ const INPUT_SCHEMA = Symbol('academy-scheduling.inputSchema');
  *
  * @internal
  */
-export function withInputSchema<F extends (...args: never[]) => unknown>(operation: F, schema: z.ZodType): F {
+export function withInputSchema<F extends (...args: never[]) => unknown>(operation: F, schema: z.core.$ZodType): F {
   Object.defineProperty(operation, INPUT_SCHEMA, { value: schema, enumerable: false });
   return operation;
 }
@@ -31,9 +31,9 @@ export function withInputSchema<F extends (...args: never[]) => unknown>(operati
  *
  * @internal
  */
-export function inputSchemaOf(operation: unknown): z.ZodType | undefined {
+export function inputSchemaOf(operation: unknown): z.core.$ZodType | undefined {
   if (typeof operation !== 'function') return undefined;
-  return (operation as unknown as Record<symbol, z.ZodType | undefined>)[INPUT_SCHEMA];
+  return (operation as unknown as Record<symbol, z.core.$ZodType | undefined>)[INPUT_SCHEMA];
 }
 
 /**
@@ -43,7 +43,7 @@ export function inputSchemaOf(operation: unknown): z.ZodType | undefined {
  *
  * @internal
  */
-export function parseOperationInput<S extends z.ZodType>(schema: S, rawInput: unknown): z.output<S> {
+export function parseOperationInput<S extends z.core.$ZodType>(schema: S, rawInput: unknown): z.output<S> {
   const input = copyPlainData(rawInput);
   // zod takes a Date for an object whose keys are all optional; every method's input is a plain object.
   if (input instanceof Date) throw invalidInput('Invalid input: expected an object, not a Date', [], { argument: 'input' });
@@ -80,7 +80,7 @@ export interface OperationConfig<I> {
  *
  * @internal
  */
-export function defineOperation<S extends z.ZodType, R>(
+export function defineOperation<S extends z.core.$ZodType, R>(
   ctx: ServiceContext,
   schema: S,
   handler: (tx: SchedulingDb, input: z.output<S>, actor: Actor) => Promise<R>,

@@ -1,5 +1,5 @@
 import { SESSION_STATUSES } from '../../domain/statuses';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sessionTypeSchema } from '../../domain';
 import { INT4_MAX, instantInput, moneyInput, percentageInput, requireTimeOrder, storableText, textInput, uuidInput } from './inputs';
 
@@ -13,44 +13,41 @@ import { INT4_MAX, instantInput, moneyInput, percentageInput, requireTimeOrder, 
 export const sessionFields = {
   programId: uuidInput,
   courseId: uuidInput,
-  curriculumId: uuidInput.nullish(),
-  levelId: uuidInput.nullish(),
+  curriculumId: z.nullish(uuidInput),
+  levelId: z.nullish(uuidInput),
   locationId: uuidInput,
   facilityId: uuidInput,
-  instructorId: uuidInput.nullish(),
+  instructorId: z.nullish(uuidInput),
   sessionType: sessionTypeSchema,
-  title: storableText(z.string().trim().min(1).max(255)),
-  description: textInput.nullish(),
+  title: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(255))),
+  description: z.nullish(textInput),
   startTime: instantInput,
   endTime: instantInput,
   // Range checks belong to the capacity policy (CAPACITY_POLICY_VIOLATION), not to zod; zod only keeps them storable.
-  capacity: z.number().int().min(-INT4_MAX).max(INT4_MAX),
-  minParticipants: z.number().int().min(1).max(INT4_MAX),
-  specialRequirements: textInput.nullish(),
-  equipmentNeeded: z
-    .array(storableText(z.string().max(255)))
-    .max(100)
-    .nullish(),
-  preparationNotes: textInput.nullish(),
-  sessionPrice: moneyInput.nullish(),
+  capacity: z.number().check(z.int(), z.gte(-INT4_MAX), z.lte(INT4_MAX)),
+  minParticipants: z.number().check(z.int(), z.gte(1), z.lte(INT4_MAX)),
+  specialRequirements: z.nullish(textInput),
+  equipmentNeeded: z.nullish(z.array(storableText(z.string().check(z.maxLength(255)))).check(z.maxLength(100))),
+  preparationNotes: z.nullish(textInput),
+  sessionPrice: z.nullish(moneyInput),
   discountPercentage: percentageInput,
-  virtualMeetingUrl: z.url().max(500).nullish(),
+  virtualMeetingUrl: z.nullish(z.url().check(z.maxLength(500))),
   recordingEnabled: z.boolean(),
-  maxWaitlistSize: z.number().int().min(0).max(1000),
+  maxWaitlistSize: z.number().check(z.int(), z.gte(0), z.lte(1000)),
 };
 
 /** The fields of a new session: those with a default (capacity, minimum, discount, recording, waitlist size) optional. */
 export const newSessionFields = {
   ...sessionFields,
-  capacity: sessionFields.capacity.optional(),
-  minParticipants: sessionFields.minParticipants.optional(),
-  discountPercentage: sessionFields.discountPercentage.optional(),
-  recordingEnabled: sessionFields.recordingEnabled.optional(),
-  maxWaitlistSize: sessionFields.maxWaitlistSize.optional(),
+  capacity: z.optional(sessionFields.capacity),
+  minParticipants: z.optional(sessionFields.minParticipants),
+  discountPercentage: z.optional(sessionFields.discountPercentage),
+  recordingEnabled: z.optional(sessionFields.recordingEnabled),
+  maxWaitlistSize: z.optional(sessionFields.maxWaitlistSize),
 };
 
-const changeFields = Object.fromEntries(Object.entries(sessionFields).map(([key, schema]) => [key, schema.optional()])) as {
-  [K in keyof typeof sessionFields]: z.ZodOptional<(typeof sessionFields)[K]>;
+const changeFields = Object.fromEntries(Object.entries(sessionFields).map(([key, schema]) => [key, z.optional(schema)])) as {
+  [K in keyof typeof sessionFields]: z.ZodMiniOptional<(typeof sessionFields)[K]>;
 };
 
 /**
@@ -61,8 +58,8 @@ const changeFields = Object.fromEntries(Object.entries(sessionFields).map(([key,
  * @internal
  */
 export const sessionChangeSchema = z
-  .strictObject({ sessionId: uuidInput, ...changeFields, override: z.boolean().default(false), dryRun: z.boolean().default(false) })
-  .superRefine(requireTimeOrder('startTime', 'endTime'));
+  .strictObject({ sessionId: uuidInput, ...changeFields, override: z._default(z.boolean(), false), dryRun: z._default(z.boolean(), false) })
+  .check(z.superRefine(requireTimeOrder('startTime', 'endTime')));
 
 /** A change to one session, as `updateSession` takes it. */
 export type SessionChange = z.output<typeof sessionChangeSchema>;
@@ -76,10 +73,10 @@ export const setSessionStatusSchema = z
   .strictObject({
     sessionId: uuidInput,
     status: z.enum(SESSION_STATUSES),
-    reason: textInput.trim().min(1).optional(),
-    override: z.boolean().default(false),
+    reason: z.optional(textInput.check(z.trim(), z.minLength(1))),
+    override: z._default(z.boolean(), false),
   })
-  .refine((v) => v.status !== 'cancelled' || v.reason !== undefined, { message: 'a cancellation needs a reason', path: ['reason'] });
+  .check(z.refine((v) => v.status !== 'cancelled' || v.reason !== undefined, { message: 'a cancellation needs a reason', path: ['reason'] }));
 
 /** Input of `sessions.setStatus`. */
 export type SetSessionStatusInput = z.input<typeof setSessionStatusSchema>;

@@ -1,7 +1,7 @@
 import { PLANNED_SESSION_STATUSES } from '../../domain/statuses';
 import { sqlList } from '../../db/sql-list';
 import { getTableColumns, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { queryRows } from '../../db/query';
 import { sessionBookingsArchive } from '../../schema';
 import { requireAdministrator } from '../kernel/actor';
@@ -21,7 +21,7 @@ export interface ArchiveResult {
   batches: number;
 }
 
-const batchSchema = z.strictObject({ olderThan: instantInput, batchSize: z.number().int() });
+const batchSchema = z.strictObject({ olderThan: instantInput, batchSize: z.int() });
 
 // Column list from the table definition: the reference's `SELECT *` relies on column order.
 const ARCHIVE_COLUMNS = sql.raw(

@@ -1,5 +1,5 @@
 import { instantInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Input of `maintenance.archiveBookings`: bookings created before `olderThan` move to
@@ -10,8 +10,8 @@ import { z } from 'zod';
  */
 export const archiveBookingsSchema = z.strictObject({
   olderThan: instantInput,
-  batchSize: z.number().int().min(1).max(10_000).default(1000),
-  maxBatches: z.number().int().min(1).optional(),
+  batchSize: z._default(z.int().check(z.gte(1), z.lte(10_000)), 1000),
+  maxBatches: z.optional(z.int().check(z.gte(1))),
 });
 
 /** Input of `maintenance.archiveBookings`. */
@@ -31,6 +31,6 @@ export const purgeCancelledSessionsSchema = z.strictObject({ olderThan: instantI
  *
  * @internal
  */
-export const advanceStatusesSchema = z.strictObject({ now: instantInput.optional() }).default({});
+export const advanceStatusesSchema = z._default(z.strictObject({ now: z.optional(instantInput) }), {});
 
-export const noInput = z.strictObject({}).default({});
+export const noInput = z._default(z.strictObject({}), {});

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError, type InvalidInputReason, type InvalidStateReason, type SchedulingErrorCode, type SchedulingErrorDetailsByCode } from '../../errors';
 import { courses, sessionBookings, sessions } from '../../schema';
 import { forbidden } from '../kernel/actor';

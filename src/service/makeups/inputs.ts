@@ -1,5 +1,5 @@
 import { textInput, uuidInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Input of `makeups.book`: the missed (or cancelled) booking to make up, the session
@@ -10,8 +10,8 @@ import { z } from 'zod';
 export const bookMakeupSchema = z.strictObject({
   originalBookingId: uuidInput,
   sessionId: uuidInput,
-  creditsUsed: z.number().int().min(0).max(100).default(1),
-  specialRequests: textInput.optional(),
+  creditsUsed: z._default(z.int().check(z.gte(0), z.lte(100)), 1),
+  specialRequests: z.optional(textInput),
 });
 
 /** Input of `makeups.book`. */

@@ -1,4 +1,4 @@
-import { type z } from 'zod';
+import type * as z from 'zod/mini';
 import { type SchedulingDb } from '../../db/scheduling-db';
 import { parents, sessionWaitlist, sessions, students } from '../../schema';
 import { DEFAULT_NOTIFICATION_METHOD } from '../places/waitlist-promotion';

@@ -1,6 +1,6 @@
 import { NOTIFICATION_METHODS } from '../../schema';
 import { waitlistRefInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Input of `notifications.claim`.
@@ -8,8 +8,8 @@ import { z } from 'zod';
  * @internal
  */
 export const claimNotificationsSchema = z.strictObject({
-  limit: z.number().int().min(1).max(500).default(50),
-  method: z.enum(NOTIFICATION_METHODS).optional(),
+  limit: z._default(z.int().check(z.gte(1), z.lte(500)), 50),
+  method: z.optional(z.enum(NOTIFICATION_METHODS)),
 });
 
 /**
@@ -17,4 +17,4 @@ export const claimNotificationsSchema = z.strictObject({
  *
  * @internal
  */
-export const markSentSchema = z.strictObject({ waitlistIds: z.array(waitlistRefInput).min(1).max(500) });
+export const markSentSchema = z.strictObject({ waitlistIds: z.array(waitlistRefInput).check(z.minLength(1), z.maxLength(500)) });

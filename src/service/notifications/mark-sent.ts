@@ -1,4 +1,4 @@
-import { type z } from 'zod';
+import type * as z from 'zod/mini';
 import { type SchedulingDb } from '../../db/scheduling-db';
 import { sessionWaitlist } from '../../schema';
 import { WAITLIST_CODE } from '../places/waitlist-queue';

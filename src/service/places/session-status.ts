@@ -1,6 +1,6 @@
 import { OPEN_BOOKING_STATUSES } from '../../domain/statuses';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy, SessionStatus } from '../../domain';
 import { facilities, sessionBookings, sessions } from '../../schema';

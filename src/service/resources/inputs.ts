@@ -1,20 +1,20 @@
 import { RESOURCE_TYPES } from '../../schema';
 import { moneyInput, storableText, textInput, uuidInput } from '../kernel/inputs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Input of `resources.unallocatedMandatory`: how many days ahead to look (default 7).
  *
  * @internal
  */
-export const unallocatedMandatorySchema = z.strictObject({ withinDays: z.number().int().min(1).max(366).default(7) });
+export const unallocatedMandatorySchema = z.strictObject({ withinDays: z._default(z.int().check(z.gte(1), z.lte(366)), 7) });
 
 /**
  * Input of `resources.costs`: the sessions to total.
  *
  * @internal
  */
-export const resourceCostsSchema = z.strictObject({ sessionIds: z.array(uuidInput).min(1).max(500) });
+export const resourceCostsSchema = z.strictObject({ sessionIds: z.array(uuidInput).check(z.minLength(1), z.maxLength(500)) });
 
 /**
  * Input of `resources.request`.
@@ -25,21 +25,27 @@ export const requestResourceSchema = z
   .strictObject({
     sessionId: uuidInput,
     resourceType: z.enum(RESOURCE_TYPES),
-    resourceName: storableText(z.string().trim().min(1).max(255)),
-    resourceDescription: textInput.optional(),
-    quantityNeeded: z.number().int().min(1).max(100_000).default(1),
-    costPerUnit: moneyInput.default('0.00'),
-    isMandatory: z.boolean().default(true),
-    specifications: textInput.optional(),
-    setupInstructions: textInput.optional(),
-    cleanupInstructions: textInput.optional(),
+    resourceName: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(255))),
+    resourceDescription: z.optional(textInput),
+    quantityNeeded: z._default(z.int().check(z.gte(1), z.lte(100_000)), 1),
+    costPerUnit: z._default(moneyInput, '0.00'),
+    isMandatory: z._default(z.boolean(), true),
+    specifications: z.optional(textInput),
+    setupInstructions: z.optional(textInput),
+    cleanupInstructions: z.optional(textInput),
   })
-  .superRefine((value, ctx) => {
-    // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
-    if (typeof value.quantityNeeded === 'number' && typeof value.costPerUnit === 'string' && value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99) {
-      ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      // total_cost (quantity × cost per unit) is a numeric(10, 2) the database computes.
+      if (
+        typeof value.quantityNeeded === 'number' &&
+        typeof value.costPerUnit === 'string' &&
+        value.quantityNeeded * Number(value.costPerUnit) > 99_999_999.99
+      ) {
+        ctx.addIssue({ code: 'custom', path: ['costPerUnit'], message: 'quantityNeeded × costPerUnit must be at most 99,999,999.99' });
+      }
+    }),
+  );
 
 /** Input of `resources.request`. */
 export type RequestResourceInput = z.input<typeof requestResourceSchema>;
@@ -49,7 +55,7 @@ export type RequestResourceInput = z.input<typeof requestResourceSchema>;
  *
  * @internal
  */
-export const allocateResourceSchema = z.strictObject({ resourceId: uuidInput, quantity: z.number().int().min(1).max(100_000) });
+export const allocateResourceSchema = z.strictObject({ resourceId: uuidInput, quantity: z.int().check(z.gte(1), z.lte(100_000)) });
 
 /**
  * Input of `resources.markUnavailable` and `resources.cancel`.

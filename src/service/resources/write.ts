@@ -1,6 +1,6 @@
 import { PLANNED_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { type AllocationStatus, sessionResources, sessions } from '../../schema';
 import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { CapacityPolicy } from '../../domain';
 import { recurringPatterns } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
 import { facilities, recurringPatterns, sessions } from '../../schema';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
 import { recurringPatterns } from '../../schema';

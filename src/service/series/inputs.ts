@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../../domain';
+import { safeParseInput } from '../../domain/validate';
 import { PATTERN_TYPES } from '../../schema';
 import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
 import { newSessionFields } from '../kernel/session-fields';
@@ -28,28 +29,30 @@ export type SeriesMode = z.infer<typeof seriesModeSchema>;
  */
 export const seriesPatternSchema = z
   .strictObject({
-    name: storableText(z.string().trim().min(1).max(100)),
-    description: textInput.nullish(),
+    name: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+    description: z.nullish(textInput),
     patternType: z.enum(PATTERN_TYPES),
-    intervalValue: z.number().int().min(1).max(1000).default(1),
+    intervalValue: z._default(z.int().check(z.gte(1), z.lte(1000)), 1),
     // chk_days_of_week: a list, when given, has 1–7 entries.
-    daysOfWeek: z.array(z.number().int().min(0).max(6)).min(1).max(7).nullish(),
+    daysOfWeek: z.nullish(z.array(z.int().check(z.gte(0), z.lte(6))).check(z.minLength(1), z.maxLength(7))),
     startDate: localDateSchema,
-    endDate: localDateSchema.nullish(),
-    maxOccurrences: z.number().int().min(1).max(INT4_MAX).nullish(),
+    endDate: z.nullish(localDateSchema),
+    maxOccurrences: z.nullish(z.int().check(z.gte(1), z.lte(INT4_MAX))),
     startTime: timeOfDaySchema,
     endTime: timeOfDaySchema,
-    skipHolidays: z.boolean().default(true),
-    exceptionDates: z.array(localDateSchema).max(SERIES_MAX_OCCURRENCES).nullish(),
-    customPattern: z.strictObject({ rrule: storableText(z.string().trim().min(1).max(1000)) }).nullish(),
+    skipHolidays: z._default(z.boolean(), true),
+    exceptionDates: z.nullish(z.array(localDateSchema).check(z.maxLength(SERIES_MAX_OCCURRENCES))),
+    customPattern: z.nullish(z.strictObject({ rrule: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))) })),
   })
-  .superRefine((pattern, ctx) => {
-    const domain = recurringPatternSchema.safeParse(pattern);
-    if (!domain.success) for (const issue of domain.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    if (pattern.patternType === 'custom' && !pattern.customPattern) {
-      ctx.addIssue({ code: 'custom', path: ['customPattern'], message: 'a custom pattern needs customPattern.rrule' });
-    }
-  });
+  .check(
+    z.superRefine((pattern, ctx) => {
+      const domain = safeParseInput(recurringPatternSchema, pattern);
+      if (!domain.success) for (const issue of domain.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      if (pattern.patternType === 'custom' && !pattern.customPattern) {
+        ctx.addIssue({ code: 'custom', path: ['customPattern'], message: 'a custom pattern needs customPattern.rrule' });
+      }
+    }),
+  );
 
 // The session template is a session without its times, which come from the pattern.
 const { startTime: _startTime, endTime: _endTime, ...templateShape } = newSessionFields;
@@ -69,19 +72,19 @@ export const seriesTemplateSchema = z.strictObject(templateShape);
 export const createSeriesSchema = z.strictObject({
   pattern: seriesPatternSchema,
   session: seriesTemplateSchema,
-  mode: seriesModeSchema.default('all-or-nothing'),
-  override: z.boolean().default(false),
+  mode: z._default(seriesModeSchema, 'all-or-nothing'),
+  override: z._default(z.boolean(), false),
 });
 /** Input of `series.create`. */
 export type CreateSeriesInput = z.input<typeof createSeriesSchema>;
 
 const changeFields = {
   /** New wall-clock start in the location's zone. */
-  startTime: timeOfDaySchema.optional(),
+  startTime: z.optional(timeOfDaySchema),
   /** New wall-clock end in the location's zone. */
-  endTime: timeOfDaySchema.optional(),
-  instructorId: uuidInput.nullish(),
-  facilityId: uuidInput.optional(),
+  endTime: z.optional(timeOfDaySchema),
+  instructorId: z.nullish(uuidInput),
+  facilityId: z.optional(uuidInput),
 };
 
 /**
@@ -89,11 +92,11 @@ const changeFields = {
  *
  * @internal
  */
-export const editFollowingSchema = z
-  .strictObject({ sessionId: uuidInput, ...changeFields, override: z.boolean().default(false) })
-  .refine((v) => v.startTime !== undefined || v.endTime !== undefined || v.instructorId !== undefined || v.facilityId !== undefined, {
+export const editFollowingSchema = z.strictObject({ sessionId: uuidInput, ...changeFields, override: z._default(z.boolean(), false) }).check(
+  z.refine((v) => v.startTime !== undefined || v.endTime !== undefined || v.instructorId !== undefined || v.facilityId !== undefined, {
     message: 'nothing to change: give startTime/endTime, instructorId or facilityId',
-  });
+  }),
+);
 /** Input of `series.editFollowing`. */
 export type EditFollowingInput = z.input<typeof editFollowingSchema>;
 
@@ -105,7 +108,7 @@ export type EditFollowingInput = z.input<typeof editFollowingSchema>;
 export const cancelFromSchema = z.strictObject({
   patternId: uuidInput,
   fromDate: localDateSchema,
-  reason: textInput.trim().min(1, 'a cancellation needs a reason'),
+  reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')),
 });
 /** Input of `series.cancelFrom`. */
 export type CancelFromInput = z.input<typeof cancelFromSchema>;
@@ -118,12 +121,12 @@ export type CancelFromInput = z.input<typeof cancelFromSchema>;
 export const extendSeriesSchema = z
   .strictObject({
     patternId: uuidInput,
-    endDate: localDateSchema.optional(),
-    maxOccurrences: z.number().int().min(1).max(INT4_MAX).optional(),
-    mode: seriesModeSchema.default('all-or-nothing'),
-    override: z.boolean().default(false),
+    endDate: z.optional(localDateSchema),
+    maxOccurrences: z.optional(z.int().check(z.gte(1), z.lte(INT4_MAX))),
+    mode: z._default(seriesModeSchema, 'all-or-nothing'),
+    override: z._default(z.boolean(), false),
   })
-  .refine((v) => v.endDate !== undefined || v.maxOccurrences !== undefined, { message: 'give a new endDate or maxOccurrences', path: ['endDate'] });
+  .check(z.refine((v) => v.endDate !== undefined || v.maxOccurrences !== undefined, { message: 'give a new endDate or maxOccurrences', path: ['endDate'] }));
 /** Input of `series.extend`. */
 export type ExtendSeriesInput = z.input<typeof extendSeriesSchema>;
 
@@ -135,13 +138,13 @@ export type ExtendSeriesInput = z.input<typeof extendSeriesSchema>;
 export const editOccurrenceSchema = z
   .strictObject({
     sessionId: uuidInput,
-    startTime: instantInput.optional(),
-    endTime: instantInput.optional(),
-    instructorId: uuidInput.nullish(),
-    facilityId: uuidInput.optional(),
-    override: z.boolean().default(false),
+    startTime: z.optional(instantInput),
+    endTime: z.optional(instantInput),
+    instructorId: z.nullish(uuidInput),
+    facilityId: z.optional(uuidInput),
+    override: z._default(z.boolean(), false),
   })
-  .superRefine(requireTimeOrder('startTime', 'endTime'));
+  .check(z.superRefine(requireTimeOrder('startTime', 'endTime')));
 /** Input of `series.editOccurrence`. */
 export type EditOccurrenceInput = z.input<typeof editOccurrenceSchema>;
 
@@ -150,6 +153,9 @@ export type EditOccurrenceInput = z.input<typeof editOccurrenceSchema>;
  *
  * @internal
  */
-export const cancelOccurrenceSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
+export const cancelOccurrenceSchema = z.strictObject({
+  sessionId: uuidInput,
+  reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')),
+});
 /** Input of `series.cancelOccurrence`. */
 export type CancelOccurrenceInput = z.input<typeof cancelOccurrenceSchema>;

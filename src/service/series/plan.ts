@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
 import { loadFacility, loadInstructor, loadLocation } from '../kernel/lookups';

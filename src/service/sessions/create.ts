@@ -1,5 +1,5 @@
 import { type Column, type SQL, getTableColumns, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type CapacityPolicy, capacityForRoom, checkCapacity, defaultCapacity } from '../../domain';
 import { sessions } from '../../schema';
 import { queryRows, queryTableRows } from '../../db/query';

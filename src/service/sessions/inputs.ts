@@ -1,5 +1,5 @@
 import { SESSION_STATUSES } from '../../domain/statuses';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { instantInput, requireTimeOrder, uuidInput, pagingInput, textInput } from '../kernel/inputs';
 import { newSessionFields, sessionChangeSchema } from '../kernel/session-fields';
 import { sessionTypeSchema } from '../../domain';
@@ -12,8 +12,8 @@ import { sessionTypeSchema } from '../../domain';
  * @internal
  */
 export const createSessionSchema = z
-  .strictObject({ ...newSessionFields, override: z.boolean().default(false) })
-  .superRefine(requireTimeOrder('startTime', 'endTime'));
+  .strictObject({ ...newSessionFields, override: z._default(z.boolean(), false) })
+  .check(z.superRefine(requireTimeOrder('startTime', 'endTime')));
 
 /** Input of `sessions.create`. */
 export type CreateSessionInput = z.input<typeof createSessionSchema>;
@@ -40,12 +40,12 @@ export const rescheduleSessionSchema = z
     sessionId: uuidInput,
     startTime: instantInput,
     endTime: instantInput,
-    instructorId: uuidInput.nullish(),
-    facilityId: uuidInput.optional(),
-    override: z.boolean().default(false),
-    dryRun: z.boolean().default(false),
+    instructorId: z.nullish(uuidInput),
+    facilityId: z.optional(uuidInput),
+    override: z._default(z.boolean(), false),
+    dryRun: z._default(z.boolean(), false),
   })
-  .superRefine(requireTimeOrder('startTime', 'endTime'));
+  .check(z.superRefine(requireTimeOrder('startTime', 'endTime')));
 
 /** Input of `sessions.reschedule`. */
 export type RescheduleSessionInput = z.input<typeof rescheduleSessionSchema>;
@@ -65,24 +65,24 @@ export const getSessionSchema = z.strictObject({ sessionId: uuidInput });
  */
 export const listSessionsSchema = z
   .strictObject({
-    locationId: uuidInput.optional(),
-    facilityId: uuidInput.optional(),
-    instructorId: uuidInput.optional(),
-    courseId: uuidInput.optional(),
-    sessionType: sessionTypeSchema.optional(),
-    status: z.enum(SESSION_STATUSES).optional(),
-    from: instantInput.optional(),
-    until: instantInput.optional(),
-    hasFreeSpots: z.boolean().optional(),
+    locationId: z.optional(uuidInput),
+    facilityId: z.optional(uuidInput),
+    instructorId: z.optional(uuidInput),
+    courseId: z.optional(uuidInput),
+    sessionType: z.optional(sessionTypeSchema),
+    status: z.optional(z.enum(SESSION_STATUSES)),
+    from: z.optional(instantInput),
+    until: z.optional(instantInput),
+    hasFreeSpots: z.optional(z.boolean()),
     ...pagingInput,
   })
-  .refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] });
+  .check(z.refine((v) => !v.from || !v.until || v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] }));
 
 /** Input of `sessions.list`. */
 export type ListSessionsInput = z.input<typeof listSessionsSchema>;
 
-export const cancelSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1, 'a cancellation needs a reason') });
+export const cancelSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')) });
 
-export const postponeSchema = z.strictObject({ sessionId: uuidInput, reason: textInput.trim().min(1).optional() });
+export const postponeSchema = z.strictObject({ sessionId: uuidInput, reason: z.optional(textInput.check(z.trim(), z.minLength(1))) });
 
-export const resumeSchema = z.strictObject({ sessionId: uuidInput, override: z.boolean().default(false) });
+export const resumeSchema = z.strictObject({ sessionId: uuidInput, override: z._default(z.boolean(), false) });

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { facilities, instructors, sessions } from '../../schema';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type * as z from 'zod/mini';
+import { parseInput } from '../../domain';
 import { defineOperation } from '../kernel/operation';
 import { sessionChangeSeenBy } from './seen-by';
 import type { ServiceContext } from '../kernel/context';
@@ -39,10 +40,15 @@ export function createSessionService(ctx: ServiceContext) {
   const setStatus = defineOperation(ctx, setSessionStatusSchema, (tx, input, actor) => setSessionStatus(tx, input, actor, ctx.policy, ctx.now()), {
     override: (input) => input.override,
   });
-  const statusShortcut = <S extends z.ZodType>(schema: S, toStatus: (input: z.output<S>) => z.input<typeof setSessionStatusSchema>) =>
-    defineOperation(ctx, schema, (tx, input, actor) => setSessionStatus(tx, setSessionStatusSchema.parse(toStatus(input)), actor, ctx.policy, ctx.now()), {
-      override: (input) => Boolean((input as { override?: boolean }).override),
-    });
+  const statusShortcut = <S extends z.ZodMiniType>(schema: S, toStatus: (input: z.output<S>) => z.input<typeof setSessionStatusSchema>) =>
+    defineOperation(
+      ctx,
+      schema,
+      (tx, input, actor) => setSessionStatus(tx, parseInput(setSessionStatusSchema, toStatus(input)), actor, ctx.policy, ctx.now()),
+      {
+        override: (input) => Boolean((input as { override?: boolean }).override),
+      },
+    );
   return {
     /** Creates a session; returns it with the conflicts recorded for it. */
     create: defineOperation(

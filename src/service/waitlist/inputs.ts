@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NOTIFICATION_METHODS } from '../../schema';
 import { instantInput, promotionOverrideInput, textInput, uuidInput, waitlistRefInput } from '../kernel/inputs';
 
@@ -10,9 +10,9 @@ import { instantInput, promotionOverrideInput, textInput, uuidInput, waitlistRef
 export const joinWaitlistSchema = z.strictObject({
   sessionId: uuidInput,
   studentId: uuidInput,
-  parentId: uuidInput.optional(),
-  priorityScore: z.number().int().min(-1000).max(1000).optional(),
-  notificationMethod: z.enum(NOTIFICATION_METHODS).optional(),
+  parentId: z.optional(uuidInput),
+  priorityScore: z.optional(z.int().check(z.gte(-1000), z.lte(1000))),
+  notificationMethod: z.optional(z.enum(NOTIFICATION_METHODS)),
 });
 
 /** Input of `waitlist.join`. */
@@ -30,7 +30,7 @@ export const waitlistEntryRefSchema = z.strictObject({ waitlistId: waitlistRefIn
  *
  * @internal
  */
-export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, notes: textInput.optional(), ...promotionOverrideInput });
+export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, notes: z.optional(textInput), ...promotionOverrideInput });
 
 /**
  * Input of `waitlist.expireOffers`: `now` defaults to the scheduler's clock; `limit`
@@ -39,8 +39,8 @@ export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, note
  * @internal
  */
 export const expireOffersSchema = z.strictObject({
-  now: instantInput.optional(),
-  limit: z.number().int().min(1).max(1000).default(100),
+  now: z.optional(instantInput),
+  limit: z._default(z.int().check(z.gte(1), z.lte(1000)), 100),
   ...promotionOverrideInput,
 });
 

@@ -1,7 +1,7 @@
 import { ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { compareWaitlistEntries } from '../../domain/waitlist';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { sessionWaitlist, sessions, students } from '../../schema';
 import { forbidden } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';

@@ -1,6 +1,6 @@
 import { ACTIVE_WAITLIST_STATUSES, isOneOf } from '../../domain/statuses';
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SchedulingError, type InvalidStateReason } from '../../errors';
 import { sessionWaitlist, sessions } from '../../schema';
 import { forbidden, isAdministrator } from '../kernel/actor';

@@ -17,7 +17,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { createScheduler, type Scheduler } from '../../../src';
 import { SCHEDULING_ERROR_CODES, type SchedulingError, isSchedulingError } from '../../../src/errors';
 import { instantInput } from '../../../src/service/kernel/inputs';
@@ -47,7 +47,7 @@ const RUNS = Number(process.env.HOSTILE_RUNS ?? 20);
  * then this list is empty.
  */
 /** Methods that validate without an attached schema (none now; listed here should one appear). */
-const WITHOUT_ATTACHED_SCHEMA: Record<string, z.ZodType> = {};
+const WITHOUT_ATTACHED_SCHEMA: Record<string, z.core.$ZodType> = {};
 
 type Method = (actor: unknown, input: unknown, options?: unknown) => Promise<unknown>;
 type Path = Array<string | number>;
@@ -198,16 +198,16 @@ function sampleInputs(ids: Ids): Record<string, unknown> {
 
 interface SchemaDef {
   type: string;
-  shape?: Record<string, z.ZodType>;
-  element?: z.ZodType;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
+  shape?: Record<string, z.core.$ZodType>;
+  element?: z.core.$ZodType;
+  innerType?: z.core.$ZodType;
+  in?: z.core.$ZodType;
+  out?: z.core.$ZodType;
 }
-const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+const defOf = (schema: z.core.$ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 
 /** The schema under optional/nullable/default wrappers and transforms. */
-function unwrap(schema: z.ZodType): z.ZodType {
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
   for (;;) {
     const def = defOf(current);
@@ -216,11 +216,11 @@ function unwrap(schema: z.ZodType): z.ZodType {
     else return current;
   }
 }
-const shapeOf = (schema: z.ZodType) => {
+const shapeOf = (schema: z.core.$ZodType) => {
   const def = defOf(unwrap(schema));
   return def.type === 'object' ? def.shape : undefined;
 };
-const elementOf = (schema: z.ZodType) => {
+const elementOf = (schema: z.core.$ZodType) => {
   const def = defOf(unwrap(schema));
   return def.type === 'array' ? def.element : undefined;
 };
@@ -229,10 +229,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** Every field of `schema`, nested objects (and the first item of arrays of objects) included, with its own schema. */
-function fieldsOf(schema: z.ZodType, sample: unknown, prefix: Path = []): Array<{ path: Path; schema: z.ZodType }> {
+function fieldsOf(schema: z.core.$ZodType, sample: unknown, prefix: Path = []): Array<{ path: Path; schema: z.core.$ZodType }> {
   const shape = shapeOf(schema);
   if (!shape) return [];
-  const fields: Array<{ path: Path; schema: z.ZodType }> = [];
+  const fields: Array<{ path: Path; schema: z.core.$ZodType }> = [];
   for (const [key, field] of Object.entries(shape)) {
     const path = [...prefix, key];
     fields.push({ path, schema: field });
@@ -462,9 +462,9 @@ function inputWith(sample: unknown, path: Path, hostile: Hostile): unknown {
 }
 
 /** Whether the field's own schema accepts a plain value (a schema that throws does not). */
-function fieldAccepts(schema: z.ZodType, value: unknown): boolean {
+function fieldAccepts(schema: z.core.$ZodType, value: unknown): boolean {
   try {
-    return schema.safeParse(value).success;
+    return z.safeParse(schema, value).success;
   } catch {
     return false;
   }
@@ -543,8 +543,8 @@ beforeAll(async () => {
   };
 });
 
-function methodsOf(target: Scheduler): Array<{ name: string; method: Method; schema: z.ZodType | undefined }> {
-  const found: Array<{ name: string; method: Method; schema: z.ZodType | undefined }> = [];
+function methodsOf(target: Scheduler): Array<{ name: string; method: Method; schema: z.core.$ZodType | undefined }> {
+  const found: Array<{ name: string; method: Method; schema: z.core.$ZodType | undefined }> = [];
   for (const [group, value] of Object.entries(target)) {
     if (!value || typeof value !== 'object') continue;
     for (const [name, method] of Object.entries(value)) {
@@ -562,7 +562,7 @@ describe('a hostile value in any field of any scheduler method', () => {
     const samples = sampleInputs(ids);
     expect(Object.keys(samples).sort()).toEqual(methods.map((m) => m.name).sort());
     for (const { name, schema } of methods) {
-      const result = (schema ?? WITHOUT_ATTACHED_SCHEMA[name]!).safeParse(samples[name]);
+      const result = z.safeParse(schema ?? WITHOUT_ATTACHED_SCHEMA[name]!, samples[name]);
       expect(result.success, `${name}: ${result.error?.message}`).toBe(true);
     }
   });
@@ -668,7 +668,7 @@ describe('instant strings', () => {
       const schema = attached ?? WITHOUT_ATTACHED_SCHEMA[name]!;
       for (const field of fieldsOf(schema, samples[name])) {
         // An instant field is one whose schema reads an ISO string with an offset as a Date.
-        const probe = field.schema.safeParse('2030-01-15T10:00-05:00');
+        const probe = z.safeParse(field.schema, '2030-01-15T10:00-05:00');
         if (!probe.success || !(probe.data instanceof Date)) continue;
         seen.push(`${name} ${field.path.join('.')}`);
         expect(probe.data.toISOString()).toBe('2030-01-15T15:00:00.000Z');

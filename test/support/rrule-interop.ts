@@ -1,6 +1,10 @@
 import * as rruleNamespace from 'rrule';
 
 /**
+ * `rrule` for the tests (an oracle) and the benchmark (a baseline) only: the library
+ * parses and expands RRULEs itself (src/domain/recurrence-rule.ts), and `rrule` is a
+ * devDependency.
+ *
  * `rrule` ships CommonJS as `main` and an ESM build as `module` whose `package.json`
  * lacks `"type": "module"`. Node's ESM loader therefore sees CommonJS, whose named
  * exports it cannot detect (`import { RRule } from 'rrule'` fails), while bundlers
@@ -13,11 +17,7 @@ type RRuleModule = typeof rruleNamespace;
 const namespaceAsAny: { default?: RRuleModule } & RRuleModule = rruleNamespace as never;
 const rruleModule: RRuleModule = namespaceAsAny.default && typeof namespaceAsAny.default.RRule === 'function' ? namespaceAsAny.default : namespaceAsAny;
 
-/**
- * The `RRule` class, whichever module format loaded it.
- *
- * @internal
- */
+/** The `RRule` class, whichever module format loaded it. */
 export const RRule = rruleModule.RRule;
 /** An `RRule` instance. */
 export type RRule = InstanceType<typeof rruleModule.RRule>;
