@@ -120,13 +120,22 @@ export type InvalidInputReason =
   | 'no_occurrences'
   | 'no_new_occurrences'
   | 'not_an_extension'
+  /** `attendance.checkOut`: `at` before the check-in. */
   | 'before_check_in'
+  /** `attendance.*`: `at` after the scheduler's clock (attendance records what happened). */
+  | 'in_the_future'
+  /** `attendance.checkIn`: `at` before check-in opens (`checkInOpensMinutes` before the start; `windowStart`). */
+  | 'too_early'
+  /** `attendance.checkIn`: `at` after the session's end; `attendance.checkOut`: after check-out closes (`checkOutClosesMinutes` after the end; `windowEnd`). */
+  | 'too_late'
   | 'more_than_needed'
   | 'same_session'
   | 'different_course'
   | 'other_course'
   | 'other_level'
-  | 'min_participants_out_of_range';
+  | 'min_participants_out_of_range'
+  /** A session start before the scheduler's clock, without `allowPast` (`sessions.create`, `update`, `reschedule`). */
+  | 'in_the_past';
 
 /** `details.reason` of an `INVALID_STATE`, where the refusal gives one. */
 export type InvalidStateReason =
@@ -137,7 +146,12 @@ export type InvalidStateReason =
   | 'not_checked_in'
   | 'already_checked_out'
   | 'checked_in'
+  /** `attendance.markAbsent` / `markNoShow` before the session's start (`windowStart`). */
   | 'not_started'
+  /** `attendance.checkIn` without `at`, before check-in opens (`windowStart`). */
+  | 'too_early'
+  /** `attendance.checkIn` without `at` after the session's end, `checkOut` after check-out closes (`windowEnd`): pass `at`, when it happened. */
+  | 'too_late'
   | 'session_not_running'
   | 'not_completed'
   | 'already_done'
@@ -170,6 +184,38 @@ export type CapacityExceededReason =
   | 'derived_counter'
   /** `TRUNCATE` of the bookings above READ COMMITTED. */
   | 'truncate_isolation';
+
+/**
+ * `details.reason` of a `FORBIDDEN`: the right or the link the actor lacks. The
+ * message says the same in words, naming the actor's own ids (never a student's).
+ */
+export type ForbiddenReason =
+  /** Only administrators (`admin`, `system`) do this, or set the field in `path`. */
+  | 'administrators_only'
+  /** Only administrators and the instructor concerned (their own session or records): parents and students never. */
+  | 'administrators_or_instructor_only'
+  /** Only administrators and the parent whose family it is (`bookings.familySchedule`). */
+  | 'administrators_or_parent_only'
+  /** An instructor where only a family acts: booking, moving, queueing, makeups, a student's own bookings and waitlist entries. */
+  | 'instructors_do_not_book'
+  /** A parent with no `parent_students` link to the student (an administrator creates one with `scheduler.academy.linkParentStudent`). */
+  | 'not_linked_to_student'
+  /** A student acting for another student. */
+  | 'not_this_student'
+  /** A parent acting in another parent's name (`parentId`) or reading another parent's family schedule. */
+  | 'not_this_parent'
+  /** An instructor on a session they do not teach (or would not teach, for `sessions.create`). */
+  | 'not_their_session'
+  /** An instructor changing another instructor's availability. */
+  | 'not_their_availability'
+  /** An instructor asking for another instructor's records (`conflicts.list`, `feedback.averages` by `instructorId`). */
+  | 'not_their_records'
+  /** Feedback from a student, or a parent of no student, who took part in the session. */
+  | 'not_a_participant'
+  /** The actor lacks the id its kind acts through (`instructorId`, `parentId`, `studentId`): `path` names it (`['actor', 'parentId']`). */
+  | 'actor_id_missing'
+  /** A row the actor has just acted on is not theirs to see (the access rules of the method and of `VISIBILITY` disagree). */
+  | 'not_visible';
 
 /**
  * The `details` of each code. A field without `?` is there on every refusal with that
@@ -229,6 +275,9 @@ export interface SchedulingErrorDetailsByCode {
       checkedInAt?: string;
       /** `more_than_needed`: the units the session needs. */
       quantityNeeded?: number | null;
+      /** Attendance (`too_early`, `too_late`): the instants `at` may fall in, both included (ISO 8601). */
+      windowStart?: string;
+      windowEnd?: string;
     };
   /** An id that does not exist: a look-up by the service, or a foreign key (`23503`). */
   NOT_FOUND: DatabaseErrorFields & {
@@ -265,7 +314,7 @@ export interface SchedulingErrorDetailsByCode {
     patternId?: string;
     /** An inactive instructor. */
     instructorId?: string;
-    /** Makeups: the missed booking, the makeup that already exists, the window a makeup must start in (ISO 8601). */
+    /** Makeups: the missed booking, the makeup that already exists, the window a makeup must start in (ISO 8601). Attendance: the instants a step accepts, both included (`too_early`, `too_late`, `not_started`). */
     originalBookingId?: string;
     makeupBookingId?: string;
     windowStart?: string;
@@ -278,7 +327,9 @@ export interface SchedulingErrorDetailsByCode {
     actorKind: 'admin' | 'instructor' | 'parent' | 'student' | 'system';
     /** What was refused, in words (`set a waitlist priority`). */
     action: string;
-    /** The input field only an administrator may set. */
+    /** The right or the link the actor lacks. */
+    reason: ForbiddenReason;
+    /** The input field only an administrator may set (`administrators_only`), or the actor's missing id (`actor_id_missing`: `['actor', 'parentId']`). */
     path?: ErrorPath;
   };
   /** No place: see `reason`. The fields set depend on it. */

@@ -21,6 +21,7 @@ export type {
   ErrorPath,
   InvalidInputReason,
   InvalidStateReason,
+  ForbiddenReason,
   SchedulingErrorCode,
   SchedulingErrorDetails,
   SchedulingErrorDetailsByCode,

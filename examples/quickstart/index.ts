@@ -225,6 +225,7 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     const attendance: string[] = [];
     for (const [child, time] of arrivals) {
       const at = new Date(`2030-01-12T${time}:00-05:00`);
+      now = at; // checked in as they arrive: attendance records what has happened, never a time still to come
       const booking = await scheduler.attendance.checkIn(maya, { bookingId: bookingIds.get(child)!, at });
       attendance.push(`${child} ${booking.attendanceStatus} (${local.time(at)})`);
     }

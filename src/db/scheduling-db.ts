@@ -8,10 +8,20 @@ import type { AnyPgDatabase } from './query';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SchedulingDb = PgDatabase<any, typeof schema>;
 
-const relationalSchema = (() => {
-  const config = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-  return { fullSchema: schema, schema: config.tables, tableNamesMap: config.tableNamesMap };
-})();
+type RelationalSchema = {
+  fullSchema: typeof schema;
+  schema: ReturnType<typeof extractTablesRelationalConfig>['tables'];
+  tableNamesMap: Record<string, string>;
+};
+let relationalSchemaBuilt: RelationalSchema | undefined;
+/** The tables' relational config, built on the first relational query (about 3 ms at import otherwise, and most calls never need it). */
+function relationalSchema(): RelationalSchema {
+  if (!relationalSchemaBuilt) {
+    const config = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+    relationalSchemaBuilt = { fullSchema: schema, schema: config.tables, tableNamesMap: config.tableNamesMap };
+  }
+  return relationalSchemaBuilt;
+}
 
 /**
  * The host's database (or transaction) as a `SchedulingDb`. Hosts may build their
@@ -33,7 +43,7 @@ export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
   if (session === internals.session && known && known.sessions && known.scheduleConflicts) return db as unknown as SchedulingDb;
   // Built on first use: it makes a query builder per table, and most calls never need one.
   let relational: PgDatabase<never, typeof schema> | undefined;
-  const relationalDb = () => (relational ??= relationalDatabase<typeof schema>({ dialect: internals.dialect, session }, relationalSchema));
+  const relationalDb = () => (relational ??= relationalDatabase<typeof schema>({ dialect: internals.dialect, session }, relationalSchema()));
   return derivedDatabase(db, session, relationalDb as () => PgDatabase<never, never>) as SchedulingDb;
 }
 

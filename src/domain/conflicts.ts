@@ -37,21 +37,24 @@ export const CONFLICT_SEVERITY: Readonly<Record<ConflictType, ConflictSeverity>>
 
 const TYPE_ORDER: ConflictType[] = ['capacity_exceeded', 'instructor_double_booking', 'facility_overlap', 'student_conflict', 'availability_mismatch'];
 
-const conflictSessionSchema = z
-  .object({
-    id: idSchema,
-    instructorId: z.nullish(idSchema),
-    facilityId: z.nullish(idSchema),
-    start: instantSchema,
-    end: instantSchema,
-    capacity: z.number().check(z.int(), z.gte(0)),
-    status: sessionStatusSchema,
-  })
-  .check(z.refine((s) => s.end.getTime() > s.start.getTime(), { message: 'end must be after start', path: ['end'] }));
+const conflictSessionSchema = z.lazy(() =>
+  z
+    .object({
+      id: idSchema,
+      instructorId: z.nullish(idSchema),
+      facilityId: z.nullish(idSchema),
+      start: instantSchema,
+      end: instantSchema,
+      capacity: z.number().check(z.int(), z.gte(0)),
+      status: sessionStatusSchema,
+    })
+    .check(z.refine((s) => s.end.getTime() > s.start.getTime(), { message: 'end must be after start', path: ['end'] })),
+);
 
 /**
  * Input of {@link detectConflicts}: sessions, bookings, availability windows, and how
  * many sessions each instructor / facility may run at once (default 1).
+ * Built on its first parse (`z.lazy`), not when the package is imported.
  *
  * @example
  * ```ts
@@ -59,35 +62,37 @@ const conflictSessionSchema = z
  * detectConflictsInputSchema.parse({ sessions: [], bookings: [], facilityMaxConcurrent: { 'pool-1': 2 } });
  * ```
  */
-export const detectConflictsInputSchema = z
-  .object({
-    sessions: z.array(conflictSessionSchema),
-    bookings: z._default(z.array(z.object({ bookingId: idSchema, sessionId: idSchema, studentId: idSchema, status: bookingStatusSchema })), []),
-    availability: z._default(
-      z.array(
-        z
-          .object({ instructorId: idSchema, start: instantSchema, end: instantSchema })
-          .check(z.refine((w) => w.end.getTime() > w.start.getTime(), { message: 'end must be after start', path: ['end'] })),
+export const detectConflictsInputSchema = z.lazy(() =>
+  z
+    .object({
+      sessions: z.array(conflictSessionSchema),
+      bookings: z._default(z.array(z.object({ bookingId: idSchema, sessionId: idSchema, studentId: idSchema, status: bookingStatusSchema })), []),
+      availability: z._default(
+        z.array(
+          z
+            .object({ instructorId: idSchema, start: instantSchema, end: instantSchema })
+            .check(z.refine((w) => w.end.getTime() > w.start.getTime(), { message: 'end must be after start', path: ['end'] })),
+        ),
+        [],
       ),
-      [],
+      instructorMaxConcurrent: z.optional(allowanceMapSchema),
+      facilityMaxConcurrent: z.optional(allowanceMapSchema),
+    })
+    .check(
+      z.superRefine((input, ctx) => {
+        const seen = new Set<string>();
+        input.sessions.forEach((s, i) => {
+          if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate session id ${s.id}`, path: ['sessions', i, 'id'] });
+          seen.add(s.id);
+        });
+        const bookings = new Set<string>();
+        input.bookings.forEach((b, i) => {
+          if (bookings.has(b.bookingId)) ctx.addIssue({ code: 'custom', message: `duplicate booking id ${b.bookingId}`, path: ['bookings', i, 'bookingId'] });
+          bookings.add(b.bookingId);
+        });
+      }),
     ),
-    instructorMaxConcurrent: z.optional(allowanceMapSchema),
-    facilityMaxConcurrent: z.optional(allowanceMapSchema),
-  })
-  .check(
-    z.superRefine((input, ctx) => {
-      const seen = new Set<string>();
-      input.sessions.forEach((s, i) => {
-        if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate session id ${s.id}`, path: ['sessions', i, 'id'] });
-        seen.add(s.id);
-      });
-      const bookings = new Set<string>();
-      input.bookings.forEach((b, i) => {
-        if (bookings.has(b.bookingId)) ctx.addIssue({ code: 'custom', message: `duplicate booking id ${b.bookingId}`, path: ['bookings', i, 'bookingId'] });
-        bookings.add(b.bookingId);
-      });
-    }),
-  );
+);
 
 /** Input of {@link detectConflicts}. */
 export type DetectConflictsInput = z.input<typeof detectConflictsInputSchema>;

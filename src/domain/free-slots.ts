@@ -6,6 +6,7 @@ import { crowdedRegions } from './intervals';
 
 /**
  * Input of {@link findFreeSlots}.
+ * Built on its first parse (`z.lazy`), not when the package is imported.
  *
  * @example
  * ```ts
@@ -15,16 +16,18 @@ import { crowdedRegions } from './intervals';
  * // busy defaults to [], stepMinutes to 15
  * ```
  */
-export const findFreeSlotsInputSchema = z
-  .object({
-    windows: z.array(availabilityWindowSchema),
-    busy: z._default(z.array(instructorIntervalSchema), []),
-    durationMinutes: z.number().check(z.int(), z.gte(1), z.lte(1440)),
-    stepMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(1440)), 15),
-    from: instantSchema,
-    until: instantSchema,
-  })
-  .check(z.refine((i) => i.until.getTime() > i.from.getTime(), { message: 'until must be after from', path: ['until'] }));
+export const findFreeSlotsInputSchema = z.lazy(() =>
+  z
+    .object({
+      windows: z.array(availabilityWindowSchema),
+      busy: z._default(z.array(instructorIntervalSchema), []),
+      durationMinutes: z.number().check(z.int(), z.gte(1), z.lte(1440)),
+      stepMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(1440)), 15),
+      from: instantSchema,
+      until: instantSchema,
+    })
+    .check(z.refine((i) => i.until.getTime() > i.from.getTime(), { message: 'until must be after from', path: ['until'] })),
+);
 
 /** Input of {@link findFreeSlots}. */
 export type FindFreeSlotsInput = z.input<typeof findFreeSlotsInputSchema>;

@@ -32,14 +32,16 @@ export const waitlistEntrySchema = z.object({
 export type WaitlistEntry = z.input<typeof waitlistEntrySchema>;
 type Entry = z.output<typeof waitlistEntrySchema>;
 
-const uniqueEntriesSchema = z.array(waitlistEntrySchema).check(
-  z.superRefine((entries, ctx) => {
-    const seen = new Set<string>();
-    entries.forEach((e, i) => {
-      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate entry id ${e.id}` });
-      seen.add(e.id);
-    });
-  }),
+const uniqueEntriesSchema = z.lazy(() =>
+  z.array(waitlistEntrySchema).check(
+    z.superRefine((entries, ctx) => {
+      const seen = new Set<string>();
+      entries.forEach((e, i) => {
+        if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate entry id ${e.id}` });
+        seen.add(e.id);
+      });
+    }),
+  ),
 );
 
 /**
@@ -94,6 +96,7 @@ export function rankWaitlist<T extends WaitlistEntry>(entries: readonly T[]): T[
 
 /**
  * Input of {@link planPromotions}.
+ * Built on its first parse (`z.lazy`), not when the package is imported.
  *
  * @example
  * ```ts
@@ -104,23 +107,25 @@ export function rankWaitlist<T extends WaitlistEntry>(entries: readonly T[]): T[
  * });
  * ```
  */
-export const planPromotionsInputSchema = z
-  .object({
-    entries: uniqueEntriesSchema,
-    /** Places free on the session now (capacity − confirmed bookings); offers not yet answered are subtracted. */
-    freeSpots: z.number().check(z.int(), z.gte(0)),
-    now: instantSchema,
-    offerWindowMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 60))),
-    mode: z.enum(['offer', 'auto']),
-    /** Entry id → reason, for students who may not be promoted now. */
-    ineligible: z.optional(z.union([z.map(idSchema, z.string().check(z.minLength(1))), z.record(idSchema, z.string().check(z.minLength(1)))])),
-  })
-  .check(
-    z.refine((i) => i.mode === 'auto' || i.offerWindowMinutes !== undefined, {
-      message: "offerWindowMinutes is required in 'offer' mode",
-      path: ['offerWindowMinutes'],
-    }),
-  );
+export const planPromotionsInputSchema = z.lazy(() =>
+  z
+    .object({
+      entries: uniqueEntriesSchema,
+      /** Places free on the session now (capacity − confirmed bookings); offers not yet answered are subtracted. */
+      freeSpots: z.number().check(z.int(), z.gte(0)),
+      now: instantSchema,
+      offerWindowMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 60))),
+      mode: z.enum(['offer', 'auto']),
+      /** Entry id → reason, for students who may not be promoted now. */
+      ineligible: z.optional(z.union([z.map(idSchema, z.string().check(z.minLength(1))), z.record(idSchema, z.string().check(z.minLength(1)))])),
+    })
+    .check(
+      z.refine((i) => i.mode === 'auto' || i.offerWindowMinutes !== undefined, {
+        message: "offerWindowMinutes is required in 'offer' mode",
+        path: ['offerWindowMinutes'],
+      }),
+    ),
+);
 
 /** Input of {@link planPromotions}. */
 export type PlanPromotionsInput = z.input<typeof planPromotionsInputSchema>;

@@ -9,7 +9,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
 import * as schema from '../schema';
-import { migrate } from '../migrate';
 import { readDataDirectorySnapshot, type DataDirectorySnapshot } from './data-directory';
 import { openDataDirectory } from './snapshot-filesystem';
 
@@ -63,6 +62,9 @@ let processSnapshot: Promise<DataDirectorySnapshot> | undefined;
  * ```
  */
 export async function createMigratedSnapshot(): Promise<Blob> {
+  // Loaded here, not with the module: the migrations' SQL (about 160 KB) is needed only to
+  // make a snapshot, never by a host that passes its own `snapshot` to createTestDatabase.
+  const { migrate } = await import('../migrate');
   const client = await PGlite.create();
   try {
     await migrate(drizzle(client));

@@ -47,6 +47,8 @@ export const DETAIL_FIELDS = {
     'expectedLevelId',
     'checkedInAt',
     'quantityNeeded',
+    'windowStart',
+    'windowEnd',
   ],
   NOT_FOUND: [...DATABASE, 'path', 'id', 'entity'],
   INVALID_STATE: [
@@ -74,7 +76,7 @@ export const DETAIL_FIELDS = {
     'windowEnd',
     'freeSpots',
   ],
-  FORBIDDEN: ['actorKind', 'action', 'path'],
+  FORBIDDEN: ['actorKind', 'action', 'reason', 'path'],
   CAPACITY_EXCEEDED: [
     ...DATABASE,
     ...SCHEDULE_CHECK,
@@ -113,7 +115,7 @@ export const REQUIRED_DETAIL_FIELDS = {
   INVALID_INPUT: [],
   NOT_FOUND: [],
   INVALID_STATE: [],
-  FORBIDDEN: ['actorKind', 'action'],
+  FORBIDDEN: ['actorKind', 'action', 'reason'],
   CAPACITY_EXCEEDED: [],
   CAPACITY_POLICY_VIOLATION: [],
   INSTRUCTOR_DOUBLE_BOOKED: [],

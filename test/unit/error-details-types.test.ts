@@ -23,7 +23,11 @@ const full = new SchedulingError('CAPACITY_EXCEEDED', 'Session SES-1 is full', {
   reason: 'full',
 });
 const missing = new SchedulingError('NOT_FOUND', 'No session with id x', { path: ['sessionId'], id: 'x', entity: 'session' });
-const forbidden = new SchedulingError('FORBIDDEN', 'A parent may not set a waitlist priority', { actorKind: 'parent', action: 'set a waitlist priority' });
+const forbidden = new SchedulingError('FORBIDDEN', 'A parent may not set a waitlist priority: only administrators (admin and system actors) may', {
+  actorKind: 'parent',
+  action: 'set a waitlist priority',
+  reason: 'administrators_only',
+});
 const caught: unknown = full;
 
 describe('SchedulingError details, typed per code', () => {
@@ -73,6 +77,10 @@ describe('SchedulingError details, typed per code', () => {
         case 'FORBIDDEN':
           expectTypeOf(e.details.actorKind).toEqualTypeOf<'admin' | 'instructor' | 'parent' | 'student' | 'system'>();
           expectTypeOf(e.details.action).toBeString();
+          // Always there: no `undefined` to rule out.
+          expectTypeOf(e.details.reason).toExtend<string>();
+          // @ts-expect-error -- the reasons are a closed union
+          void (e.details.reason === 'no_such_reason');
           return `a ${e.details.actorKind} may not ${e.details.action}`;
         case 'ALREADY_BOOKED':
           expectTypeOf(e.details.sessionId).toBeString();
@@ -109,7 +117,7 @@ describe('SchedulingError details, typed per code', () => {
 
   it('the constructor checks the details against the code', () => {
     expectTypeOf(full).toEqualTypeOf<SchedulingError<'CAPACITY_EXCEEDED'>>();
-    // @ts-expect-error -- FORBIDDEN needs actorKind and action
+    // @ts-expect-error -- FORBIDDEN needs actorKind, action and reason
     void new SchedulingError('FORBIDDEN', 'refused', { action: 'book' });
     // @ts-expect-error -- no code has `seats`
     void new SchedulingError('CAPACITY_EXCEEDED', 'full', { seats: 5 });

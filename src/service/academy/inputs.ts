@@ -6,18 +6,19 @@ import { INT4_MAX, storableText, textInput, uuidInput } from '../kernel/inputs';
  * The inputs of `scheduler.academy`: the people, places and programs an academy is
  * made of. Field names are the row's (camelCase), ids are `…Id`; every bound matches
  * the column or CHECK that would otherwise refuse the value, so a value the schema
- * accepts is one the table takes.
+ * accepts is one the table takes. Each schema is built on its first parse (`z.lazy`), not
+ * when the package is imported: a call needs one or two.
  */
 
 /** A required name or code of at most `max` characters, trimmed. */
 const label = (max: number) => storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(max)));
 /** Optional free text; `null` clears it on update. */
 const note = (max: number) => storableText(z.string().check(z.trim(), z.maxLength(max)));
-const email = z.email('expected an e-mail address').check(z.maxLength(255));
+const email = () => z.email('expected an e-mail address').check(z.maxLength(255));
 /** How many sessions an instructor or facility may run at once (`>= 1`). */
-const concurrencyLimit = z.int().check(z.gte(1), z.lte(1000));
+const concurrencyLimit = () => z.int().check(z.gte(1), z.lte(1000));
 /** A location's IANA time zone, checked by the domain (`isValidTimeZone`) before anything reaches the database. */
-const timeZone = z.pipe(z.string().check(z.maxLength(64, 'unknown IANA time zone')), timeZoneSchema);
+const timeZone = () => z.pipe(z.string().check(z.maxLength(64, 'unknown IANA time zone')), timeZoneSchema);
 
 /** The roles of `users.role` (`chk_user_role`). */
 export const USER_ROLES = ['admin', 'instructor', 'parent', 'student', 'staff'] as const;
@@ -27,11 +28,13 @@ export const USER_ROLES = ['admin', 'instructor', 'parent', 'student', 'staff'] 
  *
  * @internal
  */
-export const createUserSchema = z.strictObject({
-  email,
-  fullName: z.nullish(note(255)),
-  role: z.enum(USER_ROLES),
-});
+export const createUserSchema = z.lazy(() =>
+  z.strictObject({
+    email: email(),
+    fullName: z.nullish(note(255)),
+    role: z.enum(USER_ROLES),
+  }),
+);
 
 /** Input of `academy.createUser`. */
 export type CreateUserInput = z.input<typeof createUserSchema>;
@@ -41,12 +44,14 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
  *
  * @internal
  */
-export const updateUserSchema = z.strictObject({
-  userId: uuidInput,
-  email: z.optional(email),
-  fullName: z.nullish(note(255)),
-  role: z.optional(z.enum(USER_ROLES)),
-});
+export const updateUserSchema = z.lazy(() =>
+  z.strictObject({
+    userId: uuidInput,
+    email: z.optional(email()),
+    fullName: z.nullish(note(255)),
+    role: z.optional(z.enum(USER_ROLES)),
+  }),
+);
 
 /** Input of `academy.updateUser`. */
 export type UpdateUserInput = z.input<typeof updateUserSchema>;
@@ -57,13 +62,15 @@ export type UpdateUserInput = z.input<typeof updateUserSchema>;
  *
  * @internal
  */
-export const createLocationSchema = z.strictObject({
-  code: label(50),
-  name: label(255),
-  timeZone,
-  address: z.nullish(textInput),
-  isActive: z.optional(z.boolean()),
-});
+export const createLocationSchema = z.lazy(() =>
+  z.strictObject({
+    code: label(50),
+    name: label(255),
+    timeZone: timeZone(),
+    address: z.nullish(textInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.createLocation`. */
 export type CreateLocationInput = z.input<typeof createLocationSchema>;
@@ -74,35 +81,37 @@ export type CreateLocationInput = z.input<typeof createLocationSchema>;
  *
  * @internal
  */
-export const updateLocationSchema = z.strictObject({
-  locationId: uuidInput,
-  code: z.optional(label(50)),
-  name: z.optional(label(255)),
-  timeZone: z.optional(timeZone),
-  address: z.nullish(textInput),
-  isActive: z.optional(z.boolean()),
-  override: z._default(z.boolean(), false),
-});
+export const updateLocationSchema = z.lazy(() =>
+  z.strictObject({
+    locationId: uuidInput,
+    code: z.optional(label(50)),
+    name: z.optional(label(255)),
+    timeZone: z.optional(timeZone()),
+    address: z.nullish(textInput),
+    isActive: z.optional(z.boolean()),
+    override: z._default(z.boolean(), false),
+  }),
+);
 
 /** Input of `academy.updateLocation`. */
 export type UpdateLocationInput = z.input<typeof updateLocationSchema>;
 
-const facilityFields = {
+const facilityFields = () => ({
   code: label(50),
   name: label(255),
   facilityType: z.nullish(note(50)),
   /** How many participants fit (`null`: no limit). */
   capacity: z.nullish(z.int().check(z.gte(1), z.lte(INT4_MAX))),
-  maxConcurrentSessions: z.optional(concurrencyLimit),
+  maxConcurrentSessions: z.optional(concurrencyLimit()),
   isActive: z.optional(z.boolean()),
-};
+});
 
 /**
  * Input of `academy.createFacility`: a room, pool or court at a location.
  *
  * @internal
  */
-export const createFacilitySchema = z.strictObject({ locationId: uuidInput, ...facilityFields });
+export const createFacilitySchema = z.lazy(() => z.strictObject({ locationId: uuidInput, ...facilityFields() }));
 
 /** Input of `academy.createFacility`. */
 export type CreateFacilityInput = z.input<typeof createFacilitySchema>;
@@ -113,16 +122,19 @@ export type CreateFacilityInput = z.input<typeof createFacilitySchema>;
  *
  * @internal
  */
-export const updateFacilitySchema = z.strictObject({
-  facilityId: uuidInput,
-  locationId: z.optional(uuidInput),
-  code: z.optional(facilityFields.code),
-  name: z.optional(facilityFields.name),
-  facilityType: facilityFields.facilityType,
-  capacity: facilityFields.capacity,
-  maxConcurrentSessions: facilityFields.maxConcurrentSessions,
-  isActive: facilityFields.isActive,
-  override: z._default(z.boolean(), false),
+export const updateFacilitySchema = z.lazy(() => {
+  const fields = facilityFields();
+  return z.strictObject({
+    facilityId: uuidInput,
+    locationId: z.optional(uuidInput),
+    code: z.optional(fields.code),
+    name: z.optional(fields.name),
+    facilityType: fields.facilityType,
+    capacity: fields.capacity,
+    maxConcurrentSessions: fields.maxConcurrentSessions,
+    isActive: fields.isActive,
+    override: z._default(z.boolean(), false),
+  });
 });
 
 /** Input of `academy.updateFacility`. */
@@ -133,14 +145,16 @@ export type UpdateFacilityInput = z.input<typeof updateFacilitySchema>;
  *
  * @internal
  */
-export const createInstructorSchema = z.strictObject({
-  email,
-  firstName: label(100),
-  lastName: label(100),
-  userId: z.nullish(uuidInput),
-  maxConcurrentSessions: z.optional(concurrencyLimit),
-  isActive: z.optional(z.boolean()),
-});
+export const createInstructorSchema = z.lazy(() =>
+  z.strictObject({
+    email: email(),
+    firstName: label(100),
+    lastName: label(100),
+    userId: z.nullish(uuidInput),
+    maxConcurrentSessions: z.optional(concurrencyLimit()),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.createInstructor`. */
 export type CreateInstructorInput = z.input<typeof createInstructorSchema>;
@@ -151,16 +165,18 @@ export type CreateInstructorInput = z.input<typeof createInstructorSchema>;
  *
  * @internal
  */
-export const updateInstructorSchema = z.strictObject({
-  instructorId: uuidInput,
-  email: z.optional(email),
-  firstName: z.optional(label(100)),
-  lastName: z.optional(label(100)),
-  userId: z.nullish(uuidInput),
-  maxConcurrentSessions: z.optional(concurrencyLimit),
-  isActive: z.optional(z.boolean()),
-  override: z._default(z.boolean(), false),
-});
+export const updateInstructorSchema = z.lazy(() =>
+  z.strictObject({
+    instructorId: uuidInput,
+    email: z.optional(email()),
+    firstName: z.optional(label(100)),
+    lastName: z.optional(label(100)),
+    userId: z.nullish(uuidInput),
+    maxConcurrentSessions: z.optional(concurrencyLimit()),
+    isActive: z.optional(z.boolean()),
+    override: z._default(z.boolean(), false),
+  }),
+);
 
 /** Input of `academy.updateInstructor`. */
 export type UpdateInstructorInput = z.input<typeof updateInstructorSchema>;
@@ -170,14 +186,16 @@ export type UpdateInstructorInput = z.input<typeof updateInstructorSchema>;
  *
  * @internal
  */
-export const createStudentSchema = z.strictObject({
-  firstName: label(100),
-  lastName: label(100),
-  dateOfBirth: z.nullish(localDateSchema),
-  levelId: z.nullish(uuidInput),
-  userId: z.nullish(uuidInput),
-  isActive: z.optional(z.boolean()),
-});
+export const createStudentSchema = z.lazy(() =>
+  z.strictObject({
+    firstName: label(100),
+    lastName: label(100),
+    dateOfBirth: z.nullish(localDateSchema),
+    levelId: z.nullish(uuidInput),
+    userId: z.nullish(uuidInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.createStudent`. */
 export type CreateStudentInput = z.input<typeof createStudentSchema>;
@@ -187,15 +205,17 @@ export type CreateStudentInput = z.input<typeof createStudentSchema>;
  *
  * @internal
  */
-export const updateStudentSchema = z.strictObject({
-  studentId: uuidInput,
-  firstName: z.optional(label(100)),
-  lastName: z.optional(label(100)),
-  dateOfBirth: z.nullish(localDateSchema),
-  levelId: z.nullish(uuidInput),
-  userId: z.nullish(uuidInput),
-  isActive: z.optional(z.boolean()),
-});
+export const updateStudentSchema = z.lazy(() =>
+  z.strictObject({
+    studentId: uuidInput,
+    firstName: z.optional(label(100)),
+    lastName: z.optional(label(100)),
+    dateOfBirth: z.nullish(localDateSchema),
+    levelId: z.nullish(uuidInput),
+    userId: z.nullish(uuidInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.updateStudent`. */
 export type UpdateStudentInput = z.input<typeof updateStudentSchema>;
@@ -205,13 +225,15 @@ export type UpdateStudentInput = z.input<typeof updateStudentSchema>;
  *
  * @internal
  */
-export const createParentSchema = z.strictObject({
-  firstName: label(100),
-  lastName: label(100),
-  email: z.nullish(email),
-  phone: z.nullish(note(50)),
-  userId: z.nullish(uuidInput),
-});
+export const createParentSchema = z.lazy(() =>
+  z.strictObject({
+    firstName: label(100),
+    lastName: label(100),
+    email: z.nullish(email()),
+    phone: z.nullish(note(50)),
+    userId: z.nullish(uuidInput),
+  }),
+);
 
 /** Input of `academy.createParent`. */
 export type CreateParentInput = z.input<typeof createParentSchema>;
@@ -221,14 +243,16 @@ export type CreateParentInput = z.input<typeof createParentSchema>;
  *
  * @internal
  */
-export const updateParentSchema = z.strictObject({
-  parentId: uuidInput,
-  firstName: z.optional(label(100)),
-  lastName: z.optional(label(100)),
-  email: z.nullish(email),
-  phone: z.nullish(note(50)),
-  userId: z.nullish(uuidInput),
-});
+export const updateParentSchema = z.lazy(() =>
+  z.strictObject({
+    parentId: uuidInput,
+    firstName: z.optional(label(100)),
+    lastName: z.optional(label(100)),
+    email: z.nullish(email()),
+    phone: z.nullish(note(50)),
+    userId: z.nullish(uuidInput),
+  }),
+);
 
 /** Input of `academy.updateParent`. */
 export type UpdateParentInput = z.input<typeof updateParentSchema>;
@@ -239,11 +263,13 @@ export type UpdateParentInput = z.input<typeof updateParentSchema>;
  *
  * @internal
  */
-export const linkParentStudentSchema = z.strictObject({
-  parentId: uuidInput,
-  studentId: uuidInput,
-  relationship: z._default(label(50), 'parent'),
-});
+export const linkParentStudentSchema = z.lazy(() =>
+  z.strictObject({
+    parentId: uuidInput,
+    studentId: uuidInput,
+    relationship: z._default(label(50), 'parent'),
+  }),
+);
 
 /** Input of `academy.linkParentStudent`. */
 export type LinkParentStudentInput = z.input<typeof linkParentStudentSchema>;
@@ -253,7 +279,7 @@ export type LinkParentStudentInput = z.input<typeof linkParentStudentSchema>;
  *
  * @internal
  */
-export const unlinkParentStudentSchema = z.strictObject({ parentId: uuidInput, studentId: uuidInput });
+export const unlinkParentStudentSchema = z.lazy(() => z.strictObject({ parentId: uuidInput, studentId: uuidInput }));
 
 /** Input of `academy.unlinkParentStudent`. */
 export type UnlinkParentStudentInput = z.input<typeof unlinkParentStudentSchema>;
@@ -263,12 +289,14 @@ export type UnlinkParentStudentInput = z.input<typeof unlinkParentStudentSchema>
  *
  * @internal
  */
-export const createProgramSchema = z.strictObject({
-  code: label(50),
-  name: label(255),
-  description: z.nullish(textInput),
-  isActive: z.optional(z.boolean()),
-});
+export const createProgramSchema = z.lazy(() =>
+  z.strictObject({
+    code: label(50),
+    name: label(255),
+    description: z.nullish(textInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.createProgram`. */
 export type CreateProgramInput = z.input<typeof createProgramSchema>;
@@ -278,13 +306,15 @@ export type CreateProgramInput = z.input<typeof createProgramSchema>;
  *
  * @internal
  */
-export const updateProgramSchema = z.strictObject({
-  programId: uuidInput,
-  code: z.optional(label(50)),
-  name: z.optional(label(255)),
-  description: z.nullish(textInput),
-  isActive: z.optional(z.boolean()),
-});
+export const updateProgramSchema = z.lazy(() =>
+  z.strictObject({
+    programId: uuidInput,
+    code: z.optional(label(50)),
+    name: z.optional(label(255)),
+    description: z.nullish(textInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.updateProgram`. */
 export type UpdateProgramInput = z.input<typeof updateProgramSchema>;
@@ -294,12 +324,14 @@ export type UpdateProgramInput = z.input<typeof updateProgramSchema>;
  *
  * @internal
  */
-export const createLevelSchema = z.strictObject({
-  code: label(50),
-  name: label(255),
-  programId: z.nullish(uuidInput),
-  sortOrder: z.optional(z.int().check(z.gte(-INT4_MAX), z.lte(INT4_MAX))),
-});
+export const createLevelSchema = z.lazy(() =>
+  z.strictObject({
+    code: label(50),
+    name: label(255),
+    programId: z.nullish(uuidInput),
+    sortOrder: z.optional(z.int().check(z.gte(-INT4_MAX), z.lte(INT4_MAX))),
+  }),
+);
 
 /** Input of `academy.createLevel`. */
 export type CreateLevelInput = z.input<typeof createLevelSchema>;
@@ -309,13 +341,15 @@ export type CreateLevelInput = z.input<typeof createLevelSchema>;
  *
  * @internal
  */
-export const updateLevelSchema = z.strictObject({
-  levelId: uuidInput,
-  code: z.optional(label(50)),
-  name: z.optional(label(255)),
-  programId: z.nullish(uuidInput),
-  sortOrder: z.optional(z.int().check(z.gte(-INT4_MAX), z.lte(INT4_MAX))),
-});
+export const updateLevelSchema = z.lazy(() =>
+  z.strictObject({
+    levelId: uuidInput,
+    code: z.optional(label(50)),
+    name: z.optional(label(255)),
+    programId: z.nullish(uuidInput),
+    sortOrder: z.optional(z.int().check(z.gte(-INT4_MAX), z.lte(INT4_MAX))),
+  }),
+);
 
 /** Input of `academy.updateLevel`. */
 export type UpdateLevelInput = z.input<typeof updateLevelSchema>;
@@ -325,14 +359,16 @@ export type UpdateLevelInput = z.input<typeof updateLevelSchema>;
  *
  * @internal
  */
-export const createCourseSchema = z.strictObject({
-  programId: uuidInput,
-  code: label(50),
-  name: label(255),
-  levelId: z.nullish(uuidInput),
-  description: z.nullish(textInput),
-  isActive: z.optional(z.boolean()),
-});
+export const createCourseSchema = z.lazy(() =>
+  z.strictObject({
+    programId: uuidInput,
+    code: label(50),
+    name: label(255),
+    levelId: z.nullish(uuidInput),
+    description: z.nullish(textInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.createCourse`. */
 export type CreateCourseInput = z.input<typeof createCourseSchema>;
@@ -342,15 +378,17 @@ export type CreateCourseInput = z.input<typeof createCourseSchema>;
  *
  * @internal
  */
-export const updateCourseSchema = z.strictObject({
-  courseId: uuidInput,
-  programId: z.optional(uuidInput),
-  code: z.optional(label(50)),
-  name: z.optional(label(255)),
-  levelId: z.nullish(uuidInput),
-  description: z.nullish(textInput),
-  isActive: z.optional(z.boolean()),
-});
+export const updateCourseSchema = z.lazy(() =>
+  z.strictObject({
+    courseId: uuidInput,
+    programId: z.optional(uuidInput),
+    code: z.optional(label(50)),
+    name: z.optional(label(255)),
+    levelId: z.nullish(uuidInput),
+    description: z.nullish(textInput),
+    isActive: z.optional(z.boolean()),
+  }),
+);
 
 /** Input of `academy.updateCourse`. */
 export type UpdateCourseInput = z.input<typeof updateCourseSchema>;
@@ -361,11 +399,13 @@ export type UpdateCourseInput = z.input<typeof updateCourseSchema>;
  *
  * @internal
  */
-export const createHolidaySchema = z.strictObject({
-  holidayDate: localDateSchema,
-  name: label(255),
-  locationId: z.nullish(uuidInput),
-});
+export const createHolidaySchema = z.lazy(() =>
+  z.strictObject({
+    holidayDate: localDateSchema,
+    name: label(255),
+    locationId: z.nullish(uuidInput),
+  }),
+);
 
 /** Input of `academy.createHoliday`. */
 export type CreateHolidayInput = z.input<typeof createHolidaySchema>;
@@ -375,12 +415,14 @@ export type CreateHolidayInput = z.input<typeof createHolidaySchema>;
  *
  * @internal
  */
-export const updateHolidaySchema = z.strictObject({
-  holidayId: uuidInput,
-  holidayDate: z.optional(localDateSchema),
-  name: z.optional(label(255)),
-  locationId: z.nullish(uuidInput),
-});
+export const updateHolidaySchema = z.lazy(() =>
+  z.strictObject({
+    holidayId: uuidInput,
+    holidayDate: z.optional(localDateSchema),
+    name: z.optional(label(255)),
+    locationId: z.nullish(uuidInput),
+  }),
+);
 
 /** Input of `academy.updateHoliday`. */
 export type UpdateHolidayInput = z.input<typeof updateHolidaySchema>;

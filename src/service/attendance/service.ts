@@ -13,13 +13,16 @@ import { sessionRef } from '../kernel/inputs';
 
 /** Parents and students never record attendance; refused before any database read. */
 function staffOnly(actor: Actor) {
-  if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'record attendance');
+  if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'record attendance', 'administrators_or_instructor_only');
 }
 
 /**
  * `scheduler.attendance`: check-in/out, absences, settling a completed session and the
  * register. Admins (and the system) may record and read attendance for any session, an
- * instructor only for their own; parents and students may not (`FORBIDDEN`).
+ * instructor only for their own; parents and students may not (`FORBIDDEN`). Attendance
+ * records what happened in a class: check-in from `checkInOpensMinutes` (60) before the
+ * start to the end, check-out from the check-in to `checkOutClosesMinutes` (60) after
+ * the end, absences from the start on; an `at` after the clock is refused.
  *
  * @example
  * ```ts
@@ -34,31 +37,36 @@ function staffOnly(actor: Actor) {
  * ```
  */
 export function createAttendanceService(ctx: ServiceContext) {
-  const thresholds = () => ({ lateAfterMinutes: ctx.lateAfterMinutes, earlyLeaveMinutes: ctx.earlyLeaveMinutes });
+  const thresholds = () => ({
+    lateAfterMinutes: ctx.lateAfterMinutes,
+    earlyLeaveMinutes: ctx.earlyLeaveMinutes,
+    checkInOpensMinutes: ctx.checkInOpensMinutes,
+    checkOutClosesMinutes: ctx.checkOutClosesMinutes,
+  });
   const staff = { authorize: staffOnly };
   return {
-    /** Checks a confirmed booking in (`present`, or `late` after `lateAfterMinutes`). */
+    /** Checks a confirmed booking in (`present`, or `late` after `lateAfterMinutes`), from `checkInOpensMinutes` before the start to the end; `at` (default now) never after the clock. */
     checkIn: defineOperation(
       ctx,
       attendanceEventSchema,
       async (tx, input, actor) => bookingSeenBy(tx, actor, await checkIn(tx, input, actor, ctx.now(), thresholds())),
       staff,
     ),
-    /** Checks a booking out (`partial` when leaving more than `earlyLeaveMinutes` before the end). */
+    /** Checks a booking out (`partial` when leaving more than `earlyLeaveMinutes` before the end), from the check-in to `checkOutClosesMinutes` after the end; `at` never after the clock. */
     checkOut: defineOperation(
       ctx,
       attendanceEventSchema,
       async (tx, input, actor) => bookingSeenBy(tx, actor, await checkOut(tx, input, actor, ctx.now(), thresholds())),
       staff,
     ),
-    /** Marks a confirmed, not checked-in booking `absent` (settled to `no_show` later). */
+    /** Marks a confirmed, not checked-in booking `absent` (settled to `no_show` later), from the session's start on. */
     markAbsent: defineOperation(
       ctx,
       bookingRefSchema,
       async (tx, input, actor) => bookingSeenBy(tx, actor, await markAbsent(tx, input, actor, ctx.now())),
       staff,
     ),
-    /** Turns a confirmed, not checked-in booking into a `no_show` now. */
+    /** Turns a confirmed, not checked-in booking into a `no_show` now, from the session's start on. */
     markNoShow: defineOperation(
       ctx,
       bookingRefSchema,
@@ -72,7 +80,7 @@ export function createAttendanceService(ctx: ServiceContext) {
     /** The register by name: confirmed, completed and no-show bookings with attendance and check-in/out times, before, during and after the class. */
     register: defineOperation(ctx, registerSchema, (tx, input, actor) => attendanceRegister(tx, input, actor), {
       authorize: (actor) => {
-        if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'see the attendance register');
+        if (actor.kind === 'parent' || actor.kind === 'student') throw forbidden(actor, 'see the attendance register', 'administrators_or_instructor_only');
       },
     }),
   };

@@ -1,6 +1,6 @@
-import { localDateSchema, timeOfDaySchema } from '../../domain';
+import { localDateSchema, timeOfDaySchema, timeZoneSchema } from '../../domain';
 import { AVAILABILITY_TYPES } from '../../schema';
-import { instantInput, requireTimeOrder, textInput, uuidInput } from '../kernel/inputs';
+import { instantInput, instantOrLocalDayInput, requireRangeOrder, requireTimeOrder, textInput, uuidInput } from '../kernel/inputs';
 import * as z from 'zod/mini';
 
 /**
@@ -34,54 +34,61 @@ export const slotFields = {
  *
  * @internal
  */
-export const addAvailabilitySchema = z.strictObject({ ...slotFields, override: overrideInput });
+export const addAvailabilitySchema = z.lazy(() => z.strictObject({ ...slotFields, override: overrideInput }));
 
-const partialSlot = Object.fromEntries(
-  Object.entries(slotFields)
-    .filter(([k]) => k !== 'instructorId')
-    .map(([k, v]) => [k, z.optional(v)]),
-) as {
-  [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodMiniOptional<(typeof slotFields)[K]>;
-};
+const partialSlot = () =>
+  Object.fromEntries(
+    Object.entries(slotFields)
+      .filter(([k]) => k !== 'instructorId')
+      .map(([k, v]) => [k, z.optional(v)]),
+  ) as {
+    [K in Exclude<keyof typeof slotFields, 'instructorId'>]: z.ZodMiniOptional<(typeof slotFields)[K]>;
+  };
 
 /**
  * Input of `availability.update`.
  *
  * @internal
  */
-export const updateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, ...partialSlot, override: overrideInput });
+export const updateAvailabilitySchema = z.lazy(() => z.strictObject({ availabilityId: uuidInput, ...partialSlot(), override: overrideInput }));
 
 /**
  * Input of `availability.deactivate`.
  *
  * @internal
  */
-export const deactivateAvailabilitySchema = z.strictObject({ availabilityId: uuidInput, override: overrideInput });
+export const deactivateAvailabilitySchema = z.lazy(() => z.strictObject({ availabilityId: uuidInput, override: overrideInput }));
 
 /**
  * Input of `availability.findAvailableInstructors`: who could teach `[start, end)` at a location.
  *
  * @internal
  */
-export const findAvailableInstructorsSchema = z
-  .strictObject({ locationId: uuidInput, start: instantInput, end: instantInput })
-  .check(z.superRefine(requireTimeOrder('start', 'end')));
+export const findAvailableInstructorsSchema = z.lazy(() =>
+  z.strictObject({ locationId: uuidInput, start: instantInput, end: instantInput }).check(z.superRefine(requireTimeOrder('start', 'end'))),
+);
+
+/** A free-slot query covers at most this many days. */
+export const FREE_SLOTS_MAX_DAYS = 92;
 
 /**
- * Input of `availability.freeSlots`.
+ * Input of `availability.freeSlots`. `from`/`until` are instants or local days
+ * `{ date }`: the first instant of that day in `timeZone`, else in the location's zone
+ * (`until` stays exclusive).
  *
  * @internal
  */
-export const freeSlotsSchema = z
-  .strictObject({
-    instructorId: uuidInput,
-    locationId: uuidInput,
-    from: instantInput,
-    until: instantInput,
-    durationMinutes: z.int().check(z.gte(1), z.lte(1440)),
-    stepMinutes: z._default(z.int().check(z.gte(1), z.lte(1440)), 15),
-  })
-  .check(
-    z.refine((v) => v.until.getTime() > v.from.getTime(), { message: 'until must be after from', path: ['until'] }),
-    z.refine((v) => v.until.getTime() - v.from.getTime() <= 92 * 86_400_000, { message: 'at most 92 days per call', path: ['until'] }),
-  );
+export const freeSlotsSchema = z.lazy(() =>
+  z
+    .strictObject({
+      instructorId: uuidInput,
+      locationId: uuidInput,
+      from: instantOrLocalDayInput,
+      until: instantOrLocalDayInput,
+      /** The zone of local `from`/`until` dates (default: the location's). */
+      timeZone: z.optional(timeZoneSchema),
+      durationMinutes: z.int().check(z.gte(1), z.lte(1440)),
+      stepMinutes: z._default(z.int().check(z.gte(1), z.lte(1440)), 15),
+    })
+    .check(z.superRefine(requireRangeOrder('from', 'until', FREE_SLOTS_MAX_DAYS, `at most ${FREE_SLOTS_MAX_DAYS} days per call`))),
+);

@@ -5,9 +5,11 @@ import type * as z from 'zod/mini';
 import { computeAvailabilityWindows, findFreeSlots, type AvailabilityRow, type FreeSlot } from '../../domain';
 import { queryRows } from '../../db/query';
 import { instructorAvailability, sessions } from '../../schema';
+import { instantRangeIn } from '../kernel/inputs';
 import { loadInstructor, loadLocation } from '../kernel/lookups';
+import { type LocalTimes, localTimesOf } from '../kernel/session-fields';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import { freeSlotsSchema, findAvailableInstructorsSchema } from './inputs';
+import { FREE_SLOTS_MAX_DAYS, freeSlotsSchema, findAvailableInstructorsSchema } from './inputs';
 
 const DAY_MS = 86_400_000;
 
@@ -128,14 +130,25 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
     ORDER BY c.last_name, c.first_name, c.id`;
 }
 
+/** A free slot of `availability.freeSlots`, with its times on the location's wall clocks. */
+export type LocalFreeSlot = FreeSlot & { local: LocalTimes };
+
 /**
  * Bookable slots of one instructor at a location: the domain's availability windows
- * in the location's time zone, minus their active sessions anywhere (`findFreeSlots`).
+ * in the location's time zone, minus their active sessions anywhere (`findFreeSlots`),
+ * each with `local`, its times in the location's zone. Local `{ date }` bounds are
+ * read in `timeZone`, else in the location's zone.
  *
  * @internal
  */
-export async function freeSlots(tx: SchedulingDb, input: z.output<typeof freeSlotsSchema>): Promise<FreeSlot[]> {
+export async function freeSlots(tx: SchedulingDb, input: z.output<typeof freeSlotsSchema>): Promise<LocalFreeSlot[]> {
   const location = await loadLocation(tx, input.locationId);
+  const range = instantRangeIn(input, ['from', 'until'], input.timeZone ?? location.timezone, {
+    maxDays: FREE_SLOTS_MAX_DAYS,
+    tooLong: `at most ${FREE_SLOTS_MAX_DAYS} days per call`,
+  });
+  const from = range.from!;
+  const until = range.until!;
   await loadInstructor(tx, input.instructorId);
   const rows = await tx
     .select()
@@ -147,8 +160,8 @@ export async function freeSlots(tx: SchedulingDb, input: z.output<typeof freeSlo
       ),
     );
   // Local dates of the range in any zone: pad a day each side.
-  const fromDate = new Date(input.from.getTime() - DAY_MS).toISOString().slice(0, 10);
-  const toDate = new Date(input.until.getTime() + DAY_MS).toISOString().slice(0, 10);
+  const fromDate = new Date(from.getTime() - DAY_MS).toISOString().slice(0, 10);
+  const toDate = new Date(until.getTime() + DAY_MS).toISOString().slice(0, 10);
   const windows = computeAvailabilityWindows({ rows: rows as AvailabilityRow[], fromDate, toDate, timeZone: location.timezone });
   const busy = await tx
     .select({ instructorId: sessions.instructorId, start: sessions.startTime, end: sessions.endTime })
@@ -157,17 +170,18 @@ export async function freeSlots(tx: SchedulingDb, input: z.output<typeof freeSlo
       and(
         eq(sessions.instructorId, input.instructorId),
         inArray(sessions.status, [...ACTIVE_SESSION_STATUSES]),
-        gt(sessions.startTime, new Date(input.from.getTime() - DAY_MS)),
-        lt(sessions.startTime, input.until),
-        gt(sessions.endTime, input.from),
+        gt(sessions.startTime, new Date(from.getTime() - DAY_MS)),
+        lt(sessions.startTime, until),
+        gt(sessions.endTime, from),
       ),
     );
-  return findFreeSlots({
+  const slots = findFreeSlots({
     windows,
     busy: busy.map((b) => ({ instructorId: b.instructorId!, start: b.start, end: b.end })),
     durationMinutes: input.durationMinutes,
     stepMinutes: input.stepMinutes,
-    from: input.from,
-    until: input.until,
+    from,
+    until,
   });
+  return slots.map((slot) => ({ ...slot, local: localTimesOf(slot.start, slot.end, location.timezone) }));
 }

@@ -22,6 +22,9 @@ const overridable = { override: (input: { override: boolean }) => input.override
  * const slots = await scheduler.availability.freeSlots(admin, {
  *   instructorId, locationId, from: '2030-01-07T00:00:00Z', until: '2030-01-14T00:00:00Z', durationMinutes: 60,
  * });
+ * // The same week by local dates in the location's zone; each slot has `local` too.
+ * const week = await scheduler.availability.freeSlots(admin, { instructorId, locationId, from: { date: '2030-01-07' }, until: { date: '2030-01-14' }, durationMinutes: 60 });
+ * week[0]?.local.start; // { date: '2030-01-07', time: '09:00', offset: '-05:00' } in New York
  * ```
  */
 export function createAvailabilityService(ctx: ServiceContext) {
@@ -63,9 +66,9 @@ export function createAvailabilityService(ctx: ServiceContext) {
     findAvailableInstructors: defineOperation(ctx, findAvailableInstructorsSchema, (tx, input) => findAvailableInstructors(tx, input), {
       authorize: (actor) => requireAdministrator(actor, 'look up which instructors are free'),
     }),
-    /** Free slots of one instructor, in the location's time zone (administrators, and the instructor themself). */
+    /** Free slots of one instructor, in the location's time zone, each with `local` times (administrators, and the instructor themself). */
     freeSlots: defineOperation(ctx, freeSlotsSchema, (tx, input) => freeSlots(tx, input), {
-      authorize: (actor, input) => requireAdministratorOrInstructor(actor, input.instructorId, "see another instructor's free slots"),
+      authorize: (actor, input) => requireAdministratorOrInstructor(actor, input.instructorId, "see another instructor's free slots", 'not_their_availability'),
     }),
   };
 }

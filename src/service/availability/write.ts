@@ -4,7 +4,7 @@ import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { availabilityRowSchema, parseInput, CONFLICT_SEVERITY } from '../../domain';
 import { instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireAdministratorToRaiseConcurrency } from '../kernel/administrator-decisions';
 import { availabilitySlotsOverlap } from './overlap';
 import { findAvailabilityMismatches } from '../kernel/availability-mismatch';
@@ -45,9 +45,7 @@ export async function writeAvailability(
   actor: Actor,
   now: Date,
 ): Promise<AvailabilityChangeResult> {
-  if (!isAdministrator(actor) && !(actor.kind === 'instructor' && actor.instructorId === values.instructorId)) {
-    throw forbidden(actor, "change another instructor's availability");
-  }
+  requireAdministratorOrInstructor(actor, values.instructorId, "change another instructor's availability", 'not_their_availability');
   parseInput(availabilityRowSchema, { ...values, id: existing?.id ?? 'new' }, { argument: 'input' });
   const instructor = await loadInstructor(tx, values.instructorId);
   // An instructor may lower their own limit, or restore it, but not raise it past their own.

@@ -34,7 +34,7 @@ export async function bookStudent(tx: SchedulingDb, input: z.output<typeof bookS
   // the short path declines for a student that does not exist, and the full path then
   // refuses with NOT_FOUND. Anyone else is checked before anything is written.
   const nothingToCheckFirst = isAdministrator(actor) && input.parentId === undefined;
-  if (!nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
+  if (!nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place for this student');
   const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
   const details: BookingDetails = {
     sessionId: input.sessionId,
@@ -48,7 +48,7 @@ export async function bookStudent(tx: SchedulingDb, input: z.output<typeof bookS
   // Most bookings land in a session with room and no queue: one statement. Otherwise the full path below.
   const direct = await writeDirectBooking(tx, details, settings.now);
   if (direct) return { outcome: 'confirmed', booking: direct };
-  if (nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place');
+  if (nothingToCheckFirst) await requireActsForStudent(tx, actor, input.studentId, 'book a place for this student');
   return bookUnderLock(tx, details, settings);
 }
 
@@ -88,7 +88,7 @@ export async function bookSiblings(
   const ordered = [...input.students].sort((a, b) => (a.studentId < b.studentId ? -1 : 1));
   const parents = new Map<string, string | null>();
   for (const [i, student] of input.students.entries()) {
-    await requireActsForStudent(tx, actor, student.studentId, 'book a place', ['students', i, 'studentId']);
+    await requireActsForStudent(tx, actor, student.studentId, 'book a place for this student', ['students', i, 'studentId']);
     parents.set(student.studentId, await resolveParentId(tx, actor, student.studentId, input.parentId));
   }
   const ids = ordered.map((s) => s.studentId);

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { sessionBookings } from '../../schema';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';
 import type { cancelBookingSchema, moveBookingSchema } from './inputs';
 import { assertStudentsFree } from '../places/session-load';
@@ -74,12 +74,13 @@ export async function cancelBooking(
   const booking = await lockBooking(tx, input.bookingId, async (id) => (session = await lockSession(tx, id)));
   if (!isAdministrator(actor)) {
     if (actor.kind === 'instructor') {
-      if (input.type !== 'instructor' || !actor.instructorId || actor.instructorId !== session!.instructorId) {
-        throw forbidden(actor, 'cancel this booking (instructors cancel only their own sessions, as type instructor)');
+      requireAdministratorOrInstructor(actor, session!.instructorId, 'cancel this booking');
+      if (input.type !== 'instructor') {
+        throw forbidden(actor, `cancel a booking as ${input.type} (an instructor cancels as instructor)`, 'administrators_only', ['type']);
       }
     } else {
       await requireActsForStudent(tx, actor, booking.studentId, 'cancel this booking');
-      if (input.type !== 'student') throw forbidden(actor, `cancel a booking as ${input.type}`);
+      if (input.type !== 'student') throw forbidden(actor, `cancel a booking as ${input.type} (a family cancels as student)`, 'administrators_only', ['type']);
     }
   }
   requireOpen(booking, OPEN_BOOKING_STATUSES, 'cancelled');

@@ -2,7 +2,7 @@ import { PLANNED_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';
 import type { familyScheduleSchema, participantsSchema, upcomingSchema } from './inputs';
 import { notFound } from '../kernel/lookups';
@@ -57,9 +57,7 @@ export async function upcomingForStudent(tx: SchedulingDb, input: z.output<typeo
 export async function sessionParticipants(tx: SchedulingDb, input: z.output<typeof participantsSchema>, actor: Actor) {
   const [session] = await tx.select({ instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, input.sessionId));
   if (!session) throw notFound('session', input.sessionId, ['sessionId']);
-  if (!isAdministrator(actor) && !(actor.kind === 'instructor' && actor.instructorId && actor.instructorId === session.instructorId)) {
-    throw forbidden(actor, 'see the participant list');
-  }
+  requireAdministratorOrInstructor(actor, session.instructorId, 'see the participant list');
   return tx
     .select({
       studentId: students.id,
@@ -87,8 +85,11 @@ export async function sessionParticipants(tx: SchedulingDb, input: z.output<type
  * @internal
  */
 export async function familySchedule(tx: SchedulingDb, input: z.output<typeof familyScheduleSchema>, actor: Actor) {
-  if (!isAdministrator(actor) && !(actor.kind === 'parent' && actor.parentId === input.parentId)) {
-    throw forbidden(actor, 'see this family\u2019s schedule');
+  if (!isAdministrator(actor)) {
+    const action = 'see this family\u2019s schedule';
+    if (actor.kind !== 'parent') throw forbidden(actor, action, 'administrators_or_parent_only');
+    if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
+    if (actor.parentId !== input.parentId) throw forbidden(actor, action, 'not_this_parent', ['parentId']);
   }
   const children = tx.select({ id: parentStudents.studentId }).from(parentStudents).where(eq(parentStudents.parentId, input.parentId));
   const inRange = and(gte(sessions.startTime, input.from), lt(sessions.startTime, input.until));

@@ -29,7 +29,8 @@ export function createConflictService(ctx: ServiceContext) {
      * naming a child.
      */
     list: defineOperation(ctx, listConflictsSchema, listConflicts, {
-      authorize: (actor, input) => requireAdministratorOrInstructor(actor, input.instructorId, 'list conflicts (instructors: pass their own instructorId)'),
+      authorize: (actor, input) =>
+        requireAdministratorOrInstructor(actor, input.instructorId, 'list conflicts (instructors: pass their own instructorId)', 'not_their_records'),
     }),
     /** `detected → acknowledged`. */
     acknowledge: defineOperation(

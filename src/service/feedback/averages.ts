@@ -2,7 +2,7 @@ import { type SQL, eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { queryRows } from '../../db/query';
 import { sessions } from '../../schema';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { feedbackAveragesSchema } from './inputs';
@@ -67,14 +67,16 @@ export async function feedbackAverages(tx: SchedulingDb, input: z.output<typeof 
   return result;
 }
 
+/** Administrators read any figures; an instructor those of their sessions and their own; a course's are the administrators'. */
 async function authorizeAverages(tx: SchedulingDb, input: z.output<typeof feedbackAveragesSchema>, actor: Actor) {
+  const action = 'read these feedback figures';
   if (isAdministrator(actor)) return;
-  if (actor.kind === 'instructor' && actor.instructorId) {
-    if (input.instructorId === actor.instructorId) return;
-    if (input.sessionId) {
-      const [session] = await tx.select({ instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, input.sessionId));
-      if (session?.instructorId === actor.instructorId) return;
-    }
-  }
-  throw forbidden(actor, 'read these feedback figures');
+  if (input.courseId) throw forbidden(actor, action, 'administrators_only', ['courseId']);
+  if (input.instructorId) return requireAdministratorOrInstructor(actor, input.instructorId, action, 'not_their_records');
+  // Only an instructor can be the session's: nobody else costs a read.
+  const [session] =
+    actor.kind === 'instructor' && actor.instructorId && input.sessionId
+      ? await tx.select({ instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, input.sessionId))
+      : [];
+  requireAdministratorOrInstructor(actor, session?.instructorId, action);
 }

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { findDriverError } from '../../db/database-errors';
 import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema';
-import { forbidden, requireUserId } from '../kernel/actor';
+import { forbidden, requireAdministratorOrInstructor, requireUserId } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
@@ -86,18 +86,20 @@ async function resolveAuthor(
       requireUserId(actor);
       return { source: 'admin', studentId: null, parentId: null };
     case 'instructor':
-      if (!actor.instructorId || actor.instructorId !== session.instructorId) throw forbidden(actor, action);
+      requireAdministratorOrInstructor(actor, session.instructorId, action);
       return { source: 'instructor', studentId: null, parentId: null };
     case 'student':
-      if (!actor.studentId || (studentId && studentId !== actor.studentId)) throw forbidden(actor, action);
-      if ((await participants(tx, session.id, [actor.studentId])).length === 0) throw forbidden(actor, action);
+      if (!actor.studentId) throw forbidden(actor, action, 'actor_id_missing');
+      if (studentId && studentId !== actor.studentId) throw forbidden(actor, action, 'not_this_student');
+      if ((await participants(tx, session.id, [actor.studentId])).length === 0) throw forbidden(actor, action, 'not_a_participant');
       return { source: 'student', studentId: actor.studentId, parentId: null };
     case 'parent': {
-      if (!actor.parentId) throw forbidden(actor, action);
+      if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
       const children = await tx.select({ studentId: parentStudents.studentId }).from(parentStudents).where(eq(parentStudents.parentId, actor.parentId));
+      if (studentId && !children.some((c) => c.studentId === studentId)) throw forbidden(actor, action, 'not_linked_to_student');
       const candidates = children.map((c) => c.studentId).filter((id) => !studentId || id === studentId);
       const attended = await participants(tx, session.id, candidates);
-      if (attended.length === 0) throw forbidden(actor, action);
+      if (attended.length === 0) throw forbidden(actor, action, 'not_a_participant');
       return { source: 'parent', studentId: attended[0]!, parentId: actor.parentId };
     }
   }

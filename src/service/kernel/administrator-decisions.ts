@@ -1,5 +1,5 @@
-import { SchedulingError } from '../../errors';
-import { isAdministrator } from './actor';
+import type { SchedulingError } from '../../errors';
+import { forbidden, isAdministrator } from './actor';
 import type { Actor } from './types';
 
 /*
@@ -7,8 +7,8 @@ import type { Actor } from './types';
  * the method: what a class costs and whom it is for, how many it takes and how many
  * may wait, whether it is recorded, and limits that work as an override. An instructor
  * may edit their own sessions and availability otherwise; a family books and queues.
- * Each is refused with FORBIDDEN naming the field (`details.path`), before anything is
- * written.
+ * Each is refused with FORBIDDEN (`administrators_only`) naming the field
+ * (`details.path`), before anything is written.
  */
 
 /**
@@ -52,7 +52,7 @@ const CREATE_DEFAULTS: Partial<Record<SessionField, unknown>> = {
 };
 
 function refused(actor: Actor, action: string, path: Array<string | number>): SchedulingError {
-  return new SchedulingError('FORBIDDEN', `A ${actor.kind} may not ${action}`, { actorKind: actor.kind, action, path });
+  return forbidden(actor, action, 'administrators_only', path);
 }
 
 /** Same value, whatever its form: `'25'` and `'25.00'`, `null` and `undefined`. */

@@ -17,6 +17,8 @@ export interface ServiceContext {
   promotionMode: 'offer' | 'auto';
   lateAfterMinutes: number;
   earlyLeaveMinutes: number;
+  checkInOpensMinutes: number;
+  checkOutClosesMinutes: number;
   makeupWindowDays: number;
   run: RunInTransaction;
 }
@@ -46,6 +48,8 @@ const optionsSchema = z.object({
   promotionMode: z.optional(z.enum(['offer', 'auto'])),
   lateAfterMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
   earlyLeaveMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
+  checkInOpensMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
+  checkOutClosesMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
   makeupWindowDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(366))),
 });
 
@@ -94,6 +98,8 @@ export function createServiceContext(options: SchedulerOptions): ServiceContext 
     promotionMode,
     lateAfterMinutes: parsed.lateAfterMinutes ?? 10,
     earlyLeaveMinutes: parsed.earlyLeaveMinutes ?? 10,
+    checkInOpensMinutes: parsed.checkInOpensMinutes ?? 60,
+    checkOutClosesMinutes: parsed.checkOutClosesMinutes ?? 60,
     makeupWindowDays: parsed.makeupWindowDays ?? 30,
     run: runner,
   };

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { parentStudents, students } from '../../schema';
-import { forbidden, isAdministrator } from './actor';
+import { forbidden } from './actor';
 import { notFound } from './lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from './types';
@@ -21,8 +21,7 @@ export async function isParentOf(tx: SchedulingDb, parentId: string, studentId: 
 
 /**
  * Checks that the student exists (`NOT_FOUND`) and that the actor may act for them
- * (`FORBIDDEN`): administrators for anyone, a parent for the students linked to them
- * in `parent_students`, a student for themself. Instructors never book or queue.
+ * (`FORBIDDEN`, see {@link refuseUnlessActsForStudent}).
  *
  * @internal
  */
@@ -35,12 +34,36 @@ export async function requireActsForStudent(
 ): Promise<void> {
   const [student] = await tx.select({ id: students.id }).from(students).where(eq(students.id, studentId));
   if (!student) throw notFound('student', studentId, path);
-  if (isAdministrator(actor)) return;
-  if (actor.kind === 'student' && actor.studentId === studentId) return;
-  if (actor.kind === 'parent' && actor.parentId && (await isParentOf(tx, actor.parentId, studentId))) return;
-  // The refusal does not name the student: asked about a booking or an entry, the
-  // caller would otherwise learn which child it belongs to.
-  throw forbidden(actor, action);
+  await refuseUnlessActsForStudent(tx, actor, studentId, action);
+}
+
+/**
+ * Throws `FORBIDDEN` unless the actor may act for the student (who exists):
+ * administrators for anyone, a parent for the students linked to them in
+ * `parent_students` (else `not_linked_to_student`), a student for themself (else
+ * `not_this_student`). Instructors never book or queue (`instructors_do_not_book`);
+ * a parent or student without their id is `actor_id_missing`.
+ *
+ * @internal
+ */
+export async function refuseUnlessActsForStudent(tx: SchedulingDb, actor: Actor, studentId: string, action: string): Promise<void> {
+  // The refusals do not name the student: asked about a booking or an entry, the
+  // caller would otherwise learn which child it belongs to. The actor's own ids are theirs.
+  switch (actor.kind) {
+    case 'admin':
+    case 'system':
+      return;
+    case 'instructor':
+      throw forbidden(actor, action, 'instructors_do_not_book');
+    case 'student':
+      if (!actor.studentId) throw forbidden(actor, action, 'actor_id_missing');
+      if (actor.studentId !== studentId) throw forbidden(actor, action, 'not_this_student');
+      return;
+    case 'parent':
+      if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
+      if (!(await isParentOf(tx, actor.parentId, studentId))) throw forbidden(actor, action, 'not_linked_to_student');
+      return;
+  }
 }
 
 /**
@@ -58,7 +81,7 @@ export async function resolveParentId(
 ): Promise<string | null> {
   const parentId = given ?? (actor.kind === 'parent' ? actor.parentId : undefined);
   if (!parentId) return null;
-  if (actor.kind === 'parent' && given && given !== actor.parentId) throw forbidden(actor, 'book in the name of another parent');
+  if (actor.kind === 'parent' && given && given !== actor.parentId) throw forbidden(actor, 'book in the name of another parent', 'not_this_parent', path);
   if (!(await isParentOf(tx, parentId, studentId))) {
     throw new SchedulingError('INVALID_INPUT', `Parent ${parentId} is not linked to student ${studentId}`, { path, parentId, studentId });
   }
@@ -73,6 +96,6 @@ export async function resolveParentId(
  */
 export function refuseInstructors(action: string) {
   return (actor: Actor): void => {
-    if (actor.kind === 'instructor') throw forbidden(actor, action);
+    if (actor.kind === 'instructor') throw forbidden(actor, action, 'instructors_do_not_book');
   };
 }

@@ -1,6 +1,10 @@
 import { isDrizzlePgDatabase } from '../../db/drizzle-internals';
 import * as z from 'zod/mini';
 import { receivedAs } from '../../domain/input-messages';
+import { localDateRangeToInterval, localDateTimeSchema, localTimeToInstant } from '../../domain/local-time';
+import { localDateSchema } from '../../domain/schemas';
+import { invalidInput, safeParseInput } from '../../domain/validate';
+import type { SchedulingError, ValidationIssue } from '../../errors';
 
 import type { AnyPgDatabase } from '../../db/query';
 
@@ -105,6 +109,132 @@ export const instantInput = z.pipe(
   }),
 );
 
+/**
+ * A local date and wall-clock time, `{ date: 'YYYY-MM-DD', time: 'HH:MM[:SS]' }`: the
+ * domain's `localDateTimeSchema` with its keys checked, so a misspelt key is refused
+ * rather than dropped.
+ *
+ * @internal
+ */
+export const localDateTimeInput = z.strictObject(localDateTimeSchema.shape);
+/** A local date and wall-clock time as a service input gives it. */
+export type LocalDateTimeInput = z.output<typeof localDateTimeInput>;
+
+/**
+ * A local date, `{ date: 'YYYY-MM-DD' }`, as a bound of a query range: the first instant
+ * of that day.
+ *
+ * @internal
+ */
+export const localDayInput = z.strictObject({ date: localDateSchema });
+/** A local date as a range bound gives it. */
+export type LocalDayInput = z.output<typeof localDayInput>;
+
+const plainObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/**
+ * An instant ({@link instantInput}) or, given as an object, a local reading parsed by
+ * `local`. Which schema applies is decided by the value's type, not by trying both, so
+ * a malformed local object is refused inside it (`startTime.date`), never as "matches
+ * no option".
+ */
+function instantOr<L extends z.core.$ZodType<object>>(local: L, localExpected: string) {
+  const expected = `expected a Date, an ISO-8601 instant with an offset (such as 2030-01-15T15:00:00Z) or ${localExpected}`;
+  return z.pipe(
+    z.custom<Date | string | object>((value) => value instanceof Date || typeof value === 'string' || plainObject(value), {
+      error: (issue) => (issue.input === undefined ? `required (${expected})` : `${expected} (received ${receivedAs(issue.input)})`),
+      abort: true,
+    }),
+    z.transform((value: Date | string | object, payload): Date | z.output<L> => {
+      const parsed = safeParseInput(plainObject(value) ? local : instantInput, value);
+      if (parsed.success) return parsed.data as Date | z.output<L>;
+      // Aborting issues, as instantInput's own: the object's refinements do not run on a field that failed.
+      for (const issue of parsed.error.issues) payload.issues.push({ code: 'custom', message: issue.message, input: value, path: [...issue.path] });
+      return z.NEVER;
+    }),
+  );
+}
+
+/**
+ * A session's start or end: an instant, or `{ date, time }`, a wall-clock time in the
+ * zone of the session's location, which the use case converts once it has read the
+ * location (`instantIn`).
+ *
+ * @internal
+ */
+export const instantOrLocalInput = instantOr(localDateTimeInput, "a local { date: 'YYYY-MM-DD', time: 'HH:MM' }");
+
+/**
+ * A bound of a query range: an instant, or `{ date }`, the first instant of that local
+ * day (`instantRangeIn`).
+ *
+ * @internal
+ */
+export const instantOrLocalDayInput = instantOr(localDayInput, "a local day { date: 'YYYY-MM-DD' }");
+
+/** True for a local reading (`{ date, time }` or `{ date }`), false for an instant. */
+export function isLocal<L extends object>(value: Date | L | undefined): value is L {
+  return value !== undefined && !(value instanceof Date);
+}
+
+/**
+ * The instant of a session time: an instant as it is, a local `{ date, time }` read in
+ * `timeZone` by the domain's `localTimeToInstant` (a time in a spring-forward gap moves
+ * forward by the gap, a repeated fall-back time is the earlier instant).
+ *
+ * @internal
+ */
+export function instantIn(value: Date | LocalDateTimeInput, timeZone: string): Date {
+  return value instanceof Date ? value : localTimeToInstant(value, timeZone);
+}
+
+/** Why a local date cannot be read: the call names no zone. */
+export const LOCAL_DATE_NEEDS_A_ZONE = "a local date needs a time zone: give timeZone, or locationId to read it in the location's zone";
+
+/**
+ * A query range `[from, until)` of instants or local days, as instants: a local day is
+ * the first instant of that date in `timeZone` (`localDateRangeToInterval`), so
+ * `until` stays exclusive (the week of 11 January is `{ date: '2027-01-11' }` until
+ * `{ date: '2027-01-18' }`). A local day without a zone is `INVALID_INPUT` at its key.
+ * When a bound was local, the order (and length) the schema could not check is checked
+ * here, as {@link requireRangeOrder} does.
+ *
+ * @internal
+ */
+export function instantRangeIn<K extends string>(
+  range: Partial<Record<K, Date | LocalDayInput | undefined>>,
+  keys: readonly [K, K],
+  timeZone: string | undefined,
+  limit: { maxDays?: number; tooLong?: string } = {},
+): Partial<Record<K, Date>> {
+  const instants: Partial<Record<K, Date>> = {};
+  for (const key of keys) {
+    const value: Date | LocalDayInput | undefined = range[key];
+    if (!isLocal(value)) {
+      instants[key] = value;
+      continue;
+    }
+    if (timeZone === undefined) throw refusal({ path: [key], message: LOCAL_DATE_NEEDS_A_ZONE });
+    instants[key] = localDateRangeToInterval({ fromDate: value.date, toDate: value.date }, timeZone).start;
+  }
+  const [fromKey, untilKey] = keys;
+  if (isLocal(range[fromKey]) || isLocal(range[untilKey])) {
+    const issue = rangeOrderIssue(instants, fromKey, untilKey, limit.maxDays, limit.tooLong);
+    if (issue) throw refusal(issue);
+  }
+  return instants;
+}
+
+/**
+ * The `INVALID_INPUT` of one issue found after the schema (once local times are
+ * converted), worded as the schema words its own: `Invalid input at endTime: …`.
+ *
+ * @internal
+ */
+export function refusal(issue: ValidationIssue): SchedulingError<'INVALID_INPUT'> {
+  return invalidInput(`Invalid input at ${issue.path.join('.')}: ${issue.message}`, issue.path, { issues: [issue] });
+}
+
 /** A non-negative amount below 100,000,000 (`numeric(10,2)`) with at most two decimals, as the string Postgres `numeric` takes. */
 export const moneyInput = z.pipe(
   z.union([
@@ -148,47 +278,84 @@ export function storableText(schema: z.ZodMiniString<string>): z.ZodMiniString<s
 /** Free text the database stores as TEXT; bounded so a request cannot be arbitrarily large. */
 export const textInput = storableText(z.string().check(z.maxLength(10_000)));
 
-/** The `Date` at `key` of a refined object, or undefined: refinements may still meet a value that failed. */
+/** The `Date` at `key` of a refined object, or undefined: refinements may still meet a value that failed (or a local time not yet converted). */
 function instantAt(value: unknown, key: string): Date | undefined {
   const item = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return item instanceof Date && !Number.isNaN(item.getTime()) ? item : undefined;
 }
 
 /**
+ * What is wrong with the interval `[start, end)` at `value[startKey]`, `value[endKey]`:
+ * `end` not after `start` (half-open intervals cannot be empty), or longer than
+ * `maxMs`. Only two valid `Date`s are checked: a field that failed is reported by its
+ * own schema, and a local time is checked once converted.
+ */
+function orderIssue(value: unknown, startKey: string, endKey: string, maxMs: number, tooLong: string): ValidationIssue | undefined {
+  const start = instantAt(value, startKey);
+  const end = instantAt(value, endKey);
+  if (!start || !end) return undefined;
+  if (end.getTime() <= start.getTime()) return { path: [endKey], message: `${endKey} must be after ${startKey}` };
+  if (end.getTime() - start.getTime() > maxMs) return { path: [endKey], message: tooLong };
+  return undefined;
+}
+
+/**
+ * The time-order issue of a session's times: `end` after `start`, and at most `maxHours`
+ * (undefined when fine). The one rule behind {@link requireTimeOrder} and the check a
+ * use case makes after converting local times.
+ *
+ * @internal
+ */
+export function timeOrderIssue<K extends string>(
+  value: Partial<Record<K, Date | undefined>>,
+  startKey: K,
+  endKey: K,
+  maxHours = 24,
+): ValidationIssue | undefined {
+  return orderIssue(value, startKey, endKey, maxHours * 3_600_000, `a session lasts at most ${maxHours} hours`);
+}
+
+/**
+ * The order issue of a query range: `until` after `from`, and at most `maxDays` long
+ * when given (undefined when fine). The rule behind {@link requireRangeOrder}.
+ *
+ * @internal
+ */
+export function rangeOrderIssue<K extends string>(
+  value: Partial<Record<K, Date | undefined>>,
+  fromKey: K,
+  untilKey: K,
+  maxDays = Number.POSITIVE_INFINITY,
+  tooLong = `at most ${maxDays} days at a time`,
+): ValidationIssue | undefined {
+  return orderIssue(value, fromKey, untilKey, maxDays * 86_400_000, tooLong);
+}
+
+/**
  * Refinement: `end` after `start` (half-open intervals cannot be empty) and at most 24 hours.
- * It checks only two valid `Date`s: a field that failed is reported by its own schema.
+ * It checks only two valid `Date`s: a field that failed is reported by its own schema,
+ * and a local time by the use case that converts it (`timeOrderIssue`).
  *
  * @internal
  */
 export function requireTimeOrder<K extends string>(startKey: K, endKey: K, maxHours = 24) {
-  return (value: Partial<Record<K, Date | undefined>>, ctx: z.core.$RefinementCtx<Partial<Record<K, Date | undefined>>>) => {
-    const start = instantAt(value, startKey);
-    const end = instantAt(value, endKey);
-    if (!start || !end) return;
-    if (end.getTime() <= start.getTime()) {
-      ctx.addIssue({ code: 'custom', path: [endKey], message: `${endKey} must be after ${startKey}` });
-    } else if (end.getTime() - start.getTime() > maxHours * 3_600_000) {
-      ctx.addIssue({ code: 'custom', path: [endKey], message: `a session lasts at most ${maxHours} hours` });
-    }
+  return (value: Partial<Record<K, unknown>>, ctx: z.core.$RefinementCtx<Partial<Record<K, unknown>>>) => {
+    const issue = timeOrderIssue(value as Partial<Record<K, Date | undefined>>, startKey, endKey, maxHours);
+    if (issue) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   };
 }
 
 /**
  * Refinement of a query range `[from, until)`: `until` after `from`, and at most
- * `maxDays` long. Like {@link requireTimeOrder}, it checks only two valid `Date`s.
+ * `maxDays` long (no limit when not given). Like {@link requireTimeOrder}, it checks
+ * only two valid `Date`s.
  *
  * @internal
  */
-export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, maxDays: number, tooLong = `at most ${maxDays} days at a time`) {
-  return (value: Partial<Record<K, Date | undefined>>, ctx: z.core.$RefinementCtx<Partial<Record<K, Date | undefined>>>) => {
-    const from = instantAt(value, fromKey);
-    const until = instantAt(value, untilKey);
-    if (!from || !until) return;
-    if (until.getTime() <= from.getTime()) {
-      ctx.addIssue({ code: 'custom', path: [untilKey], message: `${untilKey} must be after ${fromKey}` });
-    } else if (until.getTime() - from.getTime() > maxDays * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: [untilKey], message: tooLong });
-    }
+export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, maxDays?: number, tooLong?: string) {
+  return (value: Partial<Record<K, unknown>>, ctx: z.core.$RefinementCtx<Partial<Record<K, unknown>>>) => {
+    const issue = rangeOrderIssue(value as Partial<Record<K, Date | undefined>>, fromKey, untilKey, maxDays, tooLong);
+    if (issue) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   };
 }
 

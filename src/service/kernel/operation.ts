@@ -91,7 +91,7 @@ export function defineOperation<S extends z.core.$ZodType, R>(
     const input = parseOperationInput(schema, rawInput);
     const { tx } = parseCallOptions(options);
     const override = config.override?.(input) ?? false;
-    if (override && !isAdministrator(actor)) throw forbidden(actor, 'override scheduling conflicts');
+    if (override && !isAdministrator(actor)) throw forbidden(actor, 'override scheduling conflicts', 'administrators_only', ['override']);
     config.authorize?.(actor, input);
     return ctx.run({ actor, tx, allowConflicts: override }, (db) => handler(db, input, actor));
   };

@@ -49,6 +49,10 @@ export interface SchedulerOptions {
   lateAfterMinutes?: number;
   /** A check-out more than this many minutes before the end is `partial` (default 10; used by attendance). */
   earlyLeaveMinutes?: number;
+  /** Check-in opens this many minutes before the start (default 60; used by attendance): an earlier check-in is refused (`too_early`). */
+  checkInOpensMinutes?: number;
+  /** Check-out closes this many minutes after the end (default 60; used by attendance): a later check-out is refused (`too_late`). */
+  checkOutClosesMinutes?: number;
   /** How many days after a missed session a makeup may take place (default 30; used by makeups). */
   makeupWindowDays?: number;
 }

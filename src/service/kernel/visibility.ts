@@ -284,6 +284,6 @@ export function visibleRows<T, V>(rows: readonly T[], see: (row: T) => V | null)
  * @internal
  */
 export function seenByActor<V>(actor: Actor, seen: V | null, action: string): V {
-  if (seen === null) throw forbidden(actor, action);
+  if (seen === null) throw forbidden(actor, action, 'not_visible');
   return seen;
 }

@@ -21,7 +21,7 @@ export interface ArchiveResult {
   batches: number;
 }
 
-const batchSchema = z.strictObject({ olderThan: instantInput, batchSize: z.int() });
+const batchSchema = z.lazy(() => z.strictObject({ olderThan: instantInput, batchSize: z.int() }));
 
 // Column list from the table definition: the reference's `SELECT *` relies on column order.
 const ARCHIVE_COLUMNS = sql.raw(

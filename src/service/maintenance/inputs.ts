@@ -1,6 +1,8 @@
 import { instantInput } from '../kernel/inputs';
 import * as z from 'zod/mini';
 
+// Each schema is built on its first parse (`z.lazy`), not when the package is imported: a call needs one or two.
+
 /**
  * Input of `maintenance.archiveBookings`: bookings created before `olderThan` move to
  * the archive, `batchSize` per transaction, at most `maxBatches` batches (unbounded
@@ -8,11 +10,13 @@ import * as z from 'zod/mini';
  *
  * @internal
  */
-export const archiveBookingsSchema = z.strictObject({
-  olderThan: instantInput,
-  batchSize: z._default(z.int().check(z.gte(1), z.lte(10_000)), 1000),
-  maxBatches: z.optional(z.int().check(z.gte(1))),
-});
+export const archiveBookingsSchema = z.lazy(() =>
+  z.strictObject({
+    olderThan: instantInput,
+    batchSize: z._default(z.int().check(z.gte(1), z.lte(10_000)), 1000),
+    maxBatches: z.optional(z.int().check(z.gte(1))),
+  }),
+);
 
 /** Input of `maintenance.archiveBookings`. */
 export type ArchiveBookingsInput = z.input<typeof archiveBookingsSchema>;
@@ -23,7 +27,7 @@ export type ArchiveBookingsInput = z.input<typeof archiveBookingsSchema>;
  *
  * @internal
  */
-export const purgeCancelledSessionsSchema = z.strictObject({ olderThan: instantInput });
+export const purgeCancelledSessionsSchema = z.lazy(() => z.strictObject({ olderThan: instantInput }));
 
 /**
  * Input of `maintenance.advanceStatuses`: the instant to advance to (default: the
@@ -31,6 +35,6 @@ export const purgeCancelledSessionsSchema = z.strictObject({ olderThan: instantI
  *
  * @internal
  */
-export const advanceStatusesSchema = z._default(z.strictObject({ now: z.optional(instantInput) }), {});
+export const advanceStatusesSchema = z.lazy(() => z._default(z.strictObject({ now: z.optional(instantInput) }), {}));
 
-export const noInput = z._default(z.strictObject({}), {});
+export const noInput = z.lazy(() => z._default(z.strictObject({}), {}));

@@ -2,8 +2,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError, type InvalidInputReason, type InvalidStateReason, type SchedulingErrorCode, type SchedulingErrorDetailsByCode } from '../../errors';
 import { courses, sessionBookings, sessions } from '../../schema';
-import { forbidden } from '../kernel/actor';
-import { actsForStudent } from './access';
+import { refuseUnlessActsForStudent } from '../kernel/family-access';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
@@ -47,7 +46,7 @@ export async function bookMakeup(
   const { windowDays } = settings;
   const [original] = await tx.select().from(sessionBookings).where(eq(sessionBookings.id, input.originalBookingId)).for('update');
   if (!original) throw notFound('booking', input.originalBookingId, ['originalBookingId']);
-  if (!(await actsForStudent(tx, actor, original.studentId))) throw forbidden(actor, 'book a makeup for this student');
+  await refuseUnlessActsForStudent(tx, actor, original.studentId, 'book a makeup for this student');
 
   if (!MISSED.has(original.bookingStatus) && original.attendanceStatus !== 'absent') {
     throw refusal(

@@ -27,7 +27,7 @@ export function createMakeupService(ctx: ServiceContext) {
       (tx, input, actor) => bookMakeup(tx, input, actor, { windowDays: ctx.makeupWindowDays, promotion: promotionSettings(ctx) }),
       {
         authorize: (actor, input) => {
-          if (actor.kind === 'instructor') throw forbidden(actor, 'book a makeup');
+          if (actor.kind === 'instructor') throw forbidden(actor, 'book a makeup', 'instructors_do_not_book');
           requireAdministratorForCredits(actor, input.creditsUsed);
         },
       },

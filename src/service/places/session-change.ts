@@ -4,13 +4,13 @@ import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
 import { sessions } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireAdministratorForSessionChanges } from '../kernel/administrator-decisions';
 import { conflictsRecordedNow } from '../kernel/conflict-recording';
 import { loadFacility, loadInstructor, loadLocation, lockSession } from '../kernel/lookups';
 import type { ConflictRow, SessionRow } from '../kernel/rows';
 import { type ScheduleProblem, findScheduleProblems, throwIfBlocked } from '../kernel/schedule-problems';
-import type { SessionChange } from '../kernel/session-fields';
+import { type SessionChange, type WithLocalTimes, refuseStartInThePast, sessionInstantsIn, withLocalTimes } from '../kernel/session-fields';
 import type { Actor } from '../kernel/types';
 import { type PromotionSettings, promoteFromWaitlist } from './waitlist-promotion';
 
@@ -24,8 +24,8 @@ import { type PromotionSettings, promoteFromWaitlist } from './waitlist-promotio
 export interface UpdateSessionResult {
   /** False for a dry run: nothing was written. */
   applied: boolean;
-  /** The session after the change (unchanged for a dry run). */
-  session: SessionRow;
+  /** The session after the change (unchanged for a dry run), with `local`: its times on the wall clocks of its location. */
+  session: WithLocalTimes<SessionRow>;
   /** Conflicts recorded for the session in this call. */
   conflicts: ConflictRow[];
   /** What stands in the way (a dry run reports; a real run refuses with the first blocking one, or records them under an override). */
@@ -35,6 +35,9 @@ export interface UpdateSessionResult {
 /**
  * Changes a session (fields, times, instructor, facility, capacity) with the same
  * checks as create; moving it re-checks every confirmed student. `dryRun` reports.
+ * Local `{ date, time }` times are read in the zone of the session's location (the
+ * new one when the change moves it). With `settings.now` (`sessions.update` and
+ * `reschedule`), a changed start before it is refused unless `allowPast`.
  *
  * @internal
  */
@@ -42,18 +45,21 @@ export async function updateSession(
   tx: SchedulingDb,
   input: SessionChange,
   actor: Actor,
-  settings: { policy: CapacityPolicy; promotion: PromotionSettings },
+  settings: { policy: CapacityPolicy; promotion: PromotionSettings; now?: Date },
 ): Promise<UpdateSessionResult> {
   const { policy } = settings;
-  const { sessionId, override, dryRun, ...changes } = input;
+  const { sessionId, override, dryRun, allowPast, startTime, endTime, ...fields } = input;
   const current = await lockSession(tx, sessionId);
-  authorizeUpdate(actor, current, changes);
+  authorizeUpdate(actor, current, fields);
   if (current.status === 'cancelled' || current.status === 'completed') {
     throw new SchedulingError('INVALID_STATE', `Session ${current.sessionId} is ${current.status} and cannot be changed`, {
       sessionId,
       sessionStatus: current.status,
     });
   }
+  // The zone local times are read in, and the one `local` is rendered in.
+  const location = await loadLocation(tx, fields.locationId ?? current.locationId);
+  const changes = { ...fields, ...sessionInstantsIn({ startTime, endTime }, location.timezone) };
   const next = { ...current, ...stripUndefined(changes) };
   const moved = next.startTime.getTime() !== current.startTime.getTime() || next.endTime.getTime() !== current.endTime.getTime();
   const newInstructor = next.instructorId !== current.instructorId;
@@ -65,7 +71,9 @@ export async function updateSession(
   if (next.endTime.getTime() <= next.startTime.getTime()) {
     throw new SchedulingError('INVALID_INPUT', 'endTime must be after startTime', { path: ['endTime'] });
   }
-  if (next.locationId !== current.locationId) await loadLocation(tx, next.locationId);
+  if (settings.now && next.startTime.getTime() !== current.startTime.getTime()) {
+    refuseStartInThePast(next.startTime, { now: settings.now, allowPast }, { timeZone: location.timezone, sessionId });
+  }
   const facility = await loadFacility(tx, next.facilityId, next.locationId);
   if (next.instructorId && newInstructor) await loadInstructor(tx, next.instructorId);
 
@@ -92,7 +100,10 @@ export async function updateSession(
     },
     policy,
   );
-  if (dryRun) return { applied: false, session: current, conflicts: [], problems };
+  if (dryRun) {
+    const currentZone = current.locationId === location.id ? location.timezone : (await loadLocation(tx, current.locationId)).timezone;
+    return { applied: false, session: withLocalTimes(current, currentZone), conflicts: [], problems };
+  }
   throwIfBlocked(problems, { override });
 
   const [session] = await tx
@@ -102,7 +113,7 @@ export async function updateSession(
     .returning();
   // New places go to the waitlist first, as offers or bookings (the session row is locked).
   if (next.capacity > current.capacity) await promoteFromWaitlist(tx, sessionId, settings.promotion);
-  return { applied: true, session: session!, conflicts: await conflictsRecordedNow(tx, sessionId), problems };
+  return { applied: true, session: withLocalTimes(session!, location.timezone), conflicts: await conflictsRecordedNow(tx, sessionId), problems };
 }
 
 /**
@@ -111,10 +122,7 @@ export async function updateSession(
  * (`ADMINISTRATOR_SESSION_FIELDS`).
  */
 function authorizeUpdate(actor: Actor, current: SessionRow, changes: Partial<SessionRow>): void {
-  if (isAdministrator(actor)) return;
-  if (actor.kind !== 'instructor' || !actor.instructorId || actor.instructorId !== current.instructorId) {
-    throw forbidden(actor, 'change this session');
-  }
+  requireAdministratorOrInstructor(actor, current.instructorId, 'change this session');
   requireAdministratorForSessionChanges(actor, current, changes);
 }
 

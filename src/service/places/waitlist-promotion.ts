@@ -11,7 +11,7 @@ import { writeConfirmedBooking } from './booking-rows';
 import { type SchedulingDb, inSavepoint } from '../../db/scheduling-db';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { requireAdministrator } from '../kernel/actor';
 import { activeEntries, renumberWaitlist } from './waitlist-queue';
 import { type BookingRow, type WaitlistRow } from '../kernel/rows';
 
@@ -212,5 +212,5 @@ export function promotionSettings(ctx: Pick<ServiceContext, 'now' | 'offerWindow
  * @internal
  */
 export function requireAdministratorForWindow(actor: Actor, input: { offerWindowMinutes?: number | undefined }): void {
-  if (input.offerWindowMinutes !== undefined && !isAdministrator(actor)) throw forbidden(actor, 'choose the offer window');
+  if (input.offerWindowMinutes !== undefined) requireAdministrator(actor, 'choose the offer window', ['offerWindowMinutes']);
 }

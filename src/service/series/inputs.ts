@@ -5,6 +5,8 @@ import { PATTERN_TYPES } from '../../schema';
 import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
 import { newSessionFields } from '../kernel/session-fields';
 
+// Each schema is built on its first parse (`z.lazy`), not when the package is imported: a call needs one or two.
+
 /** A series has at most this many occurrences (more is `INVALID_INPUT`, reason `too_many_occurrences`). */
 export const SERIES_MAX_OCCURRENCES = 1000;
 /** A series ends within this many years of its start date (longer is `INVALID_INPUT`, reason `series_too_long`). */
@@ -27,32 +29,34 @@ export type SeriesMode = z.infer<typeof seriesModeSchema>;
  *
  * @internal
  */
-export const seriesPatternSchema = z
-  .strictObject({
-    name: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
-    description: z.nullish(textInput),
-    patternType: z.enum(PATTERN_TYPES),
-    intervalValue: z._default(z.int().check(z.gte(1), z.lte(1000)), 1),
-    // chk_days_of_week: a list, when given, has 1–7 entries.
-    daysOfWeek: z.nullish(z.array(z.int().check(z.gte(0), z.lte(6))).check(z.minLength(1), z.maxLength(7))),
-    startDate: localDateSchema,
-    endDate: z.nullish(localDateSchema),
-    maxOccurrences: z.nullish(z.int().check(z.gte(1), z.lte(INT4_MAX))),
-    startTime: timeOfDaySchema,
-    endTime: timeOfDaySchema,
-    skipHolidays: z._default(z.boolean(), true),
-    exceptionDates: z.nullish(z.array(localDateSchema).check(z.maxLength(SERIES_MAX_OCCURRENCES))),
-    customPattern: z.nullish(z.strictObject({ rrule: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))) })),
-  })
-  .check(
-    z.superRefine((pattern, ctx) => {
-      const domain = safeParseInput(recurringPatternSchema, pattern);
-      if (!domain.success) for (const issue of domain.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-      if (pattern.patternType === 'custom' && !pattern.customPattern) {
-        ctx.addIssue({ code: 'custom', path: ['customPattern'], message: 'a custom pattern needs customPattern.rrule' });
-      }
-    }),
-  );
+export const seriesPatternSchema = z.lazy(() =>
+  z
+    .strictObject({
+      name: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+      description: z.nullish(textInput),
+      patternType: z.enum(PATTERN_TYPES),
+      intervalValue: z._default(z.int().check(z.gte(1), z.lte(1000)), 1),
+      // chk_days_of_week: a list, when given, has 1–7 entries.
+      daysOfWeek: z.nullish(z.array(z.int().check(z.gte(0), z.lte(6))).check(z.minLength(1), z.maxLength(7))),
+      startDate: localDateSchema,
+      endDate: z.nullish(localDateSchema),
+      maxOccurrences: z.nullish(z.int().check(z.gte(1), z.lte(INT4_MAX))),
+      startTime: timeOfDaySchema,
+      endTime: timeOfDaySchema,
+      skipHolidays: z._default(z.boolean(), true),
+      exceptionDates: z.nullish(z.array(localDateSchema).check(z.maxLength(SERIES_MAX_OCCURRENCES))),
+      customPattern: z.nullish(z.strictObject({ rrule: storableText(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))) })),
+    })
+    .check(
+      z.superRefine((pattern, ctx) => {
+        const domain = safeParseInput(recurringPatternSchema, pattern);
+        if (!domain.success) for (const issue of domain.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        if (pattern.patternType === 'custom' && !pattern.customPattern) {
+          ctx.addIssue({ code: 'custom', path: ['customPattern'], message: 'a custom pattern needs customPattern.rrule' });
+        }
+      }),
+    ),
+);
 
 // The session template is a session without its times, which come from the pattern.
 const { startTime: _startTime, endTime: _endTime, ...templateShape } = newSessionFields;
@@ -62,40 +66,44 @@ const { startTime: _startTime, endTime: _endTime, ...templateShape } = newSessio
  *
  * @internal
  */
-export const seriesTemplateSchema = z.strictObject(templateShape);
+export const seriesTemplateSchema = z.lazy(() => z.strictObject(templateShape));
 
 /**
  * Input of `series.create`.
  *
  * @internal
  */
-export const createSeriesSchema = z.strictObject({
-  pattern: seriesPatternSchema,
-  session: seriesTemplateSchema,
-  mode: z._default(seriesModeSchema, 'all-or-nothing'),
-  override: z._default(z.boolean(), false),
-});
+export const createSeriesSchema = z.lazy(() =>
+  z.strictObject({
+    pattern: seriesPatternSchema,
+    session: seriesTemplateSchema,
+    mode: z._default(seriesModeSchema, 'all-or-nothing'),
+    override: z._default(z.boolean(), false),
+  }),
+);
 /** Input of `series.create`. */
 export type CreateSeriesInput = z.input<typeof createSeriesSchema>;
 
-const changeFields = {
+const changeFields = () => ({
   /** New wall-clock start in the location's zone. */
   startTime: z.optional(timeOfDaySchema),
   /** New wall-clock end in the location's zone. */
   endTime: z.optional(timeOfDaySchema),
   instructorId: z.nullish(uuidInput),
   facilityId: z.optional(uuidInput),
-};
+});
 
 /**
  * Input of `series.editFollowing`: the occurrence from which on the series changes.
  *
  * @internal
  */
-export const editFollowingSchema = z.strictObject({ sessionId: uuidInput, ...changeFields, override: z._default(z.boolean(), false) }).check(
-  z.refine((v) => v.startTime !== undefined || v.endTime !== undefined || v.instructorId !== undefined || v.facilityId !== undefined, {
-    message: 'nothing to change: give startTime/endTime, instructorId or facilityId',
-  }),
+export const editFollowingSchema = z.lazy(() =>
+  z.strictObject({ sessionId: uuidInput, ...changeFields(), override: z._default(z.boolean(), false) }).check(
+    z.refine((v) => v.startTime !== undefined || v.endTime !== undefined || v.instructorId !== undefined || v.facilityId !== undefined, {
+      message: 'nothing to change: give startTime/endTime, instructorId or facilityId',
+    }),
+  ),
 );
 /** Input of `series.editFollowing`. */
 export type EditFollowingInput = z.input<typeof editFollowingSchema>;
@@ -105,11 +113,13 @@ export type EditFollowingInput = z.input<typeof editFollowingSchema>;
  *
  * @internal
  */
-export const cancelFromSchema = z.strictObject({
-  patternId: uuidInput,
-  fromDate: localDateSchema,
-  reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')),
-});
+export const cancelFromSchema = z.lazy(() =>
+  z.strictObject({
+    patternId: uuidInput,
+    fromDate: localDateSchema,
+    reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')),
+  }),
+);
 /** Input of `series.cancelFrom`. */
 export type CancelFromInput = z.input<typeof cancelFromSchema>;
 
@@ -118,15 +128,17 @@ export type CancelFromInput = z.input<typeof cancelFromSchema>;
  *
  * @internal
  */
-export const extendSeriesSchema = z
-  .strictObject({
-    patternId: uuidInput,
-    endDate: z.optional(localDateSchema),
-    maxOccurrences: z.optional(z.int().check(z.gte(1), z.lte(INT4_MAX))),
-    mode: z._default(seriesModeSchema, 'all-or-nothing'),
-    override: z._default(z.boolean(), false),
-  })
-  .check(z.refine((v) => v.endDate !== undefined || v.maxOccurrences !== undefined, { message: 'give a new endDate or maxOccurrences', path: ['endDate'] }));
+export const extendSeriesSchema = z.lazy(() =>
+  z
+    .strictObject({
+      patternId: uuidInput,
+      endDate: z.optional(localDateSchema),
+      maxOccurrences: z.optional(z.int().check(z.gte(1), z.lte(INT4_MAX))),
+      mode: z._default(seriesModeSchema, 'all-or-nothing'),
+      override: z._default(z.boolean(), false),
+    })
+    .check(z.refine((v) => v.endDate !== undefined || v.maxOccurrences !== undefined, { message: 'give a new endDate or maxOccurrences', path: ['endDate'] })),
+);
 /** Input of `series.extend`. */
 export type ExtendSeriesInput = z.input<typeof extendSeriesSchema>;
 
@@ -135,16 +147,18 @@ export type ExtendSeriesInput = z.input<typeof extendSeriesSchema>;
  *
  * @internal
  */
-export const editOccurrenceSchema = z
-  .strictObject({
-    sessionId: uuidInput,
-    startTime: z.optional(instantInput),
-    endTime: z.optional(instantInput),
-    instructorId: z.nullish(uuidInput),
-    facilityId: z.optional(uuidInput),
-    override: z._default(z.boolean(), false),
-  })
-  .check(z.superRefine(requireTimeOrder('startTime', 'endTime')));
+export const editOccurrenceSchema = z.lazy(() =>
+  z
+    .strictObject({
+      sessionId: uuidInput,
+      startTime: z.optional(instantInput),
+      endTime: z.optional(instantInput),
+      instructorId: z.nullish(uuidInput),
+      facilityId: z.optional(uuidInput),
+      override: z._default(z.boolean(), false),
+    })
+    .check(z.superRefine(requireTimeOrder('startTime', 'endTime'))),
+);
 /** Input of `series.editOccurrence`. */
 export type EditOccurrenceInput = z.input<typeof editOccurrenceSchema>;
 
@@ -153,9 +167,11 @@ export type EditOccurrenceInput = z.input<typeof editOccurrenceSchema>;
  *
  * @internal
  */
-export const cancelOccurrenceSchema = z.strictObject({
-  sessionId: uuidInput,
-  reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')),
-});
+export const cancelOccurrenceSchema = z.lazy(() =>
+  z.strictObject({
+    sessionId: uuidInput,
+    reason: textInput.check(z.trim(), z.minLength(1, 'a cancellation needs a reason')),
+  }),
+);
 /** Input of `series.cancelOccurrence`. */
 export type CancelOccurrenceInput = z.input<typeof cancelOccurrenceSchema>;

@@ -1,13 +1,15 @@
 import { type Column, type SQL, getTableColumns, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { type CapacityPolicy, capacityForRoom, checkCapacity, defaultCapacity } from '../../domain';
-import { sessions } from '../../schema';
-import { queryRows, queryTableRows } from '../../db/query';
-import { forbidden, isAdministrator, requireUserId } from '../kernel/actor';
+import { locations, sessions } from '../../schema';
+import { queryRows } from '../../db/query';
+import { executeWithFields, internalsOf } from '../../db/drizzle-internals';
+import { requireAdministratorOrInstructor, requireUserId } from '../kernel/actor';
 import { requireAdministratorForSessionDefaults } from '../kernel/administrator-decisions';
 import { loadFacility, loadInstructor, loadLocation, lookUpTogether } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { findScheduleProblems, loadScheduleNeighbours, newSessionIsClear, throwIfBlocked } from '../kernel/schedule-problems';
+import { type WithLocalTimes, hasLocalTime, refuseStartInThePast, sessionInstantsIn, withLocalTimes } from '../kernel/session-fields';
 import type { createSessionSchema } from './inputs';
 import type { Actor } from '../kernel/types';
 import type { ConflictRow, SessionRow } from '../kernel/rows';
@@ -15,17 +17,34 @@ import { conflictsRecordedNow } from '../kernel/conflict-recording';
 
 /** Result of `sessions.create`. */
 export interface CreateSessionResult {
-  session: SessionRow;
+  /** The new session, with `local`: its times on the wall clocks of its location. */
+  session: WithLocalTimes<SessionRow>;
   /** Conflicts recorded for the new session in this call (availability mismatches, overridden conflicts). */
   conflicts: ConflictRow[];
 }
 
-/** What `createSession` inserts: the input without `override`, plus who wrote it. */
-type NewSessionValues = Omit<z.output<typeof createSessionSchema>, 'override'> & { createdBy: string; updatedBy: string };
+/** What `createSession` inserts: the input without `override` and `allowPast`, its times as instants, plus who wrote it. */
+type NewSessionValues = Omit<z.output<typeof createSessionSchema>, 'override' | 'allowPast' | 'startTime' | 'endTime'> & {
+  startTime: Date;
+  endTime: Date;
+  createdBy: string;
+  updatedBy: string;
+};
+
+/** A session written, with the zone of its location (for `local`). */
+interface Inserted {
+  session: SessionRow;
+  conflicts: ConflictRow[];
+  timeZone: string;
+}
 
 /**
  * Creates a session after checking it (capacity policy, facility size, instructor and
  * facility overlaps) so a refusal is a typed error naming the sessions in the way.
+ *
+ * Local `{ date, time }` times are read in the zone of the input's location, which is
+ * then read first; a start before `now` is refused unless `allowPast` (administrators
+ * only, checked by the operation's `authorize`).
  *
  * Usually nothing is in the way, and then the checks need not run one by one: the
  * insert carries them in its WHERE (`newSessionIsClear`), one round trip on
@@ -39,25 +58,31 @@ export async function createSession(
   tx: SchedulingDb,
   input: z.output<typeof createSessionSchema>,
   actor: Actor,
-  policy: CapacityPolicy,
+  settings: { policy: CapacityPolicy; now: Date },
 ): Promise<CreateSessionResult> {
   const createdBy = requireUserId(actor);
-  if (!isAdministrator(actor) && !(actor.kind === 'instructor' && actor.instructorId && actor.instructorId === input.instructorId)) {
-    throw forbidden(actor, 'create a session (instructors may create only sessions they teach)');
-  }
+  requireAdministratorOrInstructor(actor, input.instructorId, 'create a session (instructors may create only sessions they teach)');
   requireAdministratorForSessionDefaults(actor, input);
-  const { override, ...fields } = input;
-  const values: NewSessionValues = { ...fields, createdBy, updatedBy: createdBy };
-  return (await insertIfClear(tx, values, policy)) ?? (await checkThenInsert(tx, values, override, policy));
+  const { override, allowPast, startTime, endTime, ...fields } = input;
+  const timeZone = hasLocalTime(input) ? (await loadLocation(tx, fields.locationId)).timezone : undefined;
+  // Both times are given (the schema requires them), so both come back as instants.
+  const times = timeZone
+    ? (sessionInstantsIn({ startTime, endTime }, timeZone) as { startTime: Date; endTime: Date })
+    : { startTime: startTime as Date, endTime: endTime as Date };
+  refuseStartInThePast(times.startTime, { now: settings.now, allowPast }, timeZone ? { timeZone } : {});
+  const values: NewSessionValues = { ...fields, ...times, createdBy, updatedBy: createdBy };
+  const written = (await insertIfClear(tx, values, settings.policy)) ?? (await checkThenInsert(tx, values, override, settings.policy));
+  return { session: withLocalTimes(written.session, written.timeZone), conflicts: written.conflicts };
 }
 
 /**
  * Inserts the session if nothing stands in its way (see `newSessionIsClear`), with
  * the capacity the checked path would give it, and reads the conflicts its triggers
  * recorded (an availability mismatch, say); null when it inserted nothing, or when the
- * policy refuses that capacity (then nothing is sent).
+ * policy refuses that capacity (then nothing is sent). The insert's own statement
+ * also reads the zone of the session's location, so `local` costs no round trip.
  */
-async function insertIfClear(tx: SchedulingDb, values: NewSessionValues, policy: CapacityPolicy): Promise<CreateSessionResult | null> {
+async function insertIfClear(tx: SchedulingDb, values: NewSessionValues, policy: CapacityPolicy): Promise<Inserted | null> {
   // Without a capacity the checked path takes the policy maximum, or the room's size
   // when smaller: requiring room for the maximum makes the two the same.
   const capacity = values.capacity ?? defaultCapacity(values.sessionType, policy);
@@ -67,14 +92,36 @@ async function insertIfClear(tx: SchedulingDb, values: NewSessionValues, policy:
   const id = globalThis.crypto.randomUUID();
   const clear = newSessionIsClear({ ...values, instructorId: values.instructorId ?? null, capacity });
   const [inserted, recorded] = await Promise.allSettled([
-    queryTableRows(tx, sessions, insertSessionWhere({ ...values, id, capacity }, clear)),
+    insertedWithTimeZone(tx, insertSessionWhere({ ...values, id, capacity }, clear)),
     conflictsRecordedNow(tx, id),
   ]);
   // A failed insert aborts the transaction, which fails the read after it: report the insert's error.
   if (inserted.status === 'rejected') throw inserted.reason;
   if (recorded.status === 'rejected') throw recorded.reason;
-  const [session] = inserted.value;
-  return session ? { session, conflicts: recorded.value } : null;
+  const [row] = inserted.value;
+  return row ? { session: row.session, conflicts: recorded.value, timeZone: row.timeZone } : null;
+}
+
+/** The read-back of {@link insertedWithTimeZone}, built once. */
+let insertedReadBack: { select: SQL; fields: Array<{ path: string[]; field: Column }> } | undefined;
+
+/**
+ * The rows an `INSERT … RETURNING *` into sessions wrote, each with the zone of its
+ * location, in the same statement: read as `queryTableRows` reads a table (the insert
+ * becomes a CTE, its columns named one by one and decoded by column, positionally), plus
+ * the location's `timezone`.
+ */
+async function insertedWithTimeZone(tx: SchedulingDb, insert: SQL): Promise<Array<{ session: SessionRow; timeZone: string }>> {
+  if (!insertedReadBack) {
+    const columns = Object.entries(SESSION_COLUMNS);
+    const names = columns.map(([, column]) => `"written"."${column.name}"`).join(', ');
+    insertedReadBack = {
+      select: sql.raw(`SELECT ${names}, (SELECT l.timezone FROM scheduling.locations l WHERE l.id = "written"."location_id") FROM "written"`),
+      fields: [...columns.map(([key, column]) => ({ path: ['session', key], field: column })), { path: ['timeZone'], field: locations.timezone }],
+    };
+  }
+  const { select, fields } = insertedReadBack;
+  return (await executeWithFields(internalsOf(tx), sql`WITH "written" AS (${insert}) ${select}`, fields)) as Array<{ session: SessionRow; timeZone: string }>;
 }
 
 const SESSION_COLUMNS: Record<string, Column> = getTableColumns(sessions);
@@ -104,10 +151,10 @@ function insertSessionWhere(values: typeof sessions.$inferInsert, condition: SQL
  * The checked path: loads the references and the sessions around the new one, refuses
  * with the first problem that blocks (naming the sessions in the way), then inserts.
  */
-async function checkThenInsert(tx: SchedulingDb, values: NewSessionValues, override: boolean, policy: CapacityPolicy): Promise<CreateSessionResult> {
+async function checkThenInsert(tx: SchedulingDb, values: NewSessionValues, override: boolean, policy: CapacityPolicy): Promise<Inserted> {
   // One round trip on postgres.js: the references, the sessions around the new one,
   // and whether the instructor's availability covers it.
-  const [, facility, , neighbours, fits] = await lookUpTogether([
+  const [location, facility, , neighbours, fits] = await lookUpTogether([
     loadLocation(tx, values.locationId),
     loadFacility(tx, values.facilityId, values.locationId),
     values.instructorId ? loadInstructor(tx, values.instructorId) : Promise.resolve(null),
@@ -148,7 +195,7 @@ async function checkThenInsert(tx: SchedulingDb, values: NewSessionValues, overr
   // availability change committed between the check and the insert can still make
   // the trigger record one: it is in `conflicts.list`, as the trigger stored it.)
   const mayHaveRecorded = override || !fits;
-  return { session: session!, conflicts: mayHaveRecorded ? await conflictsRecordedNow(tx, session!.id) : [] };
+  return { session: session!, conflicts: mayHaveRecorded ? await conflictsRecordedNow(tx, session!.id) : [], timeZone: location.timezone };
 }
 
 /**

@@ -19,7 +19,7 @@ import { getSession, listSessions } from './read';
 import { createSession } from './create';
 import { updateSession } from '../places/session-change';
 import { promotionSettings } from '../places/waitlist-promotion';
-import { setSessionStatusSchema } from '../kernel/session-fields';
+import { requireAdministratorToAllowPast, setSessionStatusSchema } from '../kernel/session-fields';
 import { sessionRef } from '../kernel/inputs';
 
 /**
@@ -34,6 +34,14 @@ import { sessionRef } from '../kernel/inputs';
  * });
  * const withPlaces = await scheduler.sessions.list(parent, { courseId, from: '2030-01-13T00:00:00Z', until: '2030-01-20T00:00:00Z', hasFreeSpots: true });
  * await scheduler.sessions.cancel(admin, { sessionId: session.id, reason: 'Pool closed' });
+ *
+ * // The academy's own wall clock: local dates and times in the location's zone.
+ * const local = await scheduler.sessions.create(admin, {
+ *   programId, courseId, locationId, facilityId, instructorId, sessionType: 'group', title: 'Swim club',
+ *   startTime: { date: '2030-01-22', time: '10:00' }, endTime: { date: '2030-01-22', time: '11:00' },
+ * });
+ * local.session.local; // { timeZone: 'America/New_York', start: { date: '2030-01-22', time: '10:00', offset: '-05:00' }, end: … }
+ * const week = await scheduler.sessions.list(parent, { locationId, from: { date: '2030-01-20' }, until: { date: '2030-01-27' } });
  * ```
  */
 export function createSessionService(ctx: ServiceContext) {
@@ -50,13 +58,14 @@ export function createSessionService(ctx: ServiceContext) {
       },
     );
   return {
-    /** Creates a session; returns it with the conflicts recorded for it. */
+    /** Creates a session (times as instants or local `{ date, time }`); returns it, with `local`, and the conflicts recorded for it. */
     create: defineOperation(
       ctx,
       createSessionSchema,
-      async (tx, input, actor) => sessionChangeSeenBy(tx, actor, await createSession(tx, input, actor, ctx.policy)),
+      async (tx, input, actor) => sessionChangeSeenBy(tx, actor, await createSession(tx, input, actor, { policy: ctx.policy, now: ctx.now() })),
       {
         override: (input) => input.override,
+        authorize: requireAdministratorToAllowPast,
       },
     ),
     /** Changes fields, times, instructor, facility or capacity (`dryRun` reports without writing). */
@@ -64,9 +73,10 @@ export function createSessionService(ctx: ServiceContext) {
       ctx,
       updateSessionSchema,
       async (tx, input, actor) =>
-        sessionChangeSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })),
+        sessionChangeSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx), now: ctx.now() })),
       {
         override: (input) => input.override,
+        authorize: requireAdministratorToAllowPast,
       },
     ),
     /** Moves a session to new times (and optionally another instructor or facility). */
@@ -74,9 +84,10 @@ export function createSessionService(ctx: ServiceContext) {
       ctx,
       rescheduleSessionSchema,
       async (tx, input, actor) =>
-        sessionChangeSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) })),
+        sessionChangeSeenBy(tx, actor, await updateSession(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx), now: ctx.now() })),
       {
         override: (input) => input.override,
+        authorize: requireAdministratorToAllowPast,
       },
     ),
     /** Any allowed life-cycle transition. */
@@ -93,7 +104,7 @@ export function createSessionService(ctx: ServiceContext) {
     cancel: statusShortcut(cancelSchema, (i) => ({ sessionId: i.sessionId, status: 'cancelled', reason: i.reason })),
     /** One session with bookings (+ students), instructor, facility and location; bookings only as the actor may see them (README "Who may see what"). */
     get: defineOperation(ctx, getSessionSchema, (tx, input, actor) => getSession(tx, input, actor)),
-    /** Sessions matching filters, by start time, each with its instructor's and facility's names (the timetable, for everyone; meeting links and preparation notes only to those concerned). */
+    /** Sessions matching filters (`from`/`until` as instants or local days), by start time, each with its instructor's and facility's names and `local` times (the timetable, for everyone; meeting links and preparation notes only to those concerned). */
     list: defineOperation(ctx, listSessionsSchema, (tx, input, actor) => listSessions(tx, input, actor)),
   };
 }

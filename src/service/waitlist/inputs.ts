@@ -2,18 +2,22 @@ import * as z from 'zod/mini';
 import { NOTIFICATION_METHODS } from '../../schema';
 import { instantInput, promotionOverrideInput, textInput, uuidInput, waitlistRefInput } from '../kernel/inputs';
 
+// Each schema is built on its first parse (`z.lazy`), not when the package is imported: a call needs one or two.
+
 /**
  * Input of `waitlist.join`. `priorityScore` (higher goes first) is for administrators.
  *
  * @internal
  */
-export const joinWaitlistSchema = z.strictObject({
-  sessionId: uuidInput,
-  studentId: uuidInput,
-  parentId: z.optional(uuidInput),
-  priorityScore: z.optional(z.int().check(z.gte(-1000), z.lte(1000))),
-  notificationMethod: z.optional(z.enum(NOTIFICATION_METHODS)),
-});
+export const joinWaitlistSchema = z.lazy(() =>
+  z.strictObject({
+    sessionId: uuidInput,
+    studentId: uuidInput,
+    parentId: z.optional(uuidInput),
+    priorityScore: z.optional(z.int().check(z.gte(-1000), z.lte(1000))),
+    notificationMethod: z.optional(z.enum(NOTIFICATION_METHODS)),
+  }),
+);
 
 /** Input of `waitlist.join`. */
 export type JoinWaitlistInput = z.input<typeof joinWaitlistSchema>;
@@ -23,14 +27,14 @@ export type JoinWaitlistInput = z.input<typeof joinWaitlistSchema>;
  *
  * @internal
  */
-export const waitlistEntryRefSchema = z.strictObject({ waitlistId: waitlistRefInput });
+export const waitlistEntryRefSchema = z.lazy(() => z.strictObject({ waitlistId: waitlistRefInput }));
 
 /**
  * Input of `waitlist.leave` and `waitlist.decline`.
  *
  * @internal
  */
-export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, notes: z.optional(textInput), ...promotionOverrideInput });
+export const respondSchema = z.lazy(() => z.strictObject({ waitlistId: waitlistRefInput, notes: z.optional(textInput), ...promotionOverrideInput }));
 
 /**
  * Input of `waitlist.expireOffers`: `now` defaults to the scheduler's clock; `limit`
@@ -38,15 +42,17 @@ export const respondSchema = z.strictObject({ waitlistId: waitlistRefInput, note
  *
  * @internal
  */
-export const expireOffersSchema = z.strictObject({
-  now: z.optional(instantInput),
-  limit: z._default(z.int().check(z.gte(1), z.lte(1000)), 100),
-  ...promotionOverrideInput,
-});
+export const expireOffersSchema = z.lazy(() =>
+  z.strictObject({
+    now: z.optional(instantInput),
+    limit: z._default(z.int().check(z.gte(1), z.lte(1000)), 100),
+    ...promotionOverrideInput,
+  }),
+);
 
 /**
  * Input of `waitlist.list`: the session whose queue to read.
  *
  * @internal
  */
-export const listWaitlistSchema = z.strictObject({ sessionId: uuidInput });
+export const listWaitlistSchema = z.lazy(() => z.strictObject({ sessionId: uuidInput }));

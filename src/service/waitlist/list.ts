@@ -3,7 +3,7 @@ import { compareWaitlistEntries } from '../../domain/waitlist';
 import { and, eq, inArray } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { sessionWaitlist, sessions, students } from '../../schema';
-import { forbidden } from '../kernel/actor';
+import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
@@ -27,9 +27,7 @@ import type { listWaitlistSchema } from './inputs';
 export async function listWaitlist(tx: SchedulingDb, input: z.output<typeof listWaitlistSchema>, actor: Actor) {
   const [session] = await tx.select({ id: sessions.id, instructorId: sessions.instructorId }).from(sessions).where(eq(sessions.id, input.sessionId));
   if (!session) throw notFound('session', input.sessionId, ['sessionId']);
-  if (actor.kind === 'instructor' && !(actor.instructorId && actor.instructorId === session.instructorId)) {
-    throw forbidden(actor, 'see the waitlist of this session');
-  }
+  if (actor.kind === 'instructor') requireAdministratorOrInstructor(actor, session.instructorId, 'see the waitlist of this session');
   const rows = await tx
     .select({
       entry: sessionWaitlist,

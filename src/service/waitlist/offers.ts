@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError, type InvalidStateReason } from '../../errors';
 import { sessionWaitlist, sessions } from '../../schema';
-import { forbidden, isAdministrator } from '../kernel/actor';
+import { requireAdministrator } from '../kernel/actor';
 import { requireActsForStudent, resolveParentId } from '../kernel/family-access';
 import { assertBookable, assertStudentsFree } from '../places/session-load';
 import { writeConfirmedBooking } from '../places/booking-rows';
@@ -41,7 +41,7 @@ function invalidState(entry: WaitlistRow, reason: InvalidStateReason, message: s
  * @internal
  */
 export async function joinWaitlist(tx: SchedulingDb, input: z.output<typeof joinWaitlistSchema>, actor: Actor, settings: PromotionSettings) {
-  if (input.priorityScore !== undefined && !isAdministrator(actor)) throw forbidden(actor, 'set a waitlist priority');
+  if (input.priorityScore !== undefined) requireAdministrator(actor, 'set a waitlist priority', ['priorityScore']);
   await requireActsForStudent(tx, actor, input.studentId, 'join the waitlist');
   const parentId = await resolveParentId(tx, actor, input.studentId, input.parentId);
   const load = await openSessionForBooking(tx, input.sessionId, settings, async (session) => {

@@ -36,6 +36,7 @@ const coach = (i: number) => instructorOf(academy, i);
 describe('check-in and check-out', () => {
   it('on time is present, exactly at the threshold is present, one second later is late', async () => {
     const session = await newSession();
+    clock = session.endTime; // recorded at the end of the class
     const [a, b, c] = await Promise.all([0, 1, 2].map((i) => book(database.db, session.id, academy.studentIds[i]!)));
     const start = session.startTime.getTime();
     expect((await scheduler.attendance.checkIn(coach(0), { bookingId: a!, at: new Date(start - 5 * 60_000) })).attendanceStatus).toBe('present');
@@ -55,6 +56,7 @@ describe('check-in and check-out', () => {
 
   it('leaving more than earlyLeaveMinutes before the end is partial; leaving later keeps the status', async () => {
     const session = await newSession('in_progress');
+    clock = session.endTime; // recorded at the end of the class
     const [a, b] = await Promise.all([0, 1].map((i) => book(database.db, session.id, academy.studentIds[i]!)));
     for (const id of [a!, b!]) await scheduler.attendance.checkIn(coach(0), { bookingId: id, at: session.startTime });
     const end = session.endTime.getTime();
@@ -68,6 +70,7 @@ describe('check-in and check-out', () => {
 
   it('refuses a check-out before the check-in, a second check-in, a cancelled booking and an unknown one', async () => {
     const session = await newSession();
+    clock = session.endTime; // recorded at the end of the class
     const [a, cancelled] = [
       await book(database.db, session.id, academy.studentIds[0]!),
       await book(database.db, session.id, academy.studentIds[1]!, { status: 'cancelled' }),
@@ -89,6 +92,7 @@ describe('check-in and check-out', () => {
 
   it("only admins and the session's own instructor record attendance", async () => {
     const session = await newSession();
+    clock = session.endTime; // recorded at the end of the class
     const id = await book(database.db, session.id, academy.studentIds[0]!);
     expect((await refused(() => scheduler.attendance.checkIn(coach(1), { bookingId: id }))).code).toBe('FORBIDDEN');
     expect((await refused(() => scheduler.attendance.checkIn({ kind: 'parent', parentId: academy.parentId }, { bookingId: id }))).code).toBe('FORBIDDEN');

@@ -554,7 +554,9 @@ describe('what writes return', () => {
   it("attendance returns the booking to the session's instructor with the medical notes and without the money", async () => {
     const { session, booking } = await fullSession({ student: 3 }, []);
     await database.db.update(s.sessions).set({ status: 'in_progress' }).where(eq(s.sessions.id, session.id));
-    const checked = await scheduler.attendance.checkIn(actors.sessionInstructor, { bookingId: booking.id, at: session.startTime });
+    // Attendance is recorded once the class runs: a scheduler whose clock is at its start.
+    const during = createScheduler({ db: database.db, now: () => session.startTime });
+    const checked = await during.attendance.checkIn(actors.sessionInstructor, { bookingId: booking.id, at: session.startTime });
     expect(checked).toMatchObject({ id: booking.id, attendanceStatus: 'present', medicalNotes: 'Holder note', amountCharged: null });
     const [stored] = await database.db.select().from(s.sessionBookings).where(eq(s.sessionBookings.id, booking.id));
     expect(stored!.amountCharged).toBe(AMOUNT);

@@ -137,7 +137,7 @@ describe('details of real refusals', () => {
 
     const parent: Actor = { kind: 'parent', parentId: academy.parentId };
     const forbidden = await refused('FORBIDDEN', () => scheduler.waitlist.join(parent, { sessionId: full.id, studentId: kid(4), priorityScore: 5 }));
-    expect(forbidden.details).toEqual({ actorKind: 'parent', action: 'set a waitlist priority' });
+    expect(forbidden.details).toEqual({ actorKind: 'parent', action: 'set a waitlist priority', reason: 'administrators_only', path: ['priorityScore'] });
 
     const overlapping = await newSession({ facilityId: academy.lanesId, startTime: full.startTime, endTime: full.endTime });
     const clash = await refused('STUDENT_CONFLICT', () => scheduler.bookings.book(admin, { sessionId: overlapping.id, studentId: kid(2) }));

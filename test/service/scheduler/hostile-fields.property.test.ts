@@ -213,6 +213,7 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
     const def = defOf(current);
     if (def.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch'].includes(def.type)) current = def.innerType;
     else if (def.type === 'pipe' && def.in && def.out) current = defOf(def.in).type === 'transform' ? def.out : def.in;
+    else if (def.type === 'lazy') current = (current as unknown as { _zod: { innerType: z.core.$ZodType } })._zod.innerType;
     else return current;
   }
 }
