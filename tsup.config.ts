@@ -54,4 +54,9 @@ export default defineConfig({
   treeshake: true,
   noExternal: ['zod'],
   plugins: [dropBareChunkImports],
+  // The CJS build loads each feature with require() (inside a promise), not import():
+  // a CJS host's test runner without ESM support (Jest by default) cannot run import().
+  esbuildOptions(options, context) {
+    if (context.format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
 });

@@ -8,7 +8,7 @@
  * ```
  */
 export { SCHEDULING_ERROR_CODES, SchedulingError, isSchedulingError } from './errors';
-export { CONFLICT_TRANSITIONS, RESOURCE_TRANSITIONS, SESSION_TRANSITIONS } from './domain';
+export { CONFLICT_TRANSITIONS, RESOURCE_TRANSITIONS, SESSION_TRANSITIONS } from './domain/transitions';
 export type { SetSessionStatusInput } from './service/kernel/session-fields';
 export type { ListSessionsInput } from './service/sessions/inputs';
 export type { RequestResourceInput } from './service/resources/inputs';
@@ -47,13 +47,13 @@ export type { PromotionResult } from './service/places/waitlist-promotion';
 export type { WaitlistJoin, WaitlistStanding } from './service/places/waitlist-queue';
 export type { PendingNotification } from './service/notifications/claim';
 export type { IntegrityFinding } from './service/maintenance/integrity';
-export { INTEGRITY_FINDING_KINDS } from './service/maintenance/integrity';
+export { INTEGRITY_FINDING_KINDS } from './service/maintenance/integrity-finding-kinds';
 export type { CompleteAndSettleResult, SettleResult } from './service/attendance/settle';
 export type { AttendanceRegisterEntry } from './service/attendance/register';
 export type { ResourceRow } from './service/resources/write';
 export type { SeriesWriteResult } from './service/series/create';
 export type { CreateSeriesInput, SeriesMode } from './service/series/inputs';
-export { SERIES_MAX_OCCURRENCES, SERIES_MAX_YEARS } from './service/series/inputs';
+export { SERIES_MAX_OCCURRENCES, SERIES_MAX_YEARS } from './service/series/limits';
 export type {
   CreateCourseInput,
   CreateFacilityInput,

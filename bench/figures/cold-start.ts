@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Platform } from 'esbuild';
-import { compared, type Figure, interleavedMedians, measured, noteWith, round } from '../harness';
+import { compared, type Figure, forScale, interleavedMedians, measured, noteWith, round } from '../harness';
 
 const DRIVERS = ['@electric-sql/pglite', 'postgres', 'pg'];
 const ROOT = new URL('../../', import.meta.url);
@@ -71,7 +71,24 @@ export async function coldStartFigures(runs = 21): Promise<Figure[]> {
       writeFileSync(file, `import ${JSON.stringify(fileURLToPath(new URL(entry.file, ROOT)))};\n`);
       return file;
     });
-    const [emptyMs, ...entryMs] = await interleavedMedians([() => runNode(empty), ...files.map((file) => () => runNode(file))], runs, 2);
+    // A booking function's real cold path: what the host loads anyway (postgres.js and
+    // Drizzle), then the package, a scheduler and a first booking call (refused as
+    // INVALID_INPUT before any query, after the booking code has been loaded).
+    const host = `${dir}host.mjs`;
+    const hostSetup = `import postgres from 'postgres';\nimport { drizzle } from 'drizzle-orm/postgres-js';\nconst client = postgres('postgres://nobody@127.0.0.1:1/none');\nconst db = drizzle(client);\n`;
+    writeFileSync(host, `${hostSetup}await client.end();\n`);
+    const firstBooking = `${dir}first-booking.mjs`;
+    writeFileSync(
+      firstBooking,
+      `${hostSetup}const { createScheduler } = await import(${JSON.stringify(fileURLToPath(new URL('dist/index.js', ROOT)))});\n` +
+        `const error = await createScheduler({ db }).bookings.book({ kind: 'admin', userId: '00000000-0000-4000-8000-000000000000' }, {}).catch((e) => e);\n` +
+        `if (error?.code !== 'INVALID_INPUT') throw new Error('unexpected: ' + error);\nawait client.end();\n`,
+    );
+    const [emptyMs, hostMs, firstBookingMs, ...entryMs] = await interleavedMedians(
+      [() => runNode(empty), () => runNode(host), () => runNode(firstBooking), ...files.map((file) => () => runNode(file))],
+      runs,
+      2,
+    );
     const baseline = { name: 'node + empty module', value: emptyMs! };
     const timings = IMPORTS.map((entry, i) =>
       compared(
@@ -85,6 +102,17 @@ export async function coldStartFigures(runs = 21): Promise<Figure[]> {
         noteWith(
           `Wall time of spawning \`node file.mjs\` to exit, where file.mjs imports ${entry.file} of the package built by \`npm run build\` in this run; its dependencies (drizzle-orm) resolve from node_modules as in a deployed function that is not bundled. Baseline: the same with an empty module. Medians of ${runs} interleaved runs after 2 warm-ups.`,
         ),
+      ),
+    );
+
+    const firstCall = forScale(
+      'cold start: postgres.js + Drizzle + academy-scheduling, first booking call',
+      firstBookingMs!,
+      'ms',
+      { name: 'postgres.js + Drizzle alone', value: hostMs! },
+      runs,
+      noteWith(
+        `What the package adds to a booking function's cold start: a fresh process imports postgres.js and drizzle-orm/postgres-js and builds the db (the baseline, which then exits), then also imports dist/index.js, creates a scheduler and makes a first bookings.book call, refused as INVALID_INPUT after the booking code is loaded and before any query. Each feature's code loads on its first call, so this, not the bare import, is the package's cost to such a function. Medians of ${runs} interleaved runs after 2 warm-ups.`,
       ),
     );
 
@@ -116,7 +144,7 @@ export async function coldStartFigures(runs = 21): Promise<Figure[]> {
       measured('academy-scheduling bundled size', main.length, 'bytes', 1, noteWith(`src/index.ts, every export: ${nodeHow}`)),
       measured('academy-scheduling bundled size, gzip', gzipSync(main).length, 'bytes', 1, noteWith(`src/index.ts, every export: ${nodeHow} gzip level 6.`)),
     ];
-    return [...timings, ...sizes];
+    return [...timings, firstCall, ...sizes];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
-import { PgDatabase, PgDialect, PgSession } from 'drizzle-orm/pg-core';
-import { type Column, type SQL, entityKind, is } from 'drizzle-orm';
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import { type Column, type SQL, entityKind } from 'drizzle-orm';
 import type { AnyPgDatabase } from './query';
 
 /*
@@ -15,7 +15,9 @@ import type { AnyPgDatabase } from './query';
  *    column exactly as a select decodes them: the session's `prepareQuery` in array
  *    mode with our field list (query.ts).
  * 4. Telling a real Drizzle database from a look-alike a host passes as `db` or `{ tx }`:
- *    its session and dialect classes (the kernel's input validation).
+ *    the class tags of it, its session and its dialect. That one lives in
+ *    drizzle-kind.ts, which loads no drizzle-orm, so `createScheduler` can check `db`
+ *    before any Drizzle module is loaded.
  *
  * What is used: every PgDatabase and PgTransaction has `dialect` and `session`
  * fields; a session has `prepareQuery(query, fields, name, arrayMode)`; sessions carry
@@ -91,26 +93,6 @@ export function namingStatements(session: DrizzleSession, nameFor: (params: read
       prepareQuery.call(derived, query, fields, name ?? nameFor(query.params), ...rest),
   });
   return derived;
-}
-
-/**
- * True for a real Drizzle PostgreSQL database or transaction (postgres.js,
- * node-postgres, PGlite, … and their transactions: `PgTransaction` extends
- * `PgDatabase`), by Drizzle's own `is()`, which also recognises one from another copy
- * of drizzle-orm; its session and dialect must be Drizzle's too. An object that merely
- * has a `transaction` function is not one. Never throws (a Proxy's trap that does is
- * simply not a database).
- *
- * @internal
- */
-export function isDrizzlePgDatabase(value: unknown): value is AnyPgDatabase {
-  try {
-    if (!is(value, PgDatabase)) return false;
-    const internals = value as unknown as { session: unknown; dialect: unknown };
-    return is(internals.session, PgSession) && is(internals.dialect, PgDialect);
-  } catch {
-    return false;
-  }
 }
 
 /**

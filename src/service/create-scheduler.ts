@@ -1,24 +1,18 @@
-import { createServiceContext } from './kernel/context';
-import { createSessionService } from './sessions/service';
-import { createConflictService } from './conflicts/service';
-import { createAvailabilityService } from './availability/service';
-import { createBookingService } from './bookings/service';
-import { createWaitlistService } from './waitlist/service';
-import { createNotificationService } from './notifications/service';
-import { createSeriesService } from './series/service';
-import { createAttendanceService } from './attendance/service';
-import { createMakeupService } from './makeups/service';
-import { createFeedbackService } from './feedback/service';
-import { createResourceService } from './resources/service';
-import { createMaintenanceService } from './maintenance/service';
-import { createAcademyService } from './academy/service';
+import { parseSchedulerOptions } from './kernel/scheduler-options';
+import { lazyFeature } from './kernel/lazy-feature';
+import type { ServiceContext } from './kernel/context';
 import type { SchedulerOptions } from './kernel/types';
 
 /**
  * The scheduler: every operation validates its input, runs in one transaction (or
  * joins the host's with `{ tx }`), maps database errors to `SchedulingError` codes
- * and retries serialization failures and deadlocks. The capacity policy given here is
- * validated now (`INVALID_INPUT`) and written to the database in the first call.
+ * and retries serialization failures and deadlocks. The options (the capacity policy
+ * among them) are validated now (`INVALID_INPUT`); the policy is written to the
+ * database in the first call.
+ *
+ * Each feature's code (and Drizzle, which only the operations need) is loaded on the
+ * feature's first call, so importing the package and creating a scheduler stay cheap
+ * for a serverless function that uses one or two features.
  *
  * @example
  * ```ts
@@ -34,23 +28,78 @@ import type { SchedulerOptions } from './kernel/types';
  * ```
  */
 export function createScheduler(options: SchedulerOptions) {
-  const ctx = createServiceContext(options);
+  const settings = parseSchedulerOptions(options);
+  let context: Promise<ServiceContext> | undefined;
+  const ctx = (): Promise<ServiceContext> => (context ??= import('./kernel/context').then((m) => m.createServiceContext(settings)));
   return {
     /** The resolved capacity policy this scheduler enforces. */
-    policy: ctx.policy,
-    sessions: createSessionService(ctx),
-    conflicts: createConflictService(ctx),
-    availability: createAvailabilityService(ctx),
-    series: createSeriesService(ctx),
-    bookings: createBookingService(ctx),
-    waitlist: createWaitlistService(ctx),
-    notifications: createNotificationService(ctx),
-    attendance: createAttendanceService(ctx),
-    makeups: createMakeupService(ctx),
-    feedback: createFeedbackService(ctx),
-    resources: createResourceService(ctx),
-    maintenance: createMaintenanceService(ctx),
-    academy: createAcademyService(ctx),
+    policy: settings.policy,
+    sessions: lazyFeature(
+      async () => (await import('./sessions/service')).createSessionService(await ctx()),
+      ['create', 'update', 'reschedule', 'setStatus', 'start', 'complete', 'postpone', 'resume', 'cancel', 'get', 'list'],
+    ),
+    conflicts: lazyFeature(
+      async () => (await import('./conflicts/service')).createConflictService(await ctx()),
+      ['list', 'acknowledge', 'resolve', 'ignore', 'scan'],
+    ),
+    availability: lazyFeature(
+      async () => (await import('./availability/service')).createAvailabilityService(await ctx()),
+      ['add', 'update', 'deactivate', 'findAvailableInstructors', 'freeSlots'],
+    ),
+    series: lazyFeature(
+      async () => (await import('./series/service')).createSeriesService(await ctx()),
+      ['create', 'editOccurrence', 'editFollowing', 'cancelOccurrence', 'cancelFrom', 'extend'],
+    ),
+    bookings: lazyFeature(
+      async () => (await import('./bookings/service')).createBookingService(await ctx()),
+      ['book', 'bookMany', 'cancel', 'move', 'upcomingForStudent', 'participants', 'familySchedule'],
+    ),
+    waitlist: lazyFeature(
+      async () => (await import('./waitlist/service')).createWaitlistService(await ctx()),
+      ['join', 'leave', 'position', 'list', 'accept', 'decline', 'expireOffers'],
+    ),
+    notifications: lazyFeature(async () => (await import('./notifications/service')).createNotificationService(await ctx()), ['claim', 'markSent']),
+    attendance: lazyFeature(
+      async () => (await import('./attendance/service')).createAttendanceService(await ctx()),
+      ['checkIn', 'checkOut', 'markAbsent', 'markNoShow', 'settle', 'complete', 'register'],
+    ),
+    makeups: lazyFeature(async () => (await import('./makeups/service')).createMakeupService(await ctx()), ['book']),
+    feedback: lazyFeature(async () => (await import('./feedback/service')).createFeedbackService(await ctx()), ['submit', 'markFollowUpDone', 'averages']),
+    resources: lazyFeature(
+      async () => (await import('./resources/service')).createResourceService(await ctx()),
+      ['request', 'allocate', 'markUnavailable', 'cancel', 'unallocatedMandatory', 'costs'],
+    ),
+    maintenance: lazyFeature(
+      async () => (await import('./maintenance/service')).createMaintenanceService(await ctx()),
+      ['recountBookings', 'archiveBookings', 'purgeCancelledSessions', 'advanceStatuses', 'verifyIntegrity'],
+    ),
+    academy: lazyFeature(
+      async () => (await import('./academy/service')).createAcademyService(await ctx()),
+      [
+        'createUser',
+        'updateUser',
+        'createLocation',
+        'updateLocation',
+        'createFacility',
+        'updateFacility',
+        'createInstructor',
+        'updateInstructor',
+        'createStudent',
+        'updateStudent',
+        'createParent',
+        'updateParent',
+        'linkParentStudent',
+        'unlinkParentStudent',
+        'createProgram',
+        'updateProgram',
+        'createLevel',
+        'updateLevel',
+        'createCourse',
+        'updateCourse',
+        'createHoliday',
+        'updateHoliday',
+      ],
+    ),
   };
 }
 

@@ -31,12 +31,15 @@ const probe = `
   const t = await testing.createTestDatabase();
   const r = await t.client.query('SELECT count(*)::int AS n FROM scheduling.capacity_policies');
   out.push('testing ' + r.rows[0].n);
+  // An operation through the package's scheduler: its feature's code is loaded on this first call.
+  const findings = await root.createScheduler({ db: t.db }).maintenance.verifyIntegrity({ kind: 'system' }, {});
+  out.push('scheduler ' + JSON.stringify(findings));
   await t.close();
   console.log(out.join('\\n'));
 `;
 
 // The built package must carry exactly the migrations the source has.
-const expected = ['root true', 'schema sessions', 'domain false 151', `migrate ${MIGRATIONS.length} true`, 'testing 3'].join('\n');
+const expected = ['root true', 'schema sessions', 'domain false 151', `migrate ${MIGRATIONS.length} true`, 'testing 3', 'scheduler []'].join('\n');
 
 /**
  * The probe migrates a PGlite database in a fresh process: 7–12 s on an idle machine, but
@@ -72,6 +75,28 @@ describe('the built package', () => {
     },
     PROBE_TIMEOUT,
   );
+
+  it('the entry loads no Drizzle module and no feature code; an operation loads its feature on first call', async () => {
+    // CJS, where require.cache says exactly which files a process has loaded.
+    const script = `
+      const loaded = () => Object.keys(require.cache);
+      const drizzle = () => loaded().filter((f) => f.includes('/node_modules/drizzle-orm/')).length;
+      const { createScheduler } = require('academy-scheduling');
+      const atImport = { drizzle: drizzle(), files: loaded().filter((f) => f.includes('/dist/')).length };
+      const { drizzle: pglite } = require('drizzle-orm/pglite');
+      const before = drizzle();
+      const db = pglite({});
+      const beforeCreate = loaded().length;
+      const scheduler = createScheduler({ db });
+      const createLoadsNothing = loaded().length === beforeCreate;
+      scheduler.bookings.book({ kind: 'admin', userId: '00000000-0000-4000-8000-000000000000' }, {}).catch((e) => {
+        console.log(JSON.stringify({ atImport, createLoadsNothing, drizzleAddedByCall: drizzle() > before, code: e.code }));
+      });
+    `;
+    const report = JSON.parse(await node(['-e', script])) as Record<string, unknown>;
+    expect(report).toEqual({ atImport: { drizzle: 0, files: expect.any(Number) }, createLoadsNothing: true, drizzleAddedByCall: true, code: 'INVALID_INPUT' });
+    expect((report.atImport as { files: number }).files).toBeLessThan(12);
+  });
 
   it('an error from the CJS copy is recognised by the ESM copy, and vice versa', async () => {
     const script = `

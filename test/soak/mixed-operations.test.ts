@@ -30,6 +30,7 @@ import {
   pickKind,
   prng,
   runOperation,
+  checkInClock,
   seedSoakAcademy,
 } from './soak-workload';
 import { finalState, reconcile } from './soak-reconcile';
@@ -49,7 +50,7 @@ let reader: Sql;
 let pool: Victim;
 let seed: SoakAcademy;
 let started = 0;
-const now = () => new Date(BASE + started * STEP_MS);
+const now = () => checkInClock.getStore() ?? new Date(BASE + started * STEP_MS);
 
 beforeAll(async () => {
   reader = postgres(database.url!, { max: 4, onnotice: () => {} });
@@ -200,6 +201,8 @@ it(
     // The run did real work and really injected faults.
     const oks = [...tally.values()].reduce((sum, outcomes) => sum + (outcomes.get('ok') ?? 0), 0);
     expect(oks).toBeGreaterThan(OPERATIONS * 0.2);
+    // Check-ins succeed too (their clock is their session's start: checkInClock).
+    expect(tally.get('checkIn')?.get('ok') ?? 0).toBeGreaterThan(0);
     if (OPERATIONS >= 1000) {
       expect(faults.backendsKilled).toBeGreaterThan(0);
       expect(faults.lockTimeoutOps).toBeGreaterThan(0);

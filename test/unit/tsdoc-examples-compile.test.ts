@@ -165,6 +165,25 @@ function objectReturnedBy(fn: ts.Declaration | undefined): readonly ts.ObjectLit
   return literal?.properties ?? [];
 }
 
+/**
+ * The factory a scheduler property is built by: `createBookingService` in
+ * `lazyFeature(async () => (await import('./bookings/service')).createBookingService(await ctx()), [...])`
+ * (each feature is loaded on first use), or in a direct call `createBookingService(ctx)`.
+ */
+function serviceFactory(checker: ts.TypeChecker, call: ts.CallExpression): ts.Symbol | undefined {
+  let factory: ts.Symbol | undefined;
+  const visit = (node: ts.Node): void => {
+    if (factory) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^create\w+Service$/.test(node.expression.name.text)) {
+      factory = checker.getSymbolAtLocation(node.expression.name);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return factory ?? checker.getSymbolAtLocation(call.expression);
+}
+
 /** The declarations the public entries reach (see the file's comment). */
 function publicDeclarations(program: ts.Program, checker: ts.TypeChecker): Set<ts.Node> {
   const inSource = (node: ts.Node) => node.getSourceFile().fileName.startsWith(path.join(ROOT, 'src') + path.sep);
@@ -199,7 +218,7 @@ function publicDeclarations(program: ts.Program, checker: ts.TypeChecker): Set<t
   for (const service of objectReturnedBy(createScheduler.declarations?.[0])) {
     found.add(service);
     if (!ts.isPropertyAssignment(service) || !ts.isCallExpression(service.initializer)) continue;
-    const factory = checker.getSymbolAtLocation(service.initializer.expression);
+    const factory = serviceFactory(checker, service.initializer);
     if (!factory) continue;
     add(factory);
     for (const member of objectReturnedBy(resolve(factory).declarations?.[0])) found.add(member);

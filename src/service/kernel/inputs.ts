@@ -1,12 +1,10 @@
-import { isDrizzlePgDatabase } from '../../db/drizzle-internals';
 import * as z from 'zod/mini';
+import { offerWindowMinutesInput } from './scheduler-options';
 import { receivedAs } from '../../domain/input-messages';
 import { localDateRangeToInterval, localDateTimeSchema, localTimeToInstant } from '../../domain/local-time';
 import { localDateSchema } from '../../domain/schemas';
 import { invalidInput, safeParseInput } from '../../domain/validate';
 import type { SchedulingError, ValidationIssue } from '../../errors';
-
-import type { AnyPgDatabase } from '../../db/query';
 
 /*
  * Zod building blocks shared by the service's input schemas. Ids are uuids (checked
@@ -359,24 +357,11 @@ export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, max
   };
 }
 
-/**
- * A Drizzle PostgreSQL database or transaction (see {@link isDrizzlePgDatabase}).
- *
- * @internal
- */
-export const drizzleDatabaseInput = z.custom<AnyPgDatabase>(isDrizzlePgDatabase, {
-  message: 'expected a Drizzle PostgreSQL database or transaction (drizzle() of postgres.js, node-postgres or PGlite)',
-  abort: true,
-});
-
 /** A booking's uuid or `BKG-…` code. */
 export const bookingRefInput = z.union([uuidInput, z.string().check(z.regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code'))]);
 
 /** A waitlist entry's uuid or `WLT-…` code. */
 export const waitlistRefInput = z.union([uuidInput, z.string().check(z.regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code'))]);
-
-/** How long an offer holds a place, in minutes: 1 minute to 30 days (the scheduler option and the per-call override). */
-export const offerWindowMinutesInput = z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 30));
 
 /** Per-call override of the offer window (administrators only). */
 export const promotionOverrideInput = { offerWindowMinutes: z.optional(offerWindowMinutesInput) };

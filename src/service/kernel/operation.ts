@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { copyOwnProperties, copyPlainData, invalidInput, parseInput } from '../../domain/validate';
 import { forbidden, isAdministrator, parseActor } from './actor';
-import { drizzleDatabaseInput } from './inputs';
+import { drizzleDatabaseInput } from './scheduler-options';
 import type { ServiceContext } from './context';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor, CallOptions } from './types';

@@ -17,20 +17,6 @@ export type IntegrityFinding =
   | { kind: 'expired_offer'; waitlistEntryId: string; sessionId: string; studentId: string; responseDeadline: Date }
   | { kind: 'booked_and_waiting'; sessionId: string; studentId: string; bookingId: string; waitlistEntryId: string };
 
-/** Every kind of finding, in the order `verifyIntegrity` reports them. */
-export const INTEGRITY_FINDING_KINDS = [
-  'booking_count_drift',
-  'over_capacity',
-  'held_offers_over_capacity',
-  'capacity_outside_policy',
-  'instructor_overlap',
-  'facility_overlap',
-  'student_overlap',
-  'waitlist_positions',
-  'expired_offer',
-  'booked_and_waiting',
-] as const;
-
 const ACTIVE_WAITLIST = sqlList(ACTIVE_WAITLIST_STATUSES);
 
 /**

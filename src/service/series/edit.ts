@@ -29,7 +29,7 @@ export async function editOccurrence(
   tx: SchedulingDb,
   input: z.output<typeof editOccurrenceSchema>,
   actor: Actor,
-  settings: { policy: CapacityPolicy; promotion: PromotionSettings },
+  settings: { policy: CapacityPolicy; promotion: PromotionSettings; now: Date },
 ): Promise<UpdateSessionResult> {
   await lockSeriesOf(tx, input.sessionId);
   return updateSession(tx, { ...input, dryRun: false }, actor, settings);

@@ -4,7 +4,7 @@ import { type Occurrence, type RecurringPatternInput, expandRecurrence } from '.
 import { holidays } from '../../schema';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { addYears } from './calendar';
-import { SERIES_MAX_OCCURRENCES, SERIES_MAX_YEARS } from './inputs';
+import { SERIES_MAX_OCCURRENCES, SERIES_MAX_YEARS } from './limits';
 
 /**
  * The holiday dates that apply at a location between two local dates (inclusive):

@@ -3,14 +3,10 @@ import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../../
 import { safeParseInput } from '../../domain/validate';
 import { PATTERN_TYPES } from '../../schema';
 import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
-import { newSessionFields } from '../kernel/session-fields';
+import { allowPastInput, newSessionFields } from '../kernel/session-fields';
+import { SERIES_MAX_OCCURRENCES } from './limits';
 
 // Each schema is built on its first parse (`z.lazy`), not when the package is imported: a call needs one or two.
-
-/** A series has at most this many occurrences (more is `INVALID_INPUT`, reason `too_many_occurrences`). */
-export const SERIES_MAX_OCCURRENCES = 1000;
-/** A series ends within this many years of its start date (longer is `INVALID_INPUT`, reason `series_too_long`). */
-export const SERIES_MAX_YEARS = 2;
 
 /**
  * How a series treats conflicting occurrences: `all-or-nothing` (default) refuses the
@@ -156,6 +152,7 @@ export const editOccurrenceSchema = z.lazy(() =>
       instructorId: z.nullish(uuidInput),
       facilityId: z.optional(uuidInput),
       override: z._default(z.boolean(), false),
+      allowPast: allowPastInput,
     })
     .check(z.superRefine(requireTimeOrder('startTime', 'endTime'))),
 );

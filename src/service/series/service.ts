@@ -33,11 +33,14 @@ export function createSeriesService(ctx: ServiceContext) {
       override: (input) => input.override,
       authorize: administrators('create a recurring series'),
     }),
-    /** Changes one occurrence (times, instructor, facility); it stays in its series. */
+    /**
+     * Changes one occurrence (times, instructor, facility); it stays in its series. A new
+     * start before the clock is refused (`in_the_past`) unless `allowPast: true`, as in `sessions.update`.
+     */
     editOccurrence: defineOperation(
       ctx,
       editOccurrenceSchema,
-      (tx, input, actor) => editOccurrence(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx) }),
+      (tx, input, actor) => editOccurrence(tx, input, actor, { policy: ctx.policy, promotion: promotionSettings(ctx), now: ctx.now() }),
       {
         override: (input) => input.override,
         authorize: administrators('edit a recurring series'),

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PgTransaction, withReplicas } from 'drizzle-orm/pg-core';
 import { createScheduler, type Scheduler } from '../../../src';
 import { type SchedulingError, isSchedulingError } from '../../../src/errors';
-import { isDrizzlePgDatabase } from '../../../src/db/drizzle-internals';
+import { isDrizzlePgDatabase } from '../../../src/db/drizzle-kind';
 import { useTestDatabase } from '../../support/database';
 import { databaseDigest } from '../../support/digest';
 import { type Academy, insertSession, seedAcademy } from '../../support/fixtures';

@@ -22,6 +22,7 @@ import { createScheduler, type Scheduler } from '../../../src';
 import { SCHEDULING_ERROR_CODES, type SchedulingError, isSchedulingError } from '../../../src/errors';
 import { instantInput } from '../../../src/service/kernel/inputs';
 import { inputSchemaOf } from '../../../src/service/kernel/operation';
+import { loadedFeature } from '../../../src/service/kernel/lazy-feature';
 import type { Actor } from '../../../src/service/kernel/types';
 import { useTestDatabase } from '../../support/database';
 import { databaseDigest } from '../../support/digest';
@@ -544,20 +545,26 @@ beforeAll(async () => {
   };
 });
 
-function methodsOf(target: Scheduler): Array<{ name: string; method: Method; schema: z.core.$ZodType | undefined }> {
+/**
+ * Every method of the scheduler, called as a host calls it, with the input schema of
+ * the operation behind it (each feature is loaded on first use, so the schema is read
+ * from the loaded feature).
+ */
+async function methodsOf(target: Scheduler): Promise<Array<{ name: string; method: Method; schema: z.core.$ZodType | undefined }>> {
   const found: Array<{ name: string; method: Method; schema: z.core.$ZodType | undefined }> = [];
   for (const [group, value] of Object.entries(target)) {
-    if (!value || typeof value !== 'object') continue;
+    if (!value || typeof value !== 'object' || !Object.values(value).some((v) => typeof v === 'function')) continue;
+    const loaded = (await loadedFeature(value)) as Record<string, unknown>;
     for (const [name, method] of Object.entries(value)) {
-      if (typeof method === 'function') found.push({ name: `${group}.${name}`, method: method as Method, schema: inputSchemaOf(method) });
+      if (typeof method === 'function') found.push({ name: `${group}.${name}`, method: method as Method, schema: inputSchemaOf(loaded[name]) });
     }
   }
   return found;
 }
 
 describe('a hostile value in any field of any scheduler method', () => {
-  it('every method exposes its input schema (but the listed exceptions) and has a valid sample input', () => {
-    const methods = methodsOf(scheduler);
+  it('every method exposes its input schema (but the listed exceptions) and has a valid sample input', async () => {
+    const methods = await methodsOf(scheduler);
     expect(methods.length).toBeGreaterThan(60);
     expect(methods.filter((m) => !m.schema).map((m) => m.name)).toEqual(Object.keys(WITHOUT_ATTACHED_SCHEMA));
     const samples = sampleInputs(ids);
@@ -572,7 +579,7 @@ describe('a hostile value in any field of any scheduler method', () => {
     const samples = sampleInputs(ids);
     const stats = { fields: 0, refused: 0, ran: 0 };
     await scheduler.sessions.list(admin, {}); // the one-time capacity-policy sync is not a change
-    for (const { name, method, schema: attached } of methodsOf(scheduler)) {
+    for (const { name, method, schema: attached } of await methodsOf(scheduler)) {
       const schema = attached ?? WITHOUT_ATTACHED_SCHEMA[name]!;
       const sample = samples[name];
       const fields = [{ path: [] as Path, schema }, ...fieldsOf(schema, sample)];
@@ -665,7 +672,7 @@ describe('instant strings', () => {
     const samples = sampleInputs(ids);
     const before = await digest();
     const seen: string[] = [];
-    for (const { name, method, schema: attached } of methodsOf(scheduler)) {
+    for (const { name, method, schema: attached } of await methodsOf(scheduler)) {
       const schema = attached ?? WITHOUT_ATTACHED_SCHEMA[name]!;
       for (const field of fieldsOf(schema, samples[name])) {
         // An instant field is one whose schema reads an ISO string with an offset as a Date.

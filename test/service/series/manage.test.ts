@@ -87,6 +87,28 @@ describe('series: one occurrence', () => {
     expect(iso(session.startTime)).toBe('2025-03-12T18:30:00.000Z');
   });
 
+  it('editOccurrence refuses a new start before the clock (in_the_past, nothing changed) unless allowPast; other changes to a past occurrence need none', async () => {
+    const academy = await seedAcademy(database.db);
+    const series = await seriesOf(academy);
+    const target = series.on('2025-03-10');
+    const intoThePast = { sessionId: target.id, startTime: at('2025-02-27T18:00:00Z'), endTime: at('2025-02-27T19:00:00Z') };
+    const error = await refused(() => scheduler.series.editOccurrence(adminOf(academy), intoThePast));
+    expect([error.code, error.details]).toEqual([
+      'INVALID_INPUT',
+      expect.objectContaining({ path: ['startTime'], reason: 'in_the_past', sessionId: target.id }),
+    ]);
+    expect(iso((await sessionById(database.db, target.id)).startTime)).toBe(iso(target.startTime));
+    const moved = await scheduler.series.editOccurrence(adminOf(academy), { ...intoThePast, allowPast: true });
+    expect(iso(moved.session.startTime)).toBe('2025-02-27T18:00:00.000Z');
+
+    // An occurrence already past: moving it within the past needs allowPast too; a new instructor does not.
+    const past = series.on('2025-02-24');
+    const withinThePast = { sessionId: past.id, startTime: at('2025-02-24T18:00:00Z'), endTime: at('2025-02-24T19:00:00Z') };
+    expect((await refused(() => scheduler.series.editOccurrence(adminOf(academy), withinThePast))).details.reason).toBe('in_the_past');
+    const reassigned = await scheduler.series.editOccurrence(adminOf(academy), { sessionId: past.id, instructorId: academy.instructorIds[1]! });
+    expect([iso(reassigned.session.startTime), reassigned.session.instructorId]).toEqual([iso(past.startTime), academy.instructorIds[1]!]);
+  });
+
   it('cancelOccurrence cancels the session and its bookings as the academy', async () => {
     const academy = await seedAcademy(database.db);
     const series = await seriesOf(academy);

@@ -1,0 +1,59 @@
+/*
+ * A scheduler feature (sessions, bookings, series, …) whose code is loaded on its first
+ * call. The package's entry then loads only `createScheduler` and its option checks; a
+ * serverless function that only books loads the booking code (and Drizzle, the tables
+ * and the parts of the domain it uses) when it first books, never the series,
+ * conflict or maintenance code.
+ */
+
+/** A feature's operations, as its module builds them. */
+type Operations = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/** The operations of T that `names` leaves out. */
+type Missing<T, N extends readonly PropertyKey[]> = Exclude<keyof T, N[number]>;
+
+const LOAD = Symbol('academy-scheduling.loadFeature');
+
+/**
+ * An object with one method per name in `names`, each loading the feature with `load`
+ * on first use (once, shared by concurrent first calls) and then calling the loaded
+ * operation of that name with the same arguments. `names` must list every operation
+ * of T (a compile error names the missing ones). A failed load is not remembered: the
+ * next call tries again.
+ *
+ * @internal
+ */
+export function lazyFeature<T extends Operations, const N extends readonly (keyof T & string)[]>(
+  load: () => Promise<T>,
+  names: N & ([Missing<T, N>] extends [never] ? unknown : { missingOperations: Missing<T, N> }),
+): T {
+  let loaded: Promise<T> | undefined;
+  const loadOnce = (): Promise<T> =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    }));
+  const feature: Record<string, unknown> = {};
+  for (const name of names) {
+    const operation = async (...args: unknown[]): Promise<unknown> => {
+      const operations = (await loadOnce()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return operations[name]!(...args);
+    };
+    Object.defineProperty(operation, 'name', { value: name });
+    feature[name] = operation;
+  }
+  Object.defineProperty(feature, LOAD, { value: loadOnce, enumerable: false });
+  return feature as T;
+}
+
+/**
+ * The loaded operations behind a feature made by {@link lazyFeature} (loading it now).
+ * For tests and tools that inspect the operations themselves (their input schemas).
+ *
+ * @internal
+ */
+export async function loadedFeature<T>(feature: T): Promise<T> {
+  const load = (feature as Record<symbol, (() => Promise<T>) | undefined>)[LOAD];
+  if (!load) throw new TypeError('not a feature made by lazyFeature');
+  return load();
+}
