@@ -134,8 +134,12 @@ export type InvalidInputReason =
   | 'other_course'
   | 'other_level'
   | 'min_participants_out_of_range'
-  /** A session start before the scheduler's clock, without `allowPast` (`sessions.create`, `update`, `reschedule`). */
-  | 'in_the_past';
+  /** A session start before the scheduler's clock, without `allowPast` (`sessions.create`, `update`, `reschedule`, `series.editOccurrence`). */
+  | 'in_the_past'
+  /** An academy schema name that is not a plain lower-case identifier, or is reserved (`pg_…`, `information_schema`, `public`). */
+  | 'invalid_schema_name'
+  /** A database role name that is not a plain lower-case identifier, or starts with `pg_`. */
+  | 'invalid_role_name';
 
 /** `details.reason` of an `INVALID_STATE`, where the refusal gives one. */
 export type InvalidStateReason =
@@ -164,7 +168,9 @@ export type InvalidStateReason =
   | 'not_offered'
   | 'offer_expired'
   | 'places_available'
-  | 'session_not_plannable';
+  | 'session_not_plannable'
+  /** `dropAcademy`: the schema holds tables or views this package did not create (`objects`). */
+  | 'foreign_objects';
 
 /** `details.reason` of a `CAPACITY_EXCEEDED`. */
 export type CapacityExceededReason =
@@ -321,6 +327,8 @@ export interface SchedulingErrorDetailsByCode {
     windowEnd?: string;
     /** `places_available`: free places (book instead of joining the waitlist). */
     freeSpots?: number;
+    /** `foreign_objects` (`dropAcademy`): what the schema holds that this package did not create. */
+    objects?: readonly string[];
   };
   /** The actor may not do this. */
   FORBIDDEN: {
@@ -465,12 +473,16 @@ export interface SchedulingErrorDetailsByCode {
   /** The database was migrated by a newer version of this package. */
   SCHEMA_TOO_NEW: {
     unknownMigrations: string[];
+    /** The academy schema that was migrated by a newer version. */
+    schema: string;
   };
   /** An applied migration differs from this package's. */
   MIGRATION_CHECKSUM_MISMATCH: {
     migration: string;
     expected: string;
     actual: string;
+    /** The academy schema the migration was applied to. */
+    schema: string;
   };
   /** Serialization failures or deadlocks persisted past the retry limit. */
   RETRY_EXHAUSTED: {

@@ -1,7 +1,7 @@
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 import { type DrizzleSession, derivedDatabase, internalsOf, namingStatements, relationalDatabase } from './drizzle-internals';
-import * as schema from '../schema';
+import * as schema from '../schema/unqualified';
 import type { AnyPgDatabase } from './query';
 
 /** A Drizzle database or transaction that knows the scheduling schema, so `db.query.sessions…` works. */
@@ -39,8 +39,8 @@ function relationalSchema(): RelationalSchema {
 export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
   const internals = internalsOf(db);
   const session = preparingSession(internals.session);
-  const known = (db as unknown as { query?: Record<string, unknown> }).query;
-  if (session === internals.session && known && known.sessions && known.scheduleConflicts) return db as unknown as SchedulingDb;
+  // Never the host's own `db.query`, even when it was built with our schema: its tables
+  // name the `scheduling` schema, ours name none (the call's search_path is the academy's).
   // Built on first use: it makes a query builder per table, and most calls never need one.
   let relational: PgDatabase<never, typeof schema> | undefined;
   const relationalDb = () => (relational ??= relationalDatabase<typeof schema>({ dialect: internals.dialect, session }, relationalSchema()));

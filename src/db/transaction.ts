@@ -3,6 +3,7 @@ import { SchedulingError } from '../errors';
 import { RETRYABLE_SQLSTATES, sqlStateOf, toSchedulingError } from './database-errors';
 import { type AnyPgDatabase, queryRows } from './query';
 import { type SchedulingDb, withSchedulingSchema } from './scheduling-db';
+import { quoteIdentifier } from './academy-schema-name';
 
 /** What one scheduler call needs from its transaction. */
 export interface TransactionRequest {
@@ -20,6 +21,10 @@ export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializabl
 /** Settings of a runner. */
 export interface TransactionRunnerConfig {
   db: AnyPgDatabase;
+  /** The academy's schema: every transaction's `search_path` (validated by the caller). */
+  schema: string;
+  /** A role every transaction acts as (`SET LOCAL ROLE`, validated by the caller). */
+  role?: string | undefined;
   /** Re-runs after 40001 / 40P01, when the scheduler owns the transaction. */
   maxRetries: number;
   /** The level of the scheduler's own transactions; the server's default when absent. */
@@ -38,8 +43,6 @@ export interface TransactionRunnerConfig {
 /** Runs one unit of work in a transaction with the actor's settings, mapping every error. */
 export type RunInTransaction = <T>(request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => Promise<T>;
 
-const SETTINGS = ['scheduling.actor_id', 'scheduling.allow_conflicts'] as const;
-
 /**
  * Builds the transaction helper every scheduler method uses:
  *
@@ -50,16 +53,26 @@ const SETTINGS = ['scheduling.actor_id', 'scheduling.allow_conflicts'] as const;
  *   our writes), never retried, and the transaction-local settings are put back
  *   afterwards so an override cannot leak into the host's later statements.
  *
- * `scheduling.actor_id` and `scheduling.allow_conflicts` are set with
- * `set_config(…, true)`: they are transaction-local, so a pooled connection never
+ * `scheduling.actor_id`, `scheduling.allow_conflicts`, the `search_path` and the
+ * scheduler's `role` (if any) are set
+ * with `set_config(…, true)`: they are transaction-local, so a pooled connection never
  * carries them into someone else's transaction.
+ *
+ * The `search_path` is the academy's schema, then `pg_temp` (after it, so a temporary
+ * table cannot stand in for one of ours; `pg_catalog` comes first, implicitly). The
+ * scheduler's SQL names its tables and functions without a schema, so every statement
+ * of the call reads and writes that academy's schema and no other.
  *
  * @internal
  */
 export function createTransactionRunner(config: TransactionRunnerConfig): RunInTransaction {
+  const searchPath = `${quoteIdentifier(config.schema)}, pg_temp`;
+  // `SET LOCAL ROLE`, as a setting: it ends with the transaction (or the savepoint that failed).
+  const role = config.role ? sql` set_config('role', ${config.role}, true),` : sql``;
   const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
     await tx.execute(
-      sql`SELECT set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
+      sql`SELECT set_config('search_path', ${searchPath}, true),${role}
+                 set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
                  set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)`,
     );
   };
@@ -77,9 +90,10 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   };
 
   const joined = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
-    const before = await queryRows<{ actor: string | null; allow: string | null }>(
+    const before = await queryRows<{ path: string; role: string; actor: string | null; allow: string | null }>(
       host,
-      sql`SELECT current_setting('scheduling.actor_id', true) AS actor, current_setting('scheduling.allow_conflicts', true) AS allow`,
+      sql`SELECT current_setting('search_path') AS path, current_setting('role') AS role, current_setting('scheduling.actor_id', true) AS actor,
+                 current_setting('scheduling.allow_conflicts', true) AS allow`,
     );
     try {
       const { value } = await host.transaction((savepoint) =>
@@ -93,7 +107,11 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     } finally {
       // After a failed savepoint Postgres has already restored them; restoring again is harmless.
       await host
-        .execute(sql`SELECT set_config(${SETTINGS[0]}, ${before[0]?.actor ?? ''}, true), set_config(${SETTINGS[1]}, ${before[0]?.allow ?? ''}, true)`)
+        .execute(
+          sql`SELECT set_config('search_path', ${before[0]?.path ?? ''}, true), set_config('role', ${before[0]?.role ?? 'none'}, true),
+                     set_config('scheduling.actor_id', ${before[0]?.actor ?? ''}, true),
+                     set_config('scheduling.allow_conflicts', ${before[0]?.allow ?? ''}, true)`,
+        )
         .catch(() => undefined);
     }
   };
@@ -160,9 +178,7 @@ function backoff(attempt: number): Promise<void> {
 }
 
 /** Our constraint triggers that are checked at commit (see drizzle/0003 and 0006). */
-const DEFERRED_CHECKS = sql.raw(
-  'scheduling.trigger_booking_not_waiting, scheduling.trigger_waiting_not_booked, scheduling.trigger_waitlist_positions, scheduling.trigger_check_booking_counter',
-);
+const DEFERRED_CHECKS = sql.raw('trigger_booking_not_waiting, trigger_waiting_not_booked, trigger_waitlist_positions, trigger_check_booking_counter');
 
 /**
  * In the host's transaction our deferred checks would run at the host's COMMIT, long

@@ -1,7 +1,8 @@
 /**
  * `academy-scheduling/schema`: Drizzle table definitions and relations for the whole
  * scheduling schema (Postgres schema `scheduling`). Exported tables and columns are
- * public API.
+ * public API. `academyTables`, `academyRelations` and `academySchema` build the same
+ * tables and relations in another schema, one per academy.
  *
  * @example
  * ```ts
@@ -14,16 +15,24 @@
  * ```
  */
 export * from './namespace';
-export * from './academics';
-export * from './people';
-export * from './locations';
-export * from './recurring-patterns';
-export * from './sessions';
-export * from './bookings';
-export * from './availability';
-export * from './conflicts';
-export * from './waitlist';
-export * from './feedback';
-export * from './resources';
-export * from './capacity-policies';
+export * from './scheduling-tables';
 export * from './relations';
+export { academyTables, type AcademyTables } from './academy-tables';
+export { academyRelations, academySchema, type AcademyRelations, type AcademySchema } from './academy-relations';
+export { SESSION_STATUSES, SESSION_TYPES, type SessionStatus, type SessionType } from './sessions';
+export { ATTENDANCE_STATUSES, BOOKING_STATUSES, CANCELLATION_TYPES, type AttendanceStatus, type BookingStatus, type CancellationType } from './bookings';
+export { WAITLIST_STATUSES, NOTIFICATION_METHODS, type WaitlistStatus, type NotificationMethod } from './waitlist';
+export {
+  CONFLICT_SEVERITIES,
+  CONFLICT_STATUSES,
+  CONFLICT_TYPES,
+  RESOLUTION_METHODS,
+  type ConflictSeverity,
+  type ConflictStatus,
+  type ConflictType,
+  type ResolutionMethod,
+} from './conflicts';
+export { PATTERN_TYPES, type PatternType } from './recurring-patterns';
+export { AVAILABILITY_TYPES, type AvailabilityType } from './availability';
+export { FEEDBACK_SOURCES, type FeedbackSource } from './feedback';
+export { ALLOCATION_STATUSES, RESOURCE_TYPES, type AllocationStatus, type ResourceType } from './resources';

@@ -1,28 +1,21 @@
 import { pgSchema, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { SCHEDULING_SCHEMA, humanIdDefaultIn } from './academy-namespace';
 
 /**
- * Every table lives in the Postgres schema `scheduling`, so our `users` never
- * collides with the host's and `SET search_path = scheduling` makes the reference
- * schema's SQL run as written.
+ * Every table this entry exports lives in the Postgres schema `scheduling`, so our
+ * `users` never collides with the host's and `SET search_path = scheduling` makes the
+ * reference schema's SQL run as written. `academyTables(name)` builds the same tables
+ * in another schema.
  */
-export const scheduling = pgSchema('scheduling');
-
-/** Sequences behind the human-readable ids (`SES-2025-0001`, …). */
-export const sessionCodeSeq = scheduling.sequence('session_code_seq');
-export const bookingCodeSeq = scheduling.sequence('booking_code_seq');
-export const waitlistCodeSeq = scheduling.sequence('waitlist_code_seq');
-export const conflictCodeSeq = scheduling.sequence('conflict_code_seq');
-export const studentCodeSeq = scheduling.sequence('student_code_seq');
-export const parentCodeSeq = scheduling.sequence('parent_code_seq');
+export const scheduling = pgSchema(SCHEDULING_SCHEMA);
 
 /**
- * `PREFIX-YYYY-NNNN` from a sequence: unique under concurrency without a counter
- * row that would serialize unrelated inserts. The `FM…0000` mask pads to four
- * digits but, unlike `lpad`, never truncates a fifth.
+ * `PREFIX-YYYY-NNNN` from a sequence of the schema `scheduling`: unique under
+ * concurrency without a counter row that would serialize unrelated inserts. The
+ * `FM…0000` mask pads to four digits but, unlike `lpad`, never truncates a fifth.
  */
-export const humanIdDefault = (prefix: string, sequence: string) =>
-  sql.raw(`('${prefix}-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || to_char(nextval('scheduling.${sequence}'), 'FM999999999990000'))`);
+export const humanIdDefault = (prefix: string, sequence: string) => humanIdDefaultIn(SCHEDULING_SCHEMA, prefix, sequence);
 
 /** An instant. Always `timestamptz`: the reference schema's `TIMESTAMP` loses the zone. */
 export const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

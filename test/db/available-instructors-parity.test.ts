@@ -169,7 +169,13 @@ describe('findAvailableInstructors: one statement, same answers as the per-instr
                 .filter((r) => ids.includes(String(r.instructor_id)))
                 .map((r) => ({ id: r.instructor_id, lim: Number(r.lim), overlapping: Number(r.overlapping) }));
             const before = normalize(await queryRows(database.db, perInstructorQuery(academy.locationId, start, end)));
-            const after = normalize(await queryRows(database.db, availableInstructorsQuery(academy.locationId, start, end)));
+            // The service's statement names no schema: it runs where the scheduler's search_path points.
+            const after = normalize(
+              await database.db.transaction(async (tx) => {
+                await tx.execute(sql`SET LOCAL search_path = scheduling, pg_temp`);
+                return queryRows(tx, availableInstructorsQuery(academy.locationId, start, end));
+              }),
+            );
             expect({ slot: `${march(slot.date)} ${hhmm(slot.start)} +${slot.length}q`, rows: after }).toEqual({
               slot: `${march(slot.date)} ${hhmm(slot.start)} +${slot.length}q`,
               rows: before,

@@ -177,6 +177,8 @@ describe('bookings.book: the short path only confirms what the full path would c
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
         await rolledBack(database.db, async (tx) => {
+          // The service's statements name no schema: they run where the scheduler's search_path points.
+          await tx.execute(sql`SET LOCAL search_path = scheduling, pg_temp`);
           const { sessionId, student } = await setUp(tx, scenario);
           const direct = await inRolledBackSavepoint(tx, (sp) => shortPath(sp, sessionId, student));
           const full = await inRolledBackSavepoint(tx, (sp) => fullPath(sp, sessionId, student));

@@ -51,7 +51,7 @@ describe('migrate()', () => {
     try {
       const error = await errorOf(() => migrate(database.db));
       expect(isSchedulingError(error, 'SCHEMA_TOO_NEW')).toBe(true);
-      expect((error as { details: unknown }).details).toEqual({ unknownMigrations: ['0998_from_the_future'] });
+      expect((error as { details: unknown }).details).toEqual({ unknownMigrations: ['0998_from_the_future'], schema: 'scheduling' });
       expect(isSchedulingError(await errorOf(() => migrationStatus(database.db)), 'SCHEMA_TOO_NEW')).toBe(true);
     } finally {
       await database.query(`DELETE FROM scheduling.schema_migrations WHERE id = 999`);

@@ -75,6 +75,7 @@ export const DETAIL_FIELDS = {
     'windowStart',
     'windowEnd',
     'freeSpots',
+    'objects',
   ],
   FORBIDDEN: ['actorKind', 'action', 'reason', 'path'],
   CAPACITY_EXCEEDED: [
@@ -104,8 +105,8 @@ export const DETAIL_FIELDS = {
   WAITLIST_FULL: ['sessionId', 'maxWaitlistSize', 'waiting'],
   WAITLIST_POSITION_CONFLICT: [...DATABASE, 'sessionId', 'positions'],
   SERIES_CONFLICT: ['conflicts', 'conflictingDates', 'conflictingSessionIds'],
-  SCHEMA_TOO_NEW: ['unknownMigrations'],
-  MIGRATION_CHECKSUM_MISMATCH: ['migration', 'expected', 'actual'],
+  SCHEMA_TOO_NEW: ['unknownMigrations', 'schema'],
+  MIGRATION_CHECKSUM_MISMATCH: ['migration', 'expected', 'actual', 'schema'],
   RETRY_EXHAUSTED: ['sqlstate', 'attempts'],
   DATABASE_ERROR: [...DATABASE],
 } as const satisfies { [C in SchedulingErrorCode]: ReadonlyArray<keyof Details<C>> };
@@ -127,8 +128,8 @@ export const REQUIRED_DETAIL_FIELDS = {
   WAITLIST_FULL: ['sessionId', 'maxWaitlistSize', 'waiting'],
   WAITLIST_POSITION_CONFLICT: ['sqlstate', 'sessionId', 'positions'],
   SERIES_CONFLICT: ['conflicts', 'conflictingDates', 'conflictingSessionIds'],
-  SCHEMA_TOO_NEW: ['unknownMigrations'],
-  MIGRATION_CHECKSUM_MISMATCH: ['migration', 'expected', 'actual'],
+  SCHEMA_TOO_NEW: ['unknownMigrations', 'schema'],
+  MIGRATION_CHECKSUM_MISMATCH: ['migration', 'expected', 'actual', 'schema'],
   RETRY_EXHAUSTED: ['sqlstate', 'attempts'],
   DATABASE_ERROR: [],
 } as const satisfies { [C in SchedulingErrorCode]: ReadonlyArray<RequiredField<Details<C>>> };

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
-import { parentStudents, parents, students } from '../../schema';
+import { parentStudents, parents, students } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { notFound } from '../kernel/lookups';
 import { type ParentStudentRow, requireRow } from './rows';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
-import { instructors, levels, parents, students, users } from '../../schema';
+import { instructors, levels, parents, students, users } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { type InstructorRow, type ParentRow, type StudentRow, type UserRow, givenFields, requireRow, updatedRow, writing } from './rows';
 import type {

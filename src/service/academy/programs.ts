@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { courses, levels, programs } from '../../schema';
+import { courses, levels, programs } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { type CourseRow, type LevelRow, type ProgramRow, givenFields, requireRow, updatedRow, writing } from './rows';
 import type { createCourseSchema, createLevelSchema, createProgramSchema, updateCourseSchema, updateLevelSchema, updateProgramSchema } from './inputs';

@@ -4,7 +4,19 @@ import { SchedulingError } from '../../errors';
 import { findDriverError } from '../../db/database-errors';
 import { queryRows } from '../../db/query';
 import type { SchedulingDb } from '../../db/scheduling-db';
-import type { courses, facilities, holidays, instructors, levels, locations, parentStudents, parents, programs, students, users } from '../../schema';
+import type {
+  courses,
+  facilities,
+  holidays,
+  instructors,
+  levels,
+  locations,
+  parentStudents,
+  parents,
+  programs,
+  students,
+  users,
+} from '../../schema/unqualified';
 import { notFound } from '../kernel/lookups';
 
 /** A `users` row. */

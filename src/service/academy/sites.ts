@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { facilities, holidays, locations } from '../../schema';
+import { facilities, holidays, locations } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { type FacilityRow, type HolidayRow, type LocationRow, givenFields, requireRow, updatedRow, writing } from './rows';
 import type {

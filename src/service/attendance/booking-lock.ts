@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { SchedulingError, type InvalidStateReason } from '../../errors';
-import { sessionBookings } from '../../schema';
+import { sessionBookings } from '../../schema/unqualified';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -2,7 +2,7 @@ import { ATTENDABLE_SESSION_STATUSES, isOneOf, type SessionStatus } from '../../
 import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { type AttendanceStatus, sessionBookings } from '../../schema';
+import { type AttendanceStatus, sessionBookings } from '../../schema/unqualified';
 import { bookingStateError, lockBookingForAttendance } from './booking-lock';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';

@@ -2,7 +2,7 @@ import { ATTENDANCE_BOOKING_STATUSES } from '../../domain/statuses';
 
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type * as z from 'zod/mini';
-import { sessionBookings, sessions, students } from '../../schema';
+import { sessionBookings, sessions, students } from '../../schema/unqualified';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -1,5 +1,5 @@
 import { localDateSchema, timeOfDaySchema, timeZoneSchema } from '../../domain';
-import { AVAILABILITY_TYPES } from '../../schema';
+import { AVAILABILITY_TYPES } from '../../schema/unqualified';
 import { instantInput, instantOrLocalDayInput, requireRangeOrder, requireTimeOrder, textInput, uuidInput } from '../kernel/inputs';
 import * as z from 'zod/mini';
 

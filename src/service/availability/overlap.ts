@@ -1,4 +1,4 @@
-import type { instructorAvailability } from '../../schema';
+import type { instructorAvailability } from '../../schema/unqualified';
 
 type Slot = Pick<
   typeof instructorAvailability.$inferSelect,

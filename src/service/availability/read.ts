@@ -4,7 +4,7 @@ import { and, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm
 import type * as z from 'zod/mini';
 import { computeAvailabilityWindows, findFreeSlots, type AvailabilityRow, type FreeSlot } from '../../domain';
 import { queryRows } from '../../db/query';
-import { instructorAvailability, sessions } from '../../schema';
+import { instructorAvailability, sessions } from '../../schema/unqualified';
 import { instantRangeIn } from '../kernel/inputs';
 import { loadInstructor, loadLocation } from '../kernel/lookups';
 import { type LocalTimes, localTimesOf } from '../kernel/session-fields';
@@ -76,14 +76,14 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
              CASE WHEN le::date = ls::date + 1 AND le::time = '00:00' THEN '24:00'::time ELSE le::time END AS et,
              le::date = ls::date OR (le::date = ls::date + 1 AND le::time = '00:00') AS same_day
       FROM (SELECT ${start}::timestamptz AT TIME ZONE l.timezone AS ls, ${end}::timestamptz AT TIME ZONE l.timezone AS le
-            FROM scheduling.locations l WHERE l.id = ${locationId}::uuid) AS local_times
+            FROM locations l WHERE l.id = ${locationId}::uuid) AS local_times
     ),
     dated AS (
       SELECT ia.*, (ia.specific_date = day.d
                     OR (ia.specific_date IS NULL AND day.d >= ia.effective_from
                         AND (ia.effective_until IS NULL OR day.d <= ia.effective_until))) AS in_dates,
              ia.specific_date = day.d OR ia.day_of_week = day.dow AS on_day
-      FROM scheduling.instructor_availability ia, day
+      FROM instructor_availability ia, day
       WHERE coalesce(ia.is_active, true)
         AND (ia.location_id IS NULL OR ia.location_id = ${locationId}::uuid)
     ),
@@ -100,7 +100,7 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
       SELECT i.id, i.first_name, i.last_name, i.email, max(coalesce(a.max_concurrent_sessions, 1)) AS lim
       FROM dated a
       JOIN layer ON layer.instructor_id = a.instructor_id AND a.availability_type = layer.t
-      JOIN scheduling.instructors i ON i.id = a.instructor_id AND i.is_active
+      JOIN instructors i ON i.id = a.instructor_id AND i.is_active
       CROSS JOIN day
       WHERE a.in_dates AND a.on_day AND day.same_day
         AND coalesce(a.max_concurrent_sessions, 1) > 0
@@ -113,11 +113,11 @@ export function availableInstructorsQuery(locationId: string, startInstant: Date
     busy AS (
       SELECT c.id, b.overlapping,
              CASE WHEN b.overlapping = 0 THEN 1
-                  ELSE scheduling.peak_concurrency(${start}::timestamptz, ${end}::timestamptz, b.starts, b.ends) END AS peak
+                  ELSE peak_concurrency(${start}::timestamptz, ${end}::timestamptz, b.starts, b.ends) END AS peak
       FROM candidates c
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS overlapping, array_agg(s.start_time) AS starts, array_agg(s.end_time) AS ends
-        FROM scheduling.sessions s
+        FROM sessions s
         WHERE s.instructor_id = c.id AND s.status IN ${sqlList(ACTIVE_SESSION_STATUSES)}
           -- sessions last at most 24 hours: bounds the index range
           AND s.start_time > ${start}::timestamptz - interval '24 hours'

@@ -3,7 +3,7 @@ import { and, eq, gte, inArray, lt, ne, or, isNull, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { availabilityRowSchema, parseInput, CONFLICT_SEVERITY } from '../../domain';
-import { instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema';
+import { instructorAvailability, scheduleConflicts, sessionBookings, sessions } from '../../schema/unqualified';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireAdministratorToRaiseConcurrency } from '../kernel/administrator-decisions';
 import { availabilitySlotsOverlap } from './overlap';

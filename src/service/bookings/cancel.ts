@@ -2,7 +2,7 @@ import { OPEN_BOOKING_STATUSES } from '../../domain/statuses';
 import { eq } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { sessionBookings } from '../../schema';
+import { sessionBookings } from '../../schema/unqualified';
 import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';
 import type { cancelBookingSchema, moveBookingSchema } from './inputs';

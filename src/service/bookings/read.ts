@@ -1,11 +1,11 @@
 import { PLANNED_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type * as z from 'zod/mini';
-import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema';
+import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema/unqualified';
 import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireActsForStudent } from '../kernel/family-access';
 import type { familyScheduleSchema, participantsSchema, upcomingSchema } from './inputs';
-import { notFound } from '../kernel/lookups';
+import { notFound, requireExisting } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import { loadViewer, redactBooking, redactEntry, redactSession, seenByActor } from '../kernel/visibility';
@@ -91,6 +91,7 @@ export async function familySchedule(tx: SchedulingDb, input: z.output<typeof fa
     if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
     if (actor.parentId !== input.parentId) throw forbidden(actor, action, 'not_this_parent', ['parentId']);
   }
+  await requireExisting(tx, 'parent', [input.parentId], () => ['parentId']);
   const children = tx.select({ id: parentStudents.studentId }).from(parentStudents).where(eq(parentStudents.parentId, input.parentId));
   const inRange = and(gte(sessions.startTime, input.from), lt(sessions.startTime, input.until));
   const student = { id: students.id, firstName: students.firstName, lastName: students.lastName };

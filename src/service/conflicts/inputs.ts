@@ -1,4 +1,4 @@
-import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES, RESOLUTION_METHODS } from '../../schema';
+import { CONFLICT_SEVERITIES, CONFLICT_STATUSES, CONFLICT_TYPES, RESOLUTION_METHODS } from '../../schema/unqualified';
 import { instantInput, pagingInput, uuidInput, textInput } from '../kernel/inputs';
 import * as z from 'zod/mini';
 

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { type SchedulingDb } from '../../db/scheduling-db';
-import { scheduleConflicts } from '../../schema';
+import { scheduleConflicts } from '../../schema/unqualified';
 import { isAdministrator } from '../kernel/actor';
 import { type Actor } from '../kernel/types';
 import { loadViewer, redactConflict, visibleRows } from '../kernel/visibility';

@@ -2,7 +2,7 @@ import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { detectConflicts, type ScheduleConflict } from '../../domain';
-import { facilities, instructors, scheduleConflicts, sessionBookings, sessions } from '../../schema';
+import { facilities, instructors, scheduleConflicts, sessionBookings, sessions } from '../../schema/unqualified';
 import { CONFLICT_SEVERITY } from '../../domain';
 import { findAvailabilityMismatches } from '../kernel/availability-mismatch';
 import { recordConflicts } from '../kernel/conflict-recording';

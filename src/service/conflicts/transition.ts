@@ -1,7 +1,7 @@
 import { type SchedulingDb } from '../../db/scheduling-db';
 import { CONFLICT_TRANSITIONS } from '../../domain';
 import { SchedulingError } from '../../errors';
-import { scheduleConflicts } from '../../schema';
+import { scheduleConflicts } from '../../schema/unqualified';
 import { notFound } from '../kernel/lookups';
 import { type ConflictRow } from '../kernel/rows';
 import { type Actor } from '../kernel/types';

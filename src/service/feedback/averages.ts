@@ -1,7 +1,8 @@
+import { requireExisting } from '../kernel/lookups';
 import { type SQL, eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { queryRows } from '../../db/query';
-import { sessions } from '../../schema';
+import { sessions } from '../../schema/unqualified';
 import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
@@ -44,6 +45,9 @@ const ASPECTS = {
  */
 export async function feedbackAverages(tx: SchedulingDb, input: z.output<typeof feedbackAveragesSchema>, actor: Actor): Promise<FeedbackAverages> {
   await authorizeAverages(tx, input, actor);
+  if (input.sessionId) await requireExisting(tx, 'session', [input.sessionId], () => ['sessionId']);
+  else if (input.instructorId) await requireExisting(tx, 'instructor', [input.instructorId], () => ['instructorId']);
+  else await requireExisting(tx, 'course', [input.courseId!], () => ['courseId']);
   const scope: SQL = input.sessionId
     ? sql`f.session_id = ${input.sessionId}`
     : input.instructorId
@@ -56,7 +60,7 @@ export async function feedbackAverages(tx: SchedulingDb, input: z.output<typeof 
   const [row] = await queryRows<Record<string, number | null>>(
     tx,
     sql`SELECT count(*)::int AS feedback_count ${sql.join(columns, sql``)}
-        FROM scheduling.session_feedback f JOIN scheduling.sessions s ON s.id = f.session_id
+        FROM session_feedback f JOIN sessions s ON s.id = f.session_id
         WHERE ${scope}`,
   );
   const result = { feedbackCount: Number(row!.feedback_count) } as FeedbackAverages;

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { sessionFeedback } from '../../schema';
+import { sessionFeedback } from '../../schema/unqualified';
 import type { FeedbackRow } from './submit';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import { findDriverError } from '../../db/database-errors';
-import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema';
+import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema/unqualified';
 import { forbidden, requireAdministratorOrInstructor, requireUserId } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { computeAvailabilityWindows, sessionFitsAvailability, type AvailabilityRow } from '../../domain';
-import { instructorAvailability, locations } from '../../schema';
+import { instructorAvailability, locations } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
 /** The session fields an availability check needs. */

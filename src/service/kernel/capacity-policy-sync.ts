@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { capacityPolicies } from '../../schema';
+import { capacityPolicies } from '../../schema/unqualified';
 import type { CapacityPolicy } from '../../domain';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
 const TYPES = ['group', 'private', 'school'] as const;
 
 /**
- * Makes `scheduling.capacity_policies` (what the capacity trigger reads) equal to
+ * Makes `capacity_policies` (what the capacity trigger reads) equal to
  * `policy` (what the TypeScript side checks). Writes only rows that differ, so the
  * usual case is one SELECT and no row locks. A change that would strand existing
  * sessions outside the new range is refused by the database (`CAPACITY_POLICY_VIOLATION`).

@@ -3,7 +3,7 @@ import { sqlList } from '../../db/sql-list';
 import { sql } from 'drizzle-orm';
 import type { ScheduleConflict } from '../../domain';
 import { queryRows, queryTableRows } from '../../db/query';
-import { scheduleConflicts } from '../../schema';
+import { scheduleConflicts } from '../../schema/unqualified';
 import type { ConflictRow } from './rows';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
@@ -42,7 +42,7 @@ export async function recordConflicts(
     const impact = involved.reduce((sum, b) => sum + Math.round(Number(b.amountCharged ?? 0) * 100), 0) / 100;
     const rows = await queryRows<{ id: string }>(
       tx,
-      sql`INSERT INTO scheduling.schedule_conflicts (
+      sql`INSERT INTO schedule_conflicts (
             conflict_type, session_id, conflicting_session_id, instructor_id, student_id, facility_id,
             conflict_description, conflict_time_start, conflict_time_end, severity, detected_by,
             affected_bookings, financial_impact)
@@ -50,7 +50,7 @@ export async function recordConflicts(
                  ${c.studentId}::uuid, ${c.facilityId}::uuid, ${c.description}, ${c.start.toISOString()}::timestamptz,
                  ${c.end.toISOString()}::timestamptz, ${c.severity}, ${detectedBy}::uuid, ${involved.length}, ${impact.toFixed(2)}::numeric
           WHERE NOT EXISTS (
-            SELECT 1 FROM scheduling.schedule_conflicts o
+            SELECT 1 FROM schedule_conflicts o
             WHERE o.status IN ${sqlList(OPEN_CONFLICT_STATUSES)} AND o.conflict_type = ${c.conflictType}
               AND o.student_id IS NOT DISTINCT FROM ${c.studentId}::uuid
               AND ((o.session_id = ${c.sessionId}::uuid AND o.conflicting_session_id IS NOT DISTINCT FROM ${c.conflictingSessionId}::uuid)
@@ -77,6 +77,6 @@ export async function conflictsRecordedNow(tx: SchedulingDb, sessionId: string):
   return queryTableRows(
     tx,
     scheduleConflicts,
-    sql`SELECT * FROM scheduling.schedule_conflicts WHERE session_id = ${sessionId}::uuid AND detected_at = now() ORDER BY conflict_id`,
+    sql`SELECT * FROM schedule_conflicts WHERE session_id = ${sessionId}::uuid AND detected_at = now() ORDER BY conflict_id`,
   );
 }

@@ -26,10 +26,12 @@ export interface ServiceContext {
  * @internal
  */
 export function createServiceContext(settings: SchedulerSettings): ServiceContext {
-  const { db, maxRetries, isolationLevel, ...shared } = settings;
+  const { db, schema, role, maxRetries, isolationLevel, ...shared } = settings;
   let policySynced = false;
   const run = createTransactionRunner({
     db,
+    schema,
+    role,
     maxRetries,
     isolationLevel,
     needsPrepare: () => !policySynced,

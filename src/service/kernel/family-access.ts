@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
-import { parentStudents, students } from '../../schema';
+import { parentStudents, students } from '../../schema/unqualified';
 import { forbidden } from './actor';
 import { notFound } from './lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

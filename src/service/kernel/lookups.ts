@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { SchedulingError } from '../../errors';
-import { facilities, instructors, locations, sessions } from '../../schema';
+import { courses, facilities, instructors, locations, parents, sessions } from '../../schema/unqualified';
 import { sqlStateOf } from '../../db/database-errors';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
@@ -11,6 +12,35 @@ import type { SchedulingDb } from '../../db/scheduling-db';
  */
 export function notFound(what: string, id: string, path: Array<string | number>): SchedulingError {
   return new SchedulingError('NOT_FOUND', `No ${what} with id ${id}`, { path, id, entity: what });
+}
+
+/** Tables a read may be keyed by, for {@link requireExisting}. */
+const KEYED = { session: sessions, instructor: instructors, course: courses, parent: parents, location: locations } as const;
+
+/**
+ * Refuses a read keyed by ids of rows that do not exist (in this academy: an id of
+ * another academy is one of them) with `NOT_FOUND` at the first missing one's path,
+ * rather than answering with an empty result.
+ *
+ * @internal
+ */
+export async function requireExisting(
+  tx: SchedulingDb,
+  what: keyof typeof KEYED,
+  ids: readonly string[],
+  pathOf: (index: number) => Array<string | number>,
+): Promise<void> {
+  const idColumn: PgColumn = KEYED[what].id;
+  const found = new Set(
+    (
+      await tx
+        .select({ id: idColumn })
+        .from(KEYED[what])
+        .where(inArray(idColumn, [...new Set(ids)]))
+    ).map((row) => String(row.id)),
+  );
+  const missing = ids.findIndex((id) => !found.has(id));
+  if (missing >= 0) throw notFound(what, ids[missing]!, pathOf(missing));
 }
 
 /**

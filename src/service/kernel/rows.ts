@@ -1,4 +1,4 @@
-import type { scheduleConflicts, sessionBookings, sessionWaitlist, sessions } from '../../schema';
+import type { scheduleConflicts, sessionBookings, sessionWaitlist, sessions } from '../../schema/unqualified';
 
 /*
  * The rows the service passes around, named once. (Drizzle infers them from the

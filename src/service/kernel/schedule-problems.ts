@@ -3,7 +3,7 @@ import { sqlList } from '../../db/sql-list';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { checkCapacity, detectConflicts, type CapacityPolicy, type ScheduleConflict, type SessionType } from '../../domain';
-import { sessionBookings, sessions } from '../../schema';
+import { sessionBookings, sessions } from '../../schema/unqualified';
 import { queryRows } from '../../db/query';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
@@ -311,19 +311,17 @@ export interface NewSessionClearance {
  * @internal
  */
 export function newSessionIsClear(session: NewSessionClearance): SQL {
-  const instructor = session.instructorId
-    ? sql` AND EXISTS (SELECT 1 FROM scheduling.instructors WHERE id = ${session.instructorId}::uuid AND is_active)`
-    : sql``;
-  return sql`EXISTS (SELECT 1 FROM scheduling.facilities WHERE id = ${session.facilityId}::uuid AND location_id = ${session.locationId}::uuid
+  const instructor = session.instructorId ? sql` AND EXISTS (SELECT 1 FROM instructors WHERE id = ${session.instructorId}::uuid AND is_active)` : sql``;
+  return sql`EXISTS (SELECT 1 FROM facilities WHERE id = ${session.facilityId}::uuid AND location_id = ${session.locationId}::uuid
       AND (capacity IS NULL OR capacity >= ${session.capacity}::integer))${instructor}
-    AND NOT EXISTS (SELECT 1 FROM scheduling.sessions WHERE ${neighbourCondition({ ...session, id: null })})`;
+    AND NOT EXISTS (SELECT 1 FROM sessions WHERE ${neighbourCondition({ ...session, id: null })})`;
 }
 
 /** How many sessions the instructor may lead at once then: the database's own rule (availability rows, else the instructor's default). */
 async function instructorLimitAt(tx: SchedulingDb, candidate: SessionCandidate): Promise<number> {
   const [row] = await queryRows<{ limit: number }>(
     tx,
-    sql`SELECT scheduling.instructor_session_limit(${candidate.instructorId}::uuid, ${candidate.locationId}::uuid,
+    sql`SELECT instructor_session_limit(${candidate.instructorId}::uuid, ${candidate.locationId}::uuid,
           ${candidate.startTime.toISOString()}::timestamptz, ${candidate.endTime.toISOString()}::timestamptz) AS "limit"`,
   );
   return Number(row?.limit ?? 1);

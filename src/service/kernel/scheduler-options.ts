@@ -3,6 +3,7 @@ import { SchedulingError } from '../../errors';
 import { type CapacityPolicy, resolveCapacityPolicy } from '../../domain/capacity';
 import { copyOwnProperties, copyPlainData, parseInput } from '../../domain/validate';
 import { isDrizzlePgDatabase } from '../../db/drizzle-kind';
+import { DEFAULT_ACADEMY_SCHEMA, parseAcademySchemaName, parseRoleName } from '../../db/academy-schema-name';
 import type { AnyPgDatabase } from '../../db/query';
 import type { SchedulerOptions } from './types';
 
@@ -42,6 +43,8 @@ function primaryOf(value: unknown): unknown {
 const optionsSchema = z.object({
   // zod/mini has no `preprocess`: it is this pipe (what classic zod's `preprocess` builds).
   db: z.pipe(z.transform(primaryOf), drizzleDatabaseInput),
+  schema: z.optional(z.unknown()),
+  role: z.optional(z.unknown()),
   policy: z.optional(z.unknown()),
   now: z.optional(z.custom<() => Date>((value) => value === undefined || typeof value === 'function', { message: 'expected a function returning a Date' })),
   maxRetries: z.optional(z.number().check(z.int(), z.gte(0), z.lte(20))),
@@ -58,6 +61,10 @@ const optionsSchema = z.object({
 /** The scheduler options, validated, with every default applied. */
 export interface SchedulerSettings {
   db: AnyPgDatabase;
+  /** The academy's schema (validated). */
+  schema: string;
+  /** The role every transaction acts as, if any (validated). */
+  role: string | undefined;
   policy: CapacityPolicy;
   /** The clock; throws `INVALID_INPUT` when the injected one returns something that is not a valid Date. */
   now: () => Date;
@@ -99,6 +106,8 @@ export function parseSchedulerOptions(options: SchedulerOptions): SchedulerSetti
   };
   return {
     db: parsed.db,
+    schema: parsed.schema === undefined ? DEFAULT_ACADEMY_SCHEMA : parseAcademySchemaName(parsed.schema),
+    role: parsed.role === undefined ? undefined : parseRoleName(parsed.role),
     policy,
     now,
     maxRetries: parsed.maxRetries ?? 3,

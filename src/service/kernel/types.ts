@@ -25,6 +25,21 @@ export interface CallOptions {
 export interface SchedulerOptions {
   /** Any Drizzle PostgreSQL database (postgres.js, node-postgres, PGlite) or transaction. */
   db: AnyPgDatabase;
+  /**
+   * The academy this scheduler works for: its PostgreSQL schema, created by
+   * `migrate(db, { schema })` (default `scheduling`). Every statement of every call runs
+   * with this schema as its `search_path`, and reads and writes nothing outside it.
+   * Lower-case letters, digits and `_` (`INVALID_INPUT`, reason `invalid_schema_name`).
+   */
+  schema?: string;
+  /**
+   * A database role to act as in every transaction (`SET LOCAL ROLE`), typically one
+   * with rights on this academy's schema only (`grantAcademyRole` in
+   * `academy-scheduling/migrate`), so that even a wrong query cannot reach another
+   * academy. The connection's user must be a member of it. Default: none (the
+   * connection's own user).
+   */
+  role?: string;
   /** Capacity limits per session type; missing bounds keep the defaults. The database is made to enforce the same. */
   policy?: PartialCapacityPolicy;
   /** The clock, injectable for tests. Defaults to `() => new Date()`. */

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { parentStudents, sessionBookings, sessions } from '../../schema';
+import { parentStudents, sessionBookings, sessions } from '../../schema/unqualified';
 import { forbidden, isAdministrator } from './actor';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from './types';

@@ -3,7 +3,7 @@ import { sqlList } from '../../db/sql-list';
 import { getTableColumns, sql } from 'drizzle-orm';
 import * as z from 'zod/mini';
 import { queryRows } from '../../db/query';
-import { sessionBookingsArchive } from '../../schema';
+import { sessionBookingsArchive } from '../../schema/unqualified';
 import { requireAdministrator } from '../kernel/actor';
 import { instantInput } from '../kernel/inputs';
 import { type Operation, defineOperation, parseOperationInput, withInputSchema } from '../kernel/operation';
@@ -44,22 +44,22 @@ export async function archiveBookingsBatch(tx: SchedulingDb, input: z.output<typ
   const [row] = await queryRows<{ moved: number; already: number }>(
     tx,
     sql`WITH picked AS (
-          SELECT b.id FROM scheduling.session_bookings b
-          JOIN scheduling.sessions s ON s.id = b.session_id
+          SELECT b.id FROM session_bookings b
+          JOIN sessions s ON s.id = b.session_id
           WHERE b.created_at < ${input.olderThan.toISOString()}::timestamptz
             AND s.status NOT IN ${sqlList(PLANNED_SESSION_STATUSES)}
           ORDER BY b.id
           LIMIT ${input.batchSize}
           FOR UPDATE OF b SKIP LOCKED
         ), copied AS (
-          INSERT INTO scheduling.session_bookings_archive (${ARCHIVE_COLUMNS})
-          SELECT ${ARCHIVE_COLUMNS} FROM scheduling.session_bookings WHERE id IN (SELECT id FROM picked)
+          INSERT INTO session_bookings_archive (${ARCHIVE_COLUMNS})
+          SELECT ${ARCHIVE_COLUMNS} FROM session_bookings WHERE id IN (SELECT id FROM picked)
           ON CONFLICT (id) DO NOTHING
           RETURNING id
         ), already AS (
-          SELECT a.id FROM scheduling.session_bookings_archive a WHERE a.id IN (SELECT id FROM picked)
+          SELECT a.id FROM session_bookings_archive a WHERE a.id IN (SELECT id FROM picked)
         ), removed AS (
-          DELETE FROM scheduling.session_bookings
+          DELETE FROM session_bookings
           WHERE id IN (SELECT id FROM copied UNION SELECT id FROM already)
           RETURNING id
         )

@@ -40,7 +40,7 @@ export async function findConcurrencyViolations(tx: SchedulingDb, kind: 'instruc
   const rows = await queryRows<{ ownerId: string; sessionId: string; others: string[]; peak: number; lim: number }>(
     tx,
     sql`SELECT owner_id AS "ownerId", session_id AS "sessionId", other_ids::text[] AS others, peak, session_limit AS lim
-        FROM scheduling.concurrency_violations(${kind}, NULL)`,
+        FROM concurrency_violations(${kind}, NULL)`,
   );
   const groups = rows.map((r) => ({
     kind: `${kind}_overlap` as const,
@@ -72,10 +72,10 @@ export async function scanStudentConflicts(tx: SchedulingDb): Promise<StudentCon
   const rows = await queryRows<{ studentId: string; a: string; b: string }>(
     tx,
     sql`SELECT b1.student_id AS "studentId", s1.id AS a, s2.id AS b
-        FROM scheduling.session_bookings b1
-        JOIN scheduling.sessions s1 ON s1.id = b1.session_id
-        JOIN scheduling.session_bookings b2 ON b2.student_id = b1.student_id AND b2.session_id > b1.session_id
-        JOIN scheduling.sessions s2 ON s2.id = b2.session_id
+        FROM session_bookings b1
+        JOIN sessions s1 ON s1.id = b1.session_id
+        JOIN session_bookings b2 ON b2.student_id = b1.student_id AND b2.session_id > b1.session_id
+        JOIN sessions s2 ON s2.id = b2.session_id
         WHERE b1.booking_status = 'confirmed' AND b2.booking_status = 'confirmed'
           AND s1.status IN ${ACTIVE} AND s2.status IN ${ACTIVE}
           AND s1.start_time < s2.end_time AND s2.start_time < s1.end_time

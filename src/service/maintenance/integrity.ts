@@ -39,8 +39,8 @@ export async function verifyIntegrity(tx: SchedulingDb, now: Date): Promise<Inte
   const counts = await queryRows<{ sessionId: string; recorded: number; actual: number; capacity: number }>(
     tx,
     sql`SELECT s.id AS "sessionId", s.current_bookings AS recorded, s.capacity, coalesce(c.n, 0)::int AS actual
-        FROM scheduling.sessions s
-        LEFT JOIN (SELECT session_id, count(*) AS n FROM scheduling.session_bookings WHERE booking_status = 'confirmed' GROUP BY session_id) c
+        FROM sessions s
+        LEFT JOIN (SELECT session_id, count(*) AS n FROM session_bookings WHERE booking_status = 'confirmed' GROUP BY session_id) c
           ON c.session_id = s.id
         WHERE s.current_bookings <> coalesce(c.n, 0) OR coalesce(c.n, 0) > s.capacity
         ORDER BY s.id`,
@@ -68,7 +68,7 @@ export async function verifyIntegrity(tx: SchedulingDb, now: Date): Promise<Inte
   const expired = await queryRows<{ id: string; sessionId: string; studentId: string; deadline: Date | string }>(
     tx,
     sql`SELECT id, session_id AS "sessionId", student_id AS "studentId", response_deadline AS deadline
-        FROM scheduling.session_waitlist
+        FROM session_waitlist
         WHERE status = 'offered' AND response_deadline < ${now.toISOString()}::timestamptz
         ORDER BY id`,
   );
@@ -79,8 +79,8 @@ export async function verifyIntegrity(tx: SchedulingDb, now: Date): Promise<Inte
   const both = await queryRows<{ sessionId: string; studentId: string; bookingId: string; waitlistEntryId: string }>(
     tx,
     sql`SELECT b.session_id AS "sessionId", b.student_id AS "studentId", b.id AS "bookingId", w.id AS "waitlistEntryId"
-        FROM scheduling.session_bookings b
-        JOIN scheduling.session_waitlist w ON w.session_id = b.session_id AND w.student_id = b.student_id
+        FROM session_bookings b
+        JOIN session_waitlist w ON w.session_id = b.session_id AND w.student_id = b.student_id
         WHERE b.booking_status = 'confirmed' AND w.status IN ${ACTIVE_WAITLIST}
         ORDER BY b.session_id, b.student_id`,
   );
@@ -93,7 +93,7 @@ async function findWaitlistPositionProblems(tx: SchedulingDb): Promise<Integrity
   const rows = await queryRows<{ sessionId: string; positions: number[] | string }>(
     tx,
     sql`SELECT session_id AS "sessionId", array_agg(position ORDER BY position) AS positions
-        FROM scheduling.session_waitlist WHERE status IN ${ACTIVE_WAITLIST}
+        FROM session_waitlist WHERE status IN ${ACTIVE_WAITLIST}
         GROUP BY session_id
         HAVING count(DISTINCT position) <> count(*) OR max(position) <> count(*) OR min(position) <> 1
         ORDER BY session_id`,
@@ -112,10 +112,10 @@ async function findHeldOffersOverCapacity(tx: SchedulingDb): Promise<IntegrityFi
   const rows = await queryRows<{ sessionId: string; capacity: number; confirmed: number; heldOffers: number }>(
     tx,
     sql`SELECT s.id AS "sessionId", s.capacity, coalesce(b.n, 0)::int AS confirmed, w.n::int AS "heldOffers"
-        FROM scheduling.sessions s
-        JOIN (SELECT session_id, count(*) AS n FROM scheduling.session_waitlist WHERE status = 'offered' GROUP BY session_id) w
+        FROM sessions s
+        JOIN (SELECT session_id, count(*) AS n FROM session_waitlist WHERE status = 'offered' GROUP BY session_id) w
           ON w.session_id = s.id
-        LEFT JOIN (SELECT session_id, count(*) AS n FROM scheduling.session_bookings WHERE booking_status = 'confirmed' GROUP BY session_id) b
+        LEFT JOIN (SELECT session_id, count(*) AS n FROM session_bookings WHERE booking_status = 'confirmed' GROUP BY session_id) b
           ON b.session_id = s.id
         WHERE coalesce(b.n, 0) + w.n > s.capacity
         ORDER BY s.id`,
@@ -134,8 +134,8 @@ async function findCapacitiesOutsidePolicy(tx: SchedulingDb): Promise<IntegrityF
   const rows = await queryRows<{ sessionId: string; sessionType: string; capacity: number; min: number | null; max: number | null }>(
     tx,
     sql`SELECT s.id AS "sessionId", s.session_type AS "sessionType", s.capacity, p.min_capacity AS min, p.max_capacity AS max
-        FROM scheduling.sessions s
-        LEFT JOIN scheduling.capacity_policies p ON p.session_type = s.session_type
+        FROM sessions s
+        LEFT JOIN capacity_policies p ON p.session_type = s.session_type
         WHERE s.status IN ${sqlList(PLANNED_SESSION_STATUSES)}
           AND (p.session_type IS NULL OR s.capacity < p.min_capacity OR s.capacity > p.max_capacity)
         ORDER BY s.id`,

@@ -27,8 +27,8 @@ export async function purgeCancelledSessions(tx: SchedulingDb, input: z.output<t
   const candidates = await queryRows<{ id: string; code: string; makeup: boolean }>(
     tx,
     sql`SELECT s.id, s.session_id AS code,
-               EXISTS (SELECT 1 FROM scheduling.session_bookings b WHERE b.original_session_id = s.id) AS makeup
-        FROM scheduling.sessions s
+               EXISTS (SELECT 1 FROM session_bookings b WHERE b.original_session_id = s.id) AS makeup
+        FROM sessions s
         WHERE s.status = 'cancelled' AND s.start_time < ${input.olderThan.toISOString()}::timestamptz
         ORDER BY s.id
         FOR UPDATE OF s`,
@@ -36,7 +36,7 @@ export async function purgeCancelledSessions(tx: SchedulingDb, input: z.output<t
   if (candidates.length === 0) return { purged: [], kept: [] };
   const children = await queryRows<{ id: string; parent: string }>(
     tx,
-    sql`SELECT id, parent_session_id AS parent FROM scheduling.sessions
+    sql`SELECT id, parent_session_id AS parent FROM sessions
         WHERE parent_session_id IN (${sql.join(
           candidates.map((c) => sql`${c.id}::uuid`),
           sql`, `,
@@ -57,7 +57,7 @@ export async function purgeCancelledSessions(tx: SchedulingDb, input: z.output<t
   const doomed = candidates.filter((c) => !kept.has(c.id));
   if (doomed.length > 0) {
     await tx.execute(
-      sql`DELETE FROM scheduling.sessions WHERE id IN (${sql.join(
+      sql`DELETE FROM sessions WHERE id IN (${sql.join(
         doomed.map((c) => sql`${c.id}::uuid`),
         sql`, `,
       )})`,

@@ -23,7 +23,7 @@ export interface RecountResult {
   overCapacity: Array<BookingCountDrift & { capacity: number }>;
 }
 
-const CONFIRMED_COUNT = sql`(SELECT count(*)::int FROM scheduling.session_bookings b WHERE b.session_id = s.id AND b.booking_status = 'confirmed')`;
+const CONFIRMED_COUNT = sql`(SELECT count(*)::int FROM session_bookings b WHERE b.session_id = s.id AND b.booking_status = 'confirmed')`;
 
 /**
  * The reference schema's "Update session statistics" statement, made safe to run
@@ -37,7 +37,7 @@ export async function recountBookings(tx: SchedulingDb): Promise<RecountResult> 
   const drifting = await queryRows<BookingCountDrift & { capacity: number }>(
     tx,
     sql`SELECT s.id AS "sessionId", s.session_id AS "sessionCode", s.current_bookings AS previous, s.capacity
-        FROM scheduling.sessions s
+        FROM sessions s
         WHERE s.current_bookings <> ${CONFIRMED_COUNT}
         ORDER BY s.id
         FOR NO KEY UPDATE OF s`,
@@ -49,13 +49,13 @@ export async function recountBookings(tx: SchedulingDb): Promise<RecountResult> 
   );
   const counted = await queryRows<{ sessionId: string; actual: number; capacity: number }>(
     tx,
-    sql`SELECT s.id AS "sessionId", ${CONFIRMED_COUNT} AS actual, s.capacity FROM scheduling.sessions s WHERE s.id IN (${ids})`,
+    sql`SELECT s.id AS "sessionId", ${CONFIRMED_COUNT} AS actual, s.capacity FROM sessions s WHERE s.id IN (${ids})`,
   );
   const actualOf = new Map(counted.map((c) => [c.sessionId, Number(c.actual)]));
   const fixable = drifting.filter((d) => (actualOf.get(d.sessionId) ?? 0) <= d.capacity && actualOf.get(d.sessionId) !== Number(d.previous));
   if (fixable.length > 0) {
     await tx.execute(
-      sql`UPDATE scheduling.sessions s SET current_bookings = ${CONFIRMED_COUNT}
+      sql`UPDATE sessions s SET current_bookings = ${CONFIRMED_COUNT}
           WHERE s.id IN (${sql.join(
             fixable.map((d) => sql`${d.sessionId}::uuid`),
             sql`, `,

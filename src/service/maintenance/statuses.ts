@@ -29,12 +29,12 @@ export async function advanceStatuses(tx: SchedulingDb, now: Date, actor: Actor)
   const at = now.toISOString();
   const started = await queryRows<{ id: string }>(
     tx,
-    sql`UPDATE scheduling.sessions SET status = 'in_progress', updated_at = now(), updated_by = ${actor.userId ?? null}
+    sql`UPDATE sessions SET status = 'in_progress', updated_at = now(), updated_by = ${actor.userId ?? null}
         WHERE status = 'scheduled' AND start_time <= ${at}::timestamptz RETURNING id`,
   );
   const completed = await queryRows<{ id: string }>(
     tx,
-    sql`UPDATE scheduling.sessions SET status = 'completed', updated_at = now(), updated_by = ${actor.userId ?? null}
+    sql`UPDATE sessions SET status = 'completed', updated_at = now(), updated_by = ${actor.userId ?? null}
         WHERE status = 'in_progress' AND end_time <= ${at}::timestamptz RETURNING id`,
   );
   return { started: started.map((r) => r.id).sort(), completed: completed.map((r) => r.id).sort() };

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError, type InvalidInputReason, type InvalidStateReason, type SchedulingErrorCode, type SchedulingErrorDetailsByCode } from '../../errors';
-import { courses, sessionBookings, sessions } from '../../schema';
+import { courses, sessionBookings, sessions } from '../../schema/unqualified';
 import { refuseUnlessActsForStudent } from '../kernel/family-access';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { type SchedulingDb } from '../../db/scheduling-db';
-import { parents, sessionWaitlist, sessions, students } from '../../schema';
+import { parents, sessionWaitlist, sessions, students } from '../../schema/unqualified';
 import { DEFAULT_NOTIFICATION_METHOD } from '../places/waitlist-promotion';
 import { claimNotificationsSchema } from './inputs';
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';

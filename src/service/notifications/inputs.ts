@@ -1,4 +1,4 @@
-import { NOTIFICATION_METHODS } from '../../schema';
+import { NOTIFICATION_METHODS } from '../../schema/unqualified';
 import { waitlistRefInput } from '../kernel/inputs';
 import * as z from 'zod/mini';
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { queryTableRows } from '../../db/query';
 import { SchedulingError, type SchedulingErrorDetailsByCode } from '../../errors';
-import { sessionBookings } from '../../schema';
+import { sessionBookings } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { BookingRow } from '../kernel/rows';
 
@@ -53,7 +53,7 @@ export async function findBookingRow(tx: SchedulingDb, sessionId: string, studen
  * cancellation fields cleared) instead of a second row. Any other existing row is
  * `ALREADY_BOOKED`. The database trigger re-checks capacity, status and the
  * student's other sessions, so a race the caller's checks missed still fails typed.
- * The caller holds the session row lock. One statement (`scheduling.write_confirmed_booking`).
+ * The caller holds the session row lock. One statement (`write_confirmed_booking`).
  *
  * @internal
  */
@@ -69,7 +69,7 @@ export async function writeConfirmedBooking(tx: SchedulingDb, details: BookingDe
  * one statement when there is nothing to decide — the session is scheduled and starts
  * after `now`, has a free place, nobody is queued or holds an offer, and the student
  * is neither booked there nor confirmed in another session at that time (see
- * `scheduling.takes_direct_booking`). Returns undefined, having written nothing, when
+ * `takes_direct_booking`). Returns undefined, having written nothing, when
  * any of that is not so: the caller then takes the full path, which reaches the
  * outcome or the refusal, so every refusal comes from one place.
  *
@@ -79,12 +79,12 @@ export async function writeDirectBooking(tx: SchedulingDb, details: BookingDetai
   return callWriteConfirmedBooking(tx, details, now);
 }
 
-/** `scheduling.write_confirmed_booking(…)`: the row written, if any. */
+/** `write_confirmed_booking(…)`: the row written, if any. */
 async function callWriteConfirmedBooking(tx: SchedulingDb, details: BookingDetails, directAt: Date | null): Promise<BookingRow | undefined> {
   const [row] = await queryTableRows(
     tx,
     sessionBookings,
-    sql`SELECT * FROM scheduling.write_confirmed_booking(
+    sql`SELECT * FROM write_confirmed_booking(
       ${details.sessionId}::uuid, ${details.studentId}::uuid, ${details.parentId ?? null}::uuid,
       ${details.source ?? 'admin'}::text, ${details.specialRequests ?? null}::text, ${details.medicalNotes ?? null}::text,
       ${details.amountCharged ?? null}::numeric, ${details.originalSessionId ?? null}::uuid,

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { sessionBookings } from '../../schema';
+import { sessionBookings } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
 /** Booking ids a settlement moved: attended → `completed`, not attended → `no_show`. */

@@ -1,6 +1,6 @@
 import { ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { and, eq, inArray } from 'drizzle-orm';
-import { sessionWaitlist } from '../../schema';
+import { sessionWaitlist } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { lockSession } from '../kernel/lookups';
 import { alreadyBooked, findBookingRow } from './booking-rows';

@@ -2,7 +2,7 @@ import { ACTIVE_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
-import { sessions } from '../../schema';
+import { sessions } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { requireAdministratorForSessionChanges } from '../kernel/administrator-decisions';

@@ -2,7 +2,7 @@ import { ACTIVE_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain/
 import { and, asc, count, eq, gt, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { freePlaces, notBookableReason } from '../../domain/bookability';
-import { sessionBookings, sessionWaitlist, sessions } from '../../schema';
+import { sessionBookings, sessionWaitlist, sessions } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { SessionRow } from '../kernel/rows';
 

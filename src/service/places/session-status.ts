@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy, SessionStatus } from '../../domain';
-import { facilities, sessionBookings, sessions } from '../../schema';
+import { facilities, sessionBookings, sessions } from '../../schema/unqualified';
 import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

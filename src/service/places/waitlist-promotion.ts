@@ -4,7 +4,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { planPromotions } from '../../domain';
 import { isSchedulingError } from '../../errors';
 import { toSchedulingError } from '../../db/database-errors';
-import { sessionBookings, sessionWaitlist, sessions } from '../../schema';
+import { sessionBookings, sessionWaitlist, sessions } from '../../schema/unqualified';
 import { findStudentConflicts } from './session-load';
 import { freePlaces, notBookableReason } from '../../domain/bookability';
 import { writeConfirmedBooking } from './booking-rows';

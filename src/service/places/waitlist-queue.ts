@@ -2,7 +2,7 @@ import { ACTIVE_WAITLIST_STATUSES, isOneOf } from '../../domain/statuses';
 import { sqlList } from '../../db/sql-list';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
-import { type NotificationMethod, sessionWaitlist } from '../../schema';
+import { type NotificationMethod, sessionWaitlist } from '../../schema/unqualified';
 import { type SessionLoad } from './session-load';
 import { alreadyBooked } from './booking-rows';
 import { notFound } from '../kernel/lookups';
@@ -34,11 +34,11 @@ export async function activeEntries(tx: SchedulingDb, sessionId: string): Promis
  */
 export async function renumberWaitlist(tx: SchedulingDb, sessionId: string): Promise<void> {
   await tx.execute(sql`
-    UPDATE scheduling.session_waitlist AS w
+    UPDATE session_waitlist AS w
     SET position = r.rn, updated_at = now()
     FROM (
       SELECT id, row_number() OVER (ORDER BY position, added_at, id)::int AS rn
-      FROM scheduling.session_waitlist
+      FROM session_waitlist
       WHERE session_id = ${sessionId} AND status IN ${sqlList(ACTIVE_WAITLIST_STATUSES)}
     ) AS r
     WHERE w.id = r.id AND w.position <> r.rn`);

@@ -1,4 +1,4 @@
-import { RESOURCE_TYPES } from '../../schema';
+import { RESOURCE_TYPES } from '../../schema/unqualified';
 import { moneyInput, storableText, textInput, uuidInput } from '../kernel/inputs';
 import * as z from 'zod/mini';
 

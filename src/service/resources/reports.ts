@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { queryRows } from '../../db/query';
 import type { SchedulingDb } from '../../db/scheduling-db';
+import { requireExisting } from '../kernel/lookups';
 import { resourceCostsSchema, unallocatedMandatorySchema } from './inputs';
 
 /** A mandatory resource of an upcoming session that is not (fully) allocated. */
@@ -31,7 +32,7 @@ export async function unallocatedMandatory(tx: SchedulingDb, input: z.output<typ
     sql`SELECT r.id AS "resourceId", s.id AS "sessionId", s.session_id AS "sessionCode", s.start_time AS "startTime",
                r.resource_type AS "resourceType", r.resource_name AS "resourceName", r.allocation_status AS "allocationStatus",
                r.quantity_needed AS "quantityNeeded", r.quantity_allocated AS "quantityAllocated"
-        FROM scheduling.session_resources r JOIN scheduling.sessions s ON s.id = r.session_id
+        FROM session_resources r JOIN sessions s ON s.id = r.session_id
         WHERE s.status = 'scheduled'
           AND s.start_time >= ${from}::timestamptz
           AND s.start_time < ${from}::timestamptz + make_interval(days => ${input.withinDays})
@@ -58,10 +59,11 @@ export interface SessionResourceCost {
  * @internal
  */
 export async function resourceCosts(tx: SchedulingDb, input: z.output<typeof resourceCostsSchema>): Promise<SessionResourceCost[]> {
+  await requireExisting(tx, 'session', input.sessionIds, (i) => ['sessionIds', i]);
   const rows = await queryRows<{ sessionId: string; totalCost: string; resourceCount: number }>(
     tx,
     sql`SELECT r.session_id AS "sessionId", sum(r.total_cost)::numeric(12, 2)::text AS "totalCost", count(*)::int AS "resourceCount"
-        FROM scheduling.session_resources r
+        FROM session_resources r
         WHERE r.session_id IN (${sql.join(
           input.sessionIds.map((id) => sql`${id}::uuid`),
           sql`, `,

@@ -2,7 +2,7 @@ import { PLANNED_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { type AllocationStatus, sessionResources, sessions } from '../../schema';
+import { type AllocationStatus, sessionResources, sessions } from '../../schema/unqualified';
 import { requireAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
 import { lockSession, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

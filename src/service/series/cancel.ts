@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import type { CapacityPolicy } from '../../domain';
-import { recurringPatterns } from '../../schema';
+import { recurringPatterns } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { addDays } from './calendar';
 import type { cancelFromSchema, cancelOccurrenceSchema } from './inputs';

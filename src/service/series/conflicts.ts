@@ -2,7 +2,7 @@ import { ACTIVE_SESSION_STATUSES } from '../../domain/statuses';
 import { sqlList } from '../../db/sql-list';
 import { and, eq, gt, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import { type ScheduleConflict, detectConflicts, findOverlappingPairs } from '../../domain';
-import { sessions } from '../../schema';
+import { sessions } from '../../schema/unqualified';
 import { queryRows } from '../../db/query';
 import type { SchedulingDb } from '../../db/scheduling-db';
 
@@ -187,9 +187,9 @@ export async function findStudentConflictsOfMoves(tx: SchedulingDb, moves: reado
     sql`WITH c AS (SELECT * FROM json_to_recordset(${payload}::json) AS c(id uuid, s timestamptz, e timestamptz))
         SELECT c.id AS "sessionId", b.student_id AS "studentId", json_agg(DISTINCT os.id) AS others
         FROM c
-        JOIN scheduling.session_bookings b ON b.session_id = c.id AND b.booking_status = 'confirmed'
-        JOIN scheduling.session_bookings ob ON ob.student_id = b.student_id AND ob.booking_status = 'confirmed' AND ob.session_id <> c.id
-        JOIN scheduling.sessions os ON os.id = ob.session_id AND os.status IN ${sqlList(ACTIVE_SESSION_STATUSES)}
+        JOIN session_bookings b ON b.session_id = c.id AND b.booking_status = 'confirmed'
+        JOIN session_bookings ob ON ob.student_id = b.student_id AND ob.booking_status = 'confirmed' AND ob.session_id <> c.id
+        JOIN sessions os ON os.id = ob.session_id AND os.status IN ${sqlList(ACTIVE_SESSION_STATUSES)}
              AND os.start_time < c.e AND os.end_time > c.s
         WHERE os.id NOT IN (SELECT id FROM c)
         GROUP BY c.id, b.student_id
@@ -226,7 +226,7 @@ async function instructorLimits(
   const payload = JSON.stringify(slots.map((s) => ({ i: s.i, s: s.start.toISOString(), e: s.end.toISOString() })));
   const rows = await queryRows<{ i: number; limit: number }>(
     tx,
-    sql`SELECT c.i, scheduling.instructor_session_limit(${resources.instructorId}::uuid, ${resources.locationId}::uuid, c.s, c.e) AS "limit"
+    sql`SELECT c.i, instructor_session_limit(${resources.instructorId}::uuid, ${resources.locationId}::uuid, c.s, c.e) AS "limit"
         FROM json_to_recordset(${payload}::json) AS c(i int, s timestamptz, e timestamptz)`,
   );
   return new Map(rows.map((r) => [Number(r.i), Number(r.limit)]));

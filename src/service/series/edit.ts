@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
-import { facilities, recurringPatterns, sessions } from '../../schema';
+import { facilities, recurringPatterns, sessions } from '../../schema/unqualified';
 import { requireUserId } from '../kernel/actor';
 import { loadFacility, loadInstructor } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -146,7 +146,7 @@ export async function editFollowing(tx: SchedulingDb, input: z.output<typeof edi
       })),
     );
     await tx.execute(sql`
-      UPDATE scheduling.sessions AS s
+      UPDATE sessions AS s
       SET start_time = c.s, end_time = c.e, instructor_id = c.instructor, facility_id = c.facility,
           recurring_pattern_id = c.pattern, parent_session_id = c.parent, updated_by = ${userId}::uuid, updated_at = now()
       FROM json_to_recordset(${payload}::json) AS c(id uuid, s timestamptz, e timestamptz, instructor uuid, facility uuid, pattern uuid, parent uuid)

@@ -1,7 +1,7 @@
 import { and, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import { SchedulingError, isSchedulingError } from '../../errors';
 import { type Occurrence, type RecurringPatternInput, expandRecurrence } from '../../domain';
-import { holidays } from '../../schema';
+import { holidays } from '../../schema/unqualified';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { addYears } from './calendar';
 import { SERIES_MAX_OCCURRENCES, SERIES_MAX_YEARS } from './limits';

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
 import type { CapacityPolicy } from '../../domain';
-import { recurringPatterns } from '../../schema';
+import { recurringPatterns } from '../../schema/unqualified';
 import { requireUserId } from '../kernel/actor';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { addYears } from './calendar';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { localDateSchema, recurringPatternSchema, timeOfDaySchema } from '../../domain';
 import { safeParseInput } from '../../domain/validate';
-import { PATTERN_TYPES } from '../../schema';
+import { PATTERN_TYPES } from '../../schema/unqualified';
 import { INT4_MAX, instantInput, requireTimeOrder, textInput, uuidInput, storableText } from '../kernel/inputs';
 import { allowPastInput, newSessionFields } from '../kernel/session-fields';
 import { SERIES_MAX_OCCURRENCES } from './limits';

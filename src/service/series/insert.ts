@@ -1,7 +1,7 @@
 import { and, inArray, sql } from 'drizzle-orm';
 import { type SchedulingErrorCode } from '../../errors';
 import { toSchedulingError } from '../../db/database-errors';
-import { scheduleConflicts, sessions } from '../../schema';
+import { scheduleConflicts, sessions } from '../../schema/unqualified';
 import { type SchedulingDb, inSavepoint } from '../../db/scheduling-db';
 import type { OccurrenceConflict, PlannedOccurrence } from './conflicts';
 import type { ConflictRow, SessionRow } from '../kernel/rows';

@@ -1,7 +1,7 @@
 import { UPCOMING_SESSION_STATUSES, isOneOf } from '../../domain/statuses';
 import { asc, eq } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
-import { recurringPatterns, sessions } from '../../schema';
+import { recurringPatterns, sessions } from '../../schema/unqualified';
 import { loadLocation, notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import { localDateOf } from './calendar';

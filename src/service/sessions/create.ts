@@ -1,7 +1,7 @@
 import { type Column, type SQL, getTableColumns, sql } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { type CapacityPolicy, capacityForRoom, checkCapacity, defaultCapacity } from '../../domain';
-import { locations, sessions } from '../../schema';
+import { locations, sessions } from '../../schema/unqualified';
 import { queryRows } from '../../db/query';
 import { executeWithFields, internalsOf } from '../../db/drizzle-internals';
 import { requireAdministratorOrInstructor, requireUserId } from '../kernel/actor';
@@ -116,7 +116,7 @@ async function insertedWithTimeZone(tx: SchedulingDb, insert: SQL): Promise<Arra
     const columns = Object.entries(SESSION_COLUMNS);
     const names = columns.map(([, column]) => `"written"."${column.name}"`).join(', ');
     insertedReadBack = {
-      select: sql.raw(`SELECT ${names}, (SELECT l.timezone FROM scheduling.locations l WHERE l.id = "written"."location_id") FROM "written"`),
+      select: sql.raw(`SELECT ${names}, (SELECT l.timezone FROM locations l WHERE l.id = "written"."location_id") FROM "written"`),
       fields: [...columns.map(([key, column]) => ({ path: ['session', key], field: column })), { path: ['timeZone'], field: locations.timezone }],
     };
   }
@@ -142,8 +142,8 @@ function insertSessionWhere(values: typeof sessions.$inferInsert, condition: SQL
       .map((name) => `"${name}"`)
       .join(', '),
   );
-  return sql`INSERT INTO scheduling.sessions (${columns})
-    SELECT ${columns} FROM json_populate_record(NULL::scheduling.sessions, ${JSON.stringify(row)}::json)
+  return sql`INSERT INTO sessions (${columns})
+    SELECT ${columns} FROM json_populate_record(NULL::sessions, ${JSON.stringify(row)}::json)
     WHERE ${condition} RETURNING *`;
 }
 
@@ -206,8 +206,8 @@ async function checkThenInsert(tx: SchedulingDb, values: NewSessionValues, overr
 async function fitsAvailability(tx: SchedulingDb, instructorId: string, locationId: string, start: Date, end: Date): Promise<boolean> {
   const [row] = await queryRows<{ fits: boolean }>(
     tx,
-    sql`SELECT NOT EXISTS (SELECT 1 FROM scheduling.instructor_availability WHERE instructor_id = ${instructorId}::uuid AND coalesce(is_active, true))
-            OR EXISTS (SELECT 1 FROM scheduling.covering_availability(${instructorId}::uuid, ${locationId}::uuid,
+    sql`SELECT NOT EXISTS (SELECT 1 FROM instructor_availability WHERE instructor_id = ${instructorId}::uuid AND coalesce(is_active, true))
+            OR EXISTS (SELECT 1 FROM covering_availability(${instructorId}::uuid, ${locationId}::uuid,
                          ${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz)) AS fits`,
   );
   return row?.fits === true;

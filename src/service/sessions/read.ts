@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type * as z from 'zod/mini';
-import { facilities, instructors, locations, sessions } from '../../schema';
+import { facilities, instructors, locations, sessions } from '../../schema/unqualified';
 import { instantRangeIn, isLocal } from '../kernel/inputs';
 import { loadLocation, notFound } from '../kernel/lookups';
 import { withLocalTimes } from '../kernel/session-fields';

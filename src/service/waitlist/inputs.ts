@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { NOTIFICATION_METHODS } from '../../schema';
+import { NOTIFICATION_METHODS } from '../../schema/unqualified';
 import { instantInput, promotionOverrideInput, textInput, uuidInput, waitlistRefInput } from '../kernel/inputs';
 
 // Each schema is built on its first parse (`z.lazy`), not when the package is imported: a call needs one or two.

@@ -2,7 +2,7 @@ import { ACTIVE_WAITLIST_STATUSES } from '../../domain/statuses';
 import { compareWaitlistEntries } from '../../domain/waitlist';
 import { and, eq, inArray } from 'drizzle-orm';
 import type * as z from 'zod/mini';
-import { sessionWaitlist, sessions, students } from '../../schema';
+import { sessionWaitlist, sessions, students } from '../../schema/unqualified';
 import { requireAdministratorOrInstructor } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';

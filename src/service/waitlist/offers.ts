@@ -2,7 +2,7 @@ import { ACTIVE_WAITLIST_STATUSES, isOneOf } from '../../domain/statuses';
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError, type InvalidStateReason } from '../../errors';
-import { sessionWaitlist, sessions } from '../../schema';
+import { sessionWaitlist, sessions } from '../../schema/unqualified';
 import { requireAdministrator } from '../kernel/actor';
 import { requireActsForStudent, resolveParentId } from '../kernel/family-access';
 import { assertBookable, assertStudentsFree } from '../places/session-load';

@@ -85,24 +85,24 @@ describe('retries', () => {
 
   it('re-runs the transaction after 40001 / 40P01 and succeeds', async () => {
     const flaky = flakyDb(2, '40001');
-    const run = createTransactionRunner({ db: flaky as unknown as AnyPgDatabase, maxRetries: 3 });
+    const run = createTransactionRunner({ db: flaky as unknown as AnyPgDatabase, schema: 'scheduling', maxRetries: 3 });
     expect(await run({ actor: {} }, async () => 'done')).toBe('done');
     expect(flaky.calls()).toBe(3);
     const deadlock = flakyDb(1, '40P01');
-    const again = createTransactionRunner({ db: deadlock as unknown as AnyPgDatabase, maxRetries: 3 });
+    const again = createTransactionRunner({ db: deadlock as unknown as AnyPgDatabase, schema: 'scheduling', maxRetries: 3 });
     expect(await again({ actor: {} }, async () => 'ok')).toBe('ok');
   });
 
   it('gives up with RETRY_EXHAUSTED after maxRetries, and never retries other errors', async () => {
     const flaky = flakyDb(10, '40001');
-    const run = createTransactionRunner({ db: flaky as unknown as AnyPgDatabase, maxRetries: 2 });
+    const run = createTransactionRunner({ db: flaky as unknown as AnyPgDatabase, schema: 'scheduling', maxRetries: 2 });
     const error = (await errorOf(() => run({ actor: {} }, async () => 'never'))) as SchedulingError;
     expect(error.code).toBe('RETRY_EXHAUSTED');
     expect(error.details).toMatchObject({ sqlstate: '40001', attempts: 3 });
     expect(flaky.calls()).toBe(3);
 
     const unique = flakyDb(10, '23505');
-    const once = createTransactionRunner({ db: unique as unknown as AnyPgDatabase, maxRetries: 2 });
+    const once = createTransactionRunner({ db: unique as unknown as AnyPgDatabase, schema: 'scheduling', maxRetries: 2 });
     expect(await errorOf(() => once({ actor: {} }, async () => 'never'))).toMatchObject({ code: 'INVALID_INPUT' });
     expect(unique.calls()).toBe(1);
   });
@@ -119,7 +119,7 @@ describe('retries', () => {
         .values({ code: `SER-${Math.random()}`, name: 'Serial', timezone: 'UTC' })
         .returning();
       let attempts = 0;
-      const run = createTransactionRunner({ db, maxRetries: 3 });
+      const run = createTransactionRunner({ db, schema: 'scheduling', maxRetries: 3 });
       const result = await run({ actor: {} }, async (tx) => {
         attempts++;
         await tx.select().from(s.locations).where(eq(s.locations.id, loc!.id));

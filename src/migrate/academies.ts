@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import { SchedulingError } from '../errors';
+import { type AnyPgDatabase, queryRows } from '../db/query';
+import { toSchedulingError } from '../db/database-errors';
+import { parseAcademySchemaName, parseRoleName, quoteIdentifier } from '../db/academy-schema-name';
+import { invalidInput } from '../domain/validate';
+import { MIGRATIONS } from './migrations.generated';
+import { type MigrateResult, migrate, migrationLock } from './migrate-schema';
+
+/*
+ * Many academies in one database: each is a schema made by `migrate(db, { schema })`.
+ * Here: finding them, upgrading them all, and removing one.
+ */
+
+/**
+ * The academy schemas of the database, by name: every schema holding this package's
+ * tracking table (`schema_migrations` with exactly the columns `migrate` gives it).
+ *
+ * @example
+ * ```ts
+ * import { listAcademies } from 'academy-scheduling/migrate';
+ * const schemas = await listAcademies(db); // ['academy_a', 'academy_b', 'scheduling']
+ * ```
+ */
+export async function listAcademies(db: AnyPgDatabase): Promise<string[]> {
+  try {
+    const rows = await queryRows<{ schema: string }>(
+      db,
+      sql`SELECT n.nspname AS schema
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relname = 'schema_migrations' AND c.relkind = 'r'
+             AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
+                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) = ARRAY['applied_at', 'checksum', 'id', 'name']
+           ORDER BY n.nspname`,
+    );
+    return rows.map((row) => row.schema);
+  } catch (error) {
+    throw toSchedulingError(error);
+  }
+}
+
+/** One schema's outcome in {@link migrateAcademies}: what was applied, or why it failed. */
+export type AcademyMigrationOutcome = ({ ok: true } & MigrateResult & { schema: string }) | { ok: false; schema: string; error: SchedulingError };
+
+/**
+ * Brings every academy schema of the database up to date (or those named in
+ * `options.schemas`), each in its own transaction under its own lock, one after the
+ * other: safe while other processes run it too (each schema is migrated once), and a
+ * schema that fails is reported without stopping the others.
+ *
+ * @example
+ * ```ts
+ * import { migrateAcademies } from 'academy-scheduling/migrate';
+ * for (const outcome of await migrateAcademies(db)) {
+ *   if (!outcome.ok) console.error(outcome.schema, outcome.error.code, outcome.error.message);
+ * }
+ * ```
+ */
+export async function migrateAcademies(db: AnyPgDatabase, options: { schemas?: readonly string[] } = {}): Promise<AcademyMigrationOutcome[]> {
+  const schemas = options.schemas ? options.schemas.map((schema, i) => parseAcademySchemaName(schema, ['schemas', i])) : await listAcademies(db);
+  const outcomes: AcademyMigrationOutcome[] = [];
+  for (const schema of schemas) {
+    try {
+      outcomes.push({ ok: true, schema, ...(await migrate(db, { schema })) });
+    } catch (error) {
+      outcomes.push({ ok: false, schema, error: toSchedulingError(error) });
+    }
+  }
+  return outcomes;
+}
+
+/** Every table a migration creates, read from the migrations themselves (plus the tracking table). */
+const OWN_TABLES = new Set([
+  'schema_migrations',
+  ...MIGRATIONS.flatMap((m) => [...m.sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"scheduling"\."(\w+)"/g)].map((match) => match[1]!)),
+]);
+
+/**
+ * Removes an academy: drops its schema and everything in it, in one transaction under
+ * the schema's migration lock. Guarded against accidents: `confirm` must repeat the
+ * schema's name (`INVALID_INPUT` at `confirm`), the schema must be an academy
+ * (`NOT_FOUND`), and it must hold nothing but this package's tables (`INVALID_STATE`
+ * naming the others: a host's own table there is never dropped with it).
+ *
+ * @example
+ * ```ts
+ * import { dropAcademy } from 'academy-scheduling/migrate';
+ * await dropAcademy(db, { schema: 'academy_b', confirm: 'academy_b' });
+ * ```
+ */
+export async function dropAcademy(db: AnyPgDatabase, options: { schema: string; confirm: string }): Promise<{ dropped: string }> {
+  const schema = parseAcademySchemaName(options.schema);
+  if (options.confirm !== schema) {
+    throw invalidInput(`Invalid input at confirm: repeat the schema name ("${schema}") to drop the academy and all its data`, ['confirm']);
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(migrationLock(schema));
+      if (!(await listAcademies(tx)).includes(schema)) {
+        throw new SchedulingError('NOT_FOUND', `No academy schema named ${schema}`, { path: ['schema'], entity: 'academy', id: schema });
+      }
+      const foreign = await queryRows<{ name: string }>(
+        tx,
+        sql`SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = ${schema}::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1`,
+      );
+      const others = foreign.map((row) => row.name).filter((name) => !OWN_TABLES.has(name));
+      if (others.length > 0) {
+        throw new SchedulingError('INVALID_STATE', `The schema ${schema} also holds ${others.join(', ')}, which this package did not create: move them first`, {
+          reason: 'foreign_objects',
+          objects: others,
+        });
+      }
+      await tx.execute(sql.raw(`DROP SCHEMA ${quoteIdentifier(schema)} CASCADE`));
+      return { dropped: schema };
+    });
+  } catch (error) {
+    throw toSchedulingError(error);
+  }
+}
+
+/**
+ * Gives an academy a database role of its own, with rights on its schema and nothing
+ * else: usage of the schema, reading and writing its tables (no TRUNCATE), its
+ * sequences and functions, also those a later migration adds (default privileges;
+ * calling this again after `migrate` is harmless). The role is created `NOLOGIN` when
+ * missing, and granted to the current user so that `createScheduler({ db, schema, role })`
+ * can act as it (`SET LOCAL ROLE`). Under it a query naming another academy's schema
+ * is refused by PostgreSQL (permission denied), whatever the code above it does.
+ *
+ * Needs a user that may create roles (or an existing role) and owns the schema.
+ *
+ * @example
+ * ```ts
+ * import { migrate, grantAcademyRole } from 'academy-scheduling/migrate';
+ * import { createScheduler } from 'academy-scheduling';
+ *
+ * await migrate(db, { schema: 'academy_b' });
+ * await grantAcademyRole(db, { schema: 'academy_b', role: 'academy_b_app' });
+ * const scheduler = createScheduler({ db, schema: 'academy_b', role: 'academy_b_app' });
+ * ```
+ */
+export async function grantAcademyRole(db: AnyPgDatabase, options: { schema: string; role: string }): Promise<{ role: string; created: boolean }> {
+  const schema = quoteIdentifier(parseAcademySchemaName(options.schema));
+  const roleName = parseRoleName(options.role);
+  const role = quoteIdentifier(roleName);
+  try {
+    return await db.transaction(async (tx) => {
+      const [exists] = await queryRows<{ found: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${roleName}) AS found`);
+      if (!exists?.found) await tx.execute(sql.raw(`CREATE ROLE ${role} NOLOGIN`));
+      for (const statement of [
+        `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+        `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+        `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT EXECUTE ON FUNCTIONS TO ${role}`,
+        `GRANT ${role} TO CURRENT_USER`,
+      ]) {
+        await tx.execute(sql.raw(statement));
+      }
+      return { role: roleName, created: !exists?.found };
+    });
+  } catch (error) {
+    throw toSchedulingError(error);
+  }
+}
