@@ -31,6 +31,20 @@ export interface CreateTestDatabaseOptions {
    * read once per process; later calls with the same Blob reuse what was read.
    */
   snapshot?: Blob | Uint8Array;
+  /**
+   * More academies to create in the database, each in its own schema
+   * (`migrate(db, { schema })`), besides `scheduling`: for a platform's tests with
+   * several academies. Each costs a migration (a few seconds on PGlite); put them in
+   * the snapshot instead (`createMigratedSnapshot({ academies })`) to pay once.
+   * Schemas that exist already are left as they are.
+   */
+  academies?: readonly string[];
+}
+
+/** Options of {@link createMigratedSnapshot}. */
+export interface CreateMigratedSnapshotOptions {
+  /** Academy schemas to create besides `scheduling` (`migrate(db, { schema })` each). */
+  academies?: readonly string[];
 }
 
 /**
@@ -61,13 +75,14 @@ let processSnapshot: Promise<DataDirectorySnapshot> | undefined;
  * const { db, close } = await createTestDatabase({ snapshot: await readFile('snapshot.tar') });
  * ```
  */
-export async function createMigratedSnapshot(): Promise<Blob> {
+export async function createMigratedSnapshot(options: CreateMigratedSnapshotOptions = {}): Promise<Blob> {
   // Loaded here, not with the module: the migrations' SQL (about 160 KB) is needed only to
   // make a snapshot, never by a host that passes its own `snapshot` to createTestDatabase.
   const { migrate } = await import('../migrate');
   const client = await PGlite.create();
   try {
     await migrate(drizzle(client));
+    for (const schema of options.academies ?? []) await migrate(drizzle(client), { schema });
     await client.exec(TEST_DATABASE_SETTINGS);
     await client.exec('CHECKPOINT');
     return await client.dumpDataDir('none');
@@ -79,7 +94,9 @@ export async function createMigratedSnapshot(): Promise<Blob> {
 /**
  * A fresh, migrated, isolated database. Without `snapshot`, the first call in a process
  * creates the process's snapshot (`createMigratedSnapshot`, a few seconds) and every
- * call opens a new database from it.
+ * call opens a new database from it. Its academy is the `scheduling` schema; with
+ * `academies`, more academies are created beside it (`createScheduler({ db, schema })`
+ * for each, `academySchema(schema)` from `academy-scheduling/schema` for its tables).
  *
  * @example
  * ```ts
@@ -96,6 +113,15 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   const snapshot = options.snapshot ? await readDataDirectorySnapshot(options.snapshot) : await migratedProcessSnapshot();
   const client = await openDataDirectory(snapshot);
   const db = drizzle(client, { schema });
+  if (options.academies?.length) {
+    const { migrate } = await import('../migrate');
+    try {
+      for (const academy of options.academies) await migrate(db, { schema: academy });
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
   return { db, client, close: () => client.close() };
 }
 

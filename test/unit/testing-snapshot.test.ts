@@ -7,6 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedSnapshot, createTestDatabase, type TestDatabase } from '../../src/testing';
 import { parseTar } from '../../src/testing/data-directory';
+import { createScheduler } from '../../src';
+import { listAcademies } from '../../src/migrate';
 
 let snapshot: Blob;
 let bytes: Buffer;
@@ -66,4 +68,27 @@ describe('createTestDatabase from a snapshot', () => {
   it('refuses bytes that are not a data-directory snapshot instead of opening an empty database', async () => {
     await expect(createTestDatabase({ snapshot: new Uint8Array(4096) })).rejects.toThrow('Not a data-directory snapshot');
   });
+
+  it('creates more academies beside `scheduling` when asked, each usable by its own scheduler; a bad name closes nothing open', async () => {
+    const database = await createTestDatabase({ snapshot: bytes, academies: ['academy_x'] });
+    try {
+      const scheduler = createScheduler({ db: database.db, schema: 'academy_x' });
+      const user = await scheduler.academy.createUser({ kind: 'system' }, { email: 'x@academy-x.test', role: 'admin' });
+      const { rows } = await database.client.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM academy_x.users WHERE id = '${user.id}')::int + (SELECT count(*) FROM scheduling.users)::int AS n`,
+      );
+      expect(rows[0]!.n).toBe(1);
+      expect(await listAcademies(database.db)).toEqual(['academy_x', 'scheduling']);
+    } finally {
+      await database.close();
+    }
+    await expect(createTestDatabase({ snapshot: bytes, academies: ['Bad Name'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // In the snapshot instead, paid once.
+    const withAcademies = await createTestDatabase({ snapshot: await createMigratedSnapshot({ academies: ['academy_y', 'academy_z'] }) });
+    try {
+      expect(await listAcademies(withAcademies.db)).toEqual(['academy_y', 'academy_z', 'scheduling']);
+    } finally {
+      await withAcademies.close();
+    }
+  }, 90_000);
 });
