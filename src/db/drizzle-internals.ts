@@ -1,4 +1,5 @@
 import { PgDatabase } from 'drizzle-orm/pg-core';
+import { NoopCache } from 'drizzle-orm/cache/core';
 import { type Column, type SQL, entityKind } from 'drizzle-orm';
 import type { AnyPgDatabase } from './query';
 
@@ -14,6 +15,11 @@ import type { AnyPgDatabase } from './query';
  * 3. Rows of a table returned by raw SQL (`SETOF table`, `RETURNING *`), decoded by
  *    column exactly as a select decodes them: the session's `prepareQuery` in array
  *    mode with our field list (query.ts).
+ * 5. No query cache: a host's Drizzle may cache selects (`cache` with strategy 'all'),
+ *    keyed by SQL text and parameters; the scheduler's SQL names no schema, so two
+ *    academies' identical reads would share entries, and our reads must see our writes
+ *    anyway. The session the scheduler runs on has the session's `cache` replaced
+ *    (scheduling-db.ts).
  * 4. Telling a real Drizzle database from a look-alike a host passes as `db` or `{ tx }`:
  *    the class tags of it, its session and its dialect. That one lives in
  *    drizzle-kind.ts, which loads no drizzle-orm, so `createScheduler` can check `db`
@@ -107,5 +113,19 @@ export function derivedDatabase(db: AnyPgDatabase, session: DrizzleSession, rela
   Object.defineProperty(derived, 'session', { value: session, enumerable: false });
   Object.defineProperty(derived, 'query', { get: () => relational().query, enumerable: true });
   Object.defineProperty(derived, '_', { get: () => relational()._, enumerable: false });
+  return derived;
+}
+
+/**
+ * The session with Drizzle's query cache switched off (a `NoopCache` in its `cache`
+ * field, which every driver's `prepareQuery` reads), whatever cache the host configured.
+ *
+ * @internal
+ */
+export function withoutQueryCache(session: DrizzleSession): DrizzleSession {
+  const cache = (session as unknown as { cache?: unknown }).cache;
+  if (cache === undefined || cache instanceof NoopCache) return session;
+  const derived = Object.create(session) as DrizzleSession;
+  Object.defineProperty(derived, 'cache', { value: new NoopCache() });
   return derived;
 }

@@ -39,3 +39,17 @@ export function isDrizzlePgDatabase(value: unknown): value is AnyPgDatabase {
     return false;
   }
 }
+
+/**
+ * True for a Drizzle PostgreSQL transaction (or savepoint): a `PgTransaction`, which
+ * holds one connection, unlike a database, which hands each transaction its own.
+ *
+ * @internal
+ */
+export function isDrizzlePgTransaction(value: unknown): boolean {
+  try {
+    return isDrizzleEntity(value, 'PgTransaction');
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
-import { type DrizzleSession, derivedDatabase, internalsOf, namingStatements, relationalDatabase } from './drizzle-internals';
+import { type DrizzleSession, derivedDatabase, internalsOf, namingStatements, relationalDatabase, withoutQueryCache } from './drizzle-internals';
 import * as schema from '../schema/unqualified';
 import type { AnyPgDatabase } from './query';
 
@@ -38,7 +38,8 @@ function relationalSchema(): RelationalSchema {
  */
 export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
   const internals = internalsOf(db);
-  const session = preparingSession(internals.session);
+  // The cache first: the naming session calls prepareQuery with itself as `this`, so it must inherit the NoopCache.
+  const session = preparingSession(withoutQueryCache(internals.session));
   // Never the host's own `db.query`, even when it was built with our schema: its tables
   // name the `scheduling` schema, ours name none (the call's search_path is the academy's).
   // Built on first use: it makes a query builder per table, and most calls never need one.

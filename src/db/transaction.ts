@@ -4,6 +4,8 @@ import { RETRYABLE_SQLSTATES, sqlStateOf, toSchedulingError } from './database-e
 import { type AnyPgDatabase, queryRows } from './query';
 import { type SchedulingDb, withSchedulingSchema } from './scheduling-db';
 import { quoteIdentifier } from './academy-schema-name';
+import { internalsOf } from './drizzle-internals';
+import { isDrizzlePgTransaction } from './drizzle-kind';
 
 /** What one scheduler call needs from its transaction. */
 export interface TransactionRequest {
@@ -67,6 +69,7 @@ export type RunInTransaction = <T>(request: TransactionRequest, work: (tx: Sched
  */
 export function createTransactionRunner(config: TransactionRunnerConfig): RunInTransaction {
   const searchPath = `${quoteIdentifier(config.schema)}, pg_temp`;
+  const singleConnection = isSingleNodePostgresClient(config.db);
   // `SET LOCAL ROLE`, as a setting: it ends with the transaction (or the savepoint that failed).
   const role = config.role ? sql` set_config('role', ${config.role}, true),` : sql``;
   const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
@@ -89,7 +92,9 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     return { value: await work(tx), preparing };
   };
 
-  const joined = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
+  const joined = <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) =>
+    isDrizzlePgTransaction(host) ? oneAtATimeOn(host, () => joinedNow(host, request, work)) : joinedNow(host, request, work);
+  const joinedNow = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
     const before = await queryRows<{ path: string; role: string; actor: string | null; allow: string | null }>(
       host,
       sql`SELECT current_setting('search_path') AS path, current_setting('role') AS role, current_setting('scheduling.actor_id', true) AS actor,
@@ -137,8 +142,8 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
         throw toSchedulingError(error);
       }
     }
-    const attemptOnce = () =>
-      config.db.transaction((tx) => body(tx, request, work), config.isolationLevel ? { isolationLevel: config.isolationLevel } : undefined);
+    const begin = () => config.db.transaction((tx) => body(tx, request, work), config.isolationLevel ? { isolationLevel: config.isolationLevel } : undefined);
+    const attemptOnce = singleConnection ? () => oneAtATimeOn(config.db, begin) : begin;
     for (let attempt = 0; ; attempt++) {
       try {
         // A first attempt runs at once; a retry waits for its turn in the retry lane.
@@ -189,4 +194,38 @@ const DEFERRED_CHECKS = sql.raw('trigger_booking_not_waiting, trigger_waiting_no
 async function checkDeferredNow(tx: SchedulingDb): Promise<void> {
   await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} IMMEDIATE`);
   await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} DEFERRED`);
+}
+
+/**
+ * Calls joining one host transaction, in turn (a `{ tx }` that is a whole database
+ * gives each call a transaction of its own, and needs no turns). The settings a call makes
+ * (`search_path`, role, actor, override) belong to the transaction's connection, not
+ * to the call: two calls started together on one `{ tx }` (of one scheduler or of two
+ * academies' schedulers) would run under each other's settings, and the first to end
+ * would put the host's back while the other still runs. Keyed by the transaction's
+ * Drizzle session, shared by every scheduler in the process.
+ */
+const hostLanes = new WeakMap<object, Promise<unknown>>();
+function oneAtATimeOn<T>(host: AnyPgDatabase, call: () => Promise<T>): Promise<T> {
+  const key = internalsOf(host).session as unknown as object;
+  const previous = hostLanes.get(key) ?? Promise.resolve();
+  const turn = previous.then(call, call);
+  hostLanes.set(
+    key,
+    turn.catch(() => undefined),
+  );
+  return turn;
+}
+
+/**
+ * True for Drizzle on one node-postgres `Client` (not a `Pool`): Drizzle begins each
+ * transaction on that one connection, so two started together would become one on the
+ * server, each running under the other's settings. The scheduler's own transactions on
+ * such a client take turns (PGlite queues its transactions itself; a Pool and
+ * postgres.js give each its own connection).
+ */
+function isSingleNodePostgresClient(db: AnyPgDatabase): boolean {
+  const session = internalsOf(db).session as unknown as { constructor?: Record<symbol, unknown>; client?: object } | undefined;
+  if (session?.constructor?.[Symbol.for('drizzle:entityKind')] !== 'NodePgSession' || !session.client) return false;
+  return !('totalCount' in session.client);
 }

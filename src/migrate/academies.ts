@@ -14,7 +14,9 @@ import { type MigrateResult, migrate, migrationLock } from './migrate-schema';
 
 /**
  * The academy schemas of the database, by name: every schema holding this package's
- * tracking table (`schema_migrations` with exactly the columns `migrate` gives it).
+ * tracking table (`schema_migrations` with exactly the columns `migrate` gives it)
+ * whose first row is this package's first migration, checksum included. Temporary
+ * schemas, `public` and names an academy may not have are never listed.
  *
  * @example
  * ```ts
@@ -24,18 +26,38 @@ import { type MigrateResult, migrate, migrationLock } from './migrate-schema';
  */
 export async function listAcademies(db: AnyPgDatabase): Promise<string[]> {
   try {
-    const rows = await queryRows<{ schema: string }>(
+    const candidates = await queryRows<{ schema: string }>(
       db,
       sql`SELECT n.nspname AS schema
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.relname = 'schema_migrations' AND c.relkind = 'r'
+             AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT IN ('information_schema', 'public')
              AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) = ARRAY['applied_at', 'checksum', 'id', 'name']
            ORDER BY n.nspname`,
     );
+    const names = candidates.map((row) => row.schema).filter(isAcademySchemaName);
+    if (names.length === 0) return [];
+    // The shape is not enough (a host may have a table like it): the first migration must be ours, checksum and all.
+    const first = MIGRATIONS[0]!;
+    const probes = names.map(
+      (schema) =>
+        sql`SELECT ${schema}::text AS schema FROM ${sql.raw(`${quoteIdentifier(schema)}.schema_migrations`)} WHERE id = ${first.id} AND name = ${first.name} AND checksum = ${first.checksum}`,
+    );
+    const rows = await queryRows<{ schema: string }>(db, sql`SELECT schema FROM (${sql.join(probes, sql` UNION ALL `)}) academies ORDER BY schema`);
     return rows.map((row) => row.schema);
   } catch (error) {
     throw toSchedulingError(error);
+  }
+}
+
+/** True for a name {@link parseAcademySchemaName} accepts. */
+function isAcademySchemaName(name: string): boolean {
+  try {
+    parseAcademySchemaName(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -69,18 +91,63 @@ export async function migrateAcademies(db: AnyPgDatabase, options: { schemas?: r
   return outcomes;
 }
 
-/** Every table a migration creates, read from the migrations themselves (plus the tracking table). */
-const OWN_TABLES = new Set([
-  'schema_migrations',
-  ...MIGRATIONS.flatMap((m) => [...m.sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"scheduling"\."(\w+)"/g)].map((match) => match[1]!)),
-]);
+/** The names a pattern captures in every migration. */
+const createdBy = (pattern: RegExp) => MIGRATIONS.flatMap((m) => [...m.sql.matchAll(pattern)].map((match) => match[1]!));
+/** Every table, sequence and function a migration creates, read from the migrations themselves (plus the tracking table). */
+const OWN_TABLES = new Set(['schema_migrations', ...createdBy(/CREATE TABLE (?:IF NOT EXISTS )?"scheduling"\."(\w+)"/g)]);
+const OWN_SEQUENCES = new Set(createdBy(/CREATE SEQUENCE (?:IF NOT EXISTS )?"scheduling"\."(\w+)"/g));
+const OWN_FUNCTIONS = new Set(createdBy(/CREATE (?:OR REPLACE )?FUNCTION scheduling\.(\w+)/g));
+
+/**
+ * What `DROP SCHEMA … CASCADE` would take with it that this package did not create:
+ * tables, views, sequences, composite types, functions and standalone types in the
+ * schema that are not ours, and anything outside the schema that depends on it (a
+ * host's view, foreign key or function).
+ */
+async function foreignObjects(tx: AnyPgDatabase, schema: string): Promise<string[]> {
+  const inside = await queryRows<{ kind: string; name: string }>(
+    tx,
+    sql`SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'table' END AS kind, c.relname AS name
+          FROM pg_class c WHERE c.relnamespace = ${schema}::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')
+        UNION ALL
+        SELECT 'function', p.proname FROM pg_proc p WHERE p.pronamespace = ${schema}::regnamespace
+        UNION ALL
+        SELECT 'type', t.typname FROM pg_type t
+         WHERE t.typnamespace = ${schema}::regnamespace AND t.typrelid = 0 AND t.typcategory <> 'A'`,
+  );
+  const own = { table: OWN_TABLES, sequence: OWN_SEQUENCES, function: OWN_FUNCTIONS } as Record<string, Set<string>>;
+  const strangers = inside.filter((o) => !own[o.kind]?.has(o.name)).map((o) => `${o.kind} ${o.name}`);
+  const dependents = await queryRows<{ name: string }>(
+    tx,
+    sql`WITH dependent AS (
+          SELECT d.classid, d.objid, d.objsubid,
+                 CASE d.classid
+                   WHEN 'pg_class'::regclass THEN (SELECT relnamespace FROM pg_class WHERE oid = d.objid)
+                   WHEN 'pg_proc'::regclass THEN (SELECT pronamespace FROM pg_proc WHERE oid = d.objid)
+                   WHEN 'pg_type'::regclass THEN (SELECT typnamespace FROM pg_type WHERE oid = d.objid)
+                   WHEN 'pg_constraint'::regclass THEN (SELECT connamespace FROM pg_constraint WHERE oid = d.objid)
+                   WHEN 'pg_rewrite'::regclass THEN (SELECT c.relnamespace FROM pg_rewrite w JOIN pg_class c ON c.oid = w.ev_class WHERE w.oid = d.objid)
+                   WHEN 'pg_trigger'::regclass THEN (SELECT c.relnamespace FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.oid = d.objid)
+                   WHEN 'pg_attrdef'::regclass THEN (SELECT c.relnamespace FROM pg_attrdef a JOIN pg_class c ON c.oid = a.adrelid WHERE a.oid = d.objid)
+                 END AS namespace
+            FROM pg_depend d
+            JOIN LATERAL pg_identify_object(d.refclassid, d.refobjid, d.refobjsubid) r ON true
+           WHERE r.schema = ${schema} AND d.deptype IN ('n', 'a'))
+        SELECT DISTINCT pg_describe_object(classid, objid, objsubid) AS name
+          FROM dependent WHERE namespace IS NOT NULL AND namespace <> ${schema}::regnamespace
+         ORDER BY 1`,
+  );
+  return [...new Set([...strangers, ...dependents.map((d) => d.name)])].sort();
+}
 
 /**
  * Removes an academy: drops its schema and everything in it, in one transaction under
  * the schema's migration lock. Guarded against accidents: `confirm` must repeat the
  * schema's name (`INVALID_INPUT` at `confirm`), the schema must be an academy
- * (`NOT_FOUND`), and it must hold nothing but this package's tables (`INVALID_STATE`
- * naming the others: a host's own table there is never dropped with it).
+ * (`NOT_FOUND`), and it must hold nothing but what this package created, with nothing
+ * outside it depending on it (`INVALID_STATE`, `reason: 'foreign_objects'`, naming
+ * them: a host's table, sequence, function or type in it, or a host's view or foreign
+ * key elsewhere that points into it, is never dropped with it).
  *
  * @example
  * ```ts
@@ -99,11 +166,7 @@ export async function dropAcademy(db: AnyPgDatabase, options: { schema: string; 
       if (!(await listAcademies(tx)).includes(schema)) {
         throw new SchedulingError('NOT_FOUND', `No academy schema named ${schema}`, { path: ['schema'], entity: 'academy', id: schema });
       }
-      const foreign = await queryRows<{ name: string }>(
-        tx,
-        sql`SELECT c.relname AS name FROM pg_class c WHERE c.relnamespace = ${schema}::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1`,
-      );
-      const others = foreign.map((row) => row.name).filter((name) => !OWN_TABLES.has(name));
+      const others = await foreignObjects(tx, schema);
       if (others.length > 0) {
         throw new SchedulingError('INVALID_STATE', `The schema ${schema} also holds ${others.join(', ')}, which this package did not create: move them first`, {
           reason: 'foreign_objects',

@@ -170,6 +170,10 @@ export const ATTACKS: readonly Attack[] = [
     name: 'TRUNCATE of the bookings racing confirmations',
     targets: [target('G1', 'session_bookings', 'TRUNCATE'), target('G1', 'session_bookings', 'TRUNCATE (above')],
     attempts: 8,
+    // At READ COMMITTED the race may end with no refusal, legitimately: when the TRUNCATE
+    // lands after two bookings and before the other five (the first child's among them),
+    // it empties the session and every later booking fits. Seen once in CI.
+    someRefused: false,
     async prepare(scene) {
       const day = scene.day();
       const session = await scene.newSession({ start: at(day, '10:00'), end: at(day, '11:00'), facilityId: await scene.newFacility(), capacity: 5 });

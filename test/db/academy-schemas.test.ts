@@ -214,7 +214,7 @@ describe('the academies of a database', () => {
     const foreign = await errorOf(() => dropAcademy(database.db, { schema: 'academy_gone', confirm: 'academy_gone' }));
     expect([isSchedulingError(foreign, 'INVALID_STATE'), (foreign as { details: unknown }).details]).toEqual([
       true,
-      { reason: 'foreign_objects', objects: ['host_notes'] },
+      { reason: 'foreign_objects', objects: ['table host_notes'] },
     ]);
     expect(await listAcademies(database.db)).toContain('academy_gone');
     await database.query(`DROP TABLE academy_gone.host_notes`);

@@ -54,14 +54,14 @@ describe.skipIf(!onServer)('statements on the wire (postgres.js)', () => {
     expect(result.outcome).toBe('confirmed');
     expect(sent.map((q) => q.trim().replace(/\s+/g, ' ').toLowerCase())).toEqual([
       'begin',
-      expect.stringMatching(/^select set_config\('scheduling.actor_id'/),
-      expect.stringMatching(/^with "written" as \(select \* from scheduling\.write_confirmed_booking\(/),
+      expect.stringMatching(/^select set_config\('search_path', \$1, true\), set_config\('scheduling.actor_id'/),
+      expect.stringMatching(/^with "written" as \(select \* from write_confirmed_booking\(/),
       'commit',
     ]);
     // Prepared and kept by postgres.js: the same connection lists them.
     const [prepared] = await client<
       Array<{ count: number }>
-    >`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%scheduling.write_confirmed_booking(%' AND statement NOT LIKE '%pg_prepared_statements%'`;
+    >`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%from write_confirmed_booking(%' AND statement NOT LIKE '%pg_prepared_statements%'`;
     expect(prepared?.count).toBe(1);
   });
 
@@ -77,9 +77,9 @@ describe.skipIf(!onServer)('statements on the wire (postgres.js)', () => {
     expect(session.status).toBe('scheduled');
     expect(sent.map((q) => q.trim().replace(/\s+/g, ' ').toLowerCase())).toEqual([
       'begin',
-      expect.stringMatching(/^select set_config\('scheduling.actor_id'/),
-      expect.stringMatching(/^with "written" as \(insert into scheduling\.sessions \(/),
-      expect.stringMatching(/^with "written" as \(select \* from scheduling\.schedule_conflicts where/),
+      expect.stringMatching(/^select set_config\('search_path', \$1, true\), set_config\('scheduling.actor_id'/),
+      expect.stringMatching(/^with "written" as \(insert into sessions \(/),
+      expect.stringMatching(/^with "written" as \(select \* from schedule_conflicts where/),
       'commit',
     ]);
   });

@@ -118,7 +118,12 @@ describe('sessions.list', () => {
         hasFreeSpots: true,
       }),
     );
-    const plan = (await queryRows<{ 'QUERY PLAN': string }>(database.db, sql`EXPLAIN ${query}`)).map((r) => r['QUERY PLAN']).join('\n');
+    // The service's statement names no schema: explain it where the scheduler's search_path points.
+    const rows = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL search_path = scheduling, pg_temp`);
+      return queryRows<{ 'QUERY PLAN': string }>(tx, sql`EXPLAIN ${query}`);
+    });
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/Index (Only )?Scan|Bitmap Index Scan/);
     expect(plan).not.toMatch(/Seq Scan on sessions/);
   });
