@@ -3,9 +3,13 @@
  * Figures that need the real server run only when DATABASE_URL is set; each figure
  * is a ratio against a baseline measured in the same run (see bench/harness.ts).
  *
- * BENCH_ONLY=overlap,recurrence,test-harness,cold-start,test-memory,server runs a subset (and
- * then does not overwrite results.json). `bookings` (figure 1) and `availability`
- * (figure 5) run one part of `server` alone; they run only when named.
+ * BENCH_ONLY=overlap,recurrence,test-harness,cold-start,test-memory,server,academies runs a
+ * subset (and then does not overwrite results.json). `bookings` (figure 1) and
+ * `availability` (figure 5) run one part of `server` alone; they run only when named.
+ * `academies` (many academies in one database: creating one, catalog size, booking
+ * throughput among 1,000, upgrading 1,000) needs the server and runs only when named:
+ * laying out and upgrading 1,000 academies takes 4-10 minutes on a 2-core machine.
+ * BENCH_ACADEMIES overrides its 1,000 for a quick look.
  */
 import { writeFileSync } from 'node:fs';
 import { formatTable, machineNote, type Figure } from './harness';
@@ -15,16 +19,24 @@ import { testHarnessFigures } from './figures/test-harness';
 import { coldStartFigures } from './figures/cold-start';
 import { testRunMemoryFigures } from './figures/test-run-memory';
 import { realServerFigures, serverSubsetFigures } from './figures/real-server';
+import { academiesFigures } from './figures/academies';
 
-const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: boolean; onlyWhenNamed?: boolean }> = [
-  { key: 'server', run: () => realServerFigures(), needsServer: true },
+const serverFigures = 'figures 2 and 5 (conflict-checked creation, availability) and 1 (booking throughput) need DATABASE_URL (the real server)';
+const groups: Array<{ key: string; run: () => Promise<Figure[]>; needsServer?: string; onlyWhenNamed?: boolean }> = [
+  { key: 'server', run: () => realServerFigures(), needsServer: serverFigures },
   { key: 'overlap', run: () => overlapFigures() },
   { key: 'recurrence', run: () => recurrenceFigures() },
   { key: 'test-harness', run: () => testHarnessFigures() },
   { key: 'cold-start', run: () => coldStartFigures() },
   { key: 'test-memory', run: () => testRunMemoryFigures() },
-  { key: 'bookings', run: () => serverSubsetFigures('bookings'), needsServer: true, onlyWhenNamed: true },
-  { key: 'availability', run: () => serverSubsetFigures('availability'), needsServer: true, onlyWhenNamed: true },
+  {
+    key: 'academies',
+    run: () => academiesFigures(),
+    needsServer: 'the academies figures (creating one, catalog size, booking throughput among 1,000, upgrading 1,000) need DATABASE_URL (the real server)',
+    onlyWhenNamed: true,
+  },
+  { key: 'bookings', run: () => serverSubsetFigures('bookings'), needsServer: serverFigures, onlyWhenNamed: true },
+  { key: 'availability', run: () => serverSubsetFigures('availability'), needsServer: serverFigures, onlyWhenNamed: true },
 ];
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
@@ -34,7 +46,7 @@ const started = performance.now();
 for (const group of groups) {
   if ((only || group.onlyWhenNamed) && !only?.includes(group.key)) continue;
   if (group.needsServer && !process.env.DATABASE_URL) {
-    skipped.push('figures 2 and 5 (conflict-checked creation, availability) and 1 (booking throughput) need DATABASE_URL (the real server)');
+    if (!skipped.includes(group.needsServer)) skipped.push(group.needsServer);
     continue;
   }
   const groupStart = performance.now();

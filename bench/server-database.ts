@@ -58,6 +58,46 @@ async function onAdminConnection<T>(fn: (admin: postgres.Sql) => Promise<T>): Pr
   }
 }
 
+/** An empty throw-away database: nothing migrated, nothing seeded. */
+export interface EmptyBenchDatabase {
+  name: string;
+  /** DATABASE_URL pointing at this database (for more pools of its own). */
+  url: string;
+  /** A postgres.js client on it (`max` connections). */
+  client: postgres.Sql;
+  /** Closes the client and drops the database. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates `acsched_bench_<pid>_<suffix>` empty (for figures that lay out their own
+ * academy schemas) and opens a client with `max` connections on it.
+ *
+ * @example
+ * ```ts
+ * const empty = await openEmptyBenchDatabase('academies', 2);
+ * try { await migrate(drizzle(empty.client), { schema: 'academy_a' }); } finally { await empty.drop(); }
+ * ```
+ */
+export async function openEmptyBenchDatabase(suffix: string, max = 4): Promise<EmptyBenchDatabase> {
+  const name = `acsched_bench_${process.pid}_${suffix}`;
+  await onAdminConnection(async (admin) => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+  });
+  const url = urlFor(name);
+  const client = postgres(url, { max, onnotice: () => {} });
+  return {
+    name,
+    url,
+    client,
+    drop: async () => {
+      await client.end();
+      await onAdminConnection((admin) => admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
 /**
  * Creates, migrates and seeds `acsched_bench_<pid>_<suffix>`: one admin, program, course and
  * location (America/New_York), 50 facilities, 200 instructors, each available every day

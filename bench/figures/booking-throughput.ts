@@ -34,7 +34,7 @@ interface ThroughputData {
 type Booker = (sessionId: string, studentId: string) => Promise<'confirmed' | 'refused'>;
 
 /** Runs `tasks` with `concurrency` workers pulling from one queue; returns wall-clock ms. */
-async function runConcurrently(tasks: ReadonlyArray<() => Promise<unknown>>, concurrency: number): Promise<number> {
+export async function runConcurrently(tasks: ReadonlyArray<() => Promise<unknown>>, concurrency: number): Promise<number> {
   let next = 0;
   const start = performance.now();
   await Promise.all(
