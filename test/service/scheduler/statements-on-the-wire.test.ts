@@ -61,7 +61,7 @@ describe.skipIf(!onServer)('statements on the wire (postgres.js)', () => {
     // Prepared and kept by postgres.js: the same connection lists them.
     const [prepared] = await client<
       Array<{ count: number }>
-    >`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%from write_confirmed_booking(%' AND statement NOT LIKE '%pg_prepared_statements%'`;
+    >`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%write_confirmed_booking(%' AND statement NOT LIKE '%pg_prepared_statements%'`;
     expect(prepared?.count).toBe(1);
   });
 
