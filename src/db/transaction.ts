@@ -81,7 +81,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   };
 
   const body = async <T>(raw: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
-    const tx = withSchedulingSchema(raw);
+    const tx = withSchedulingSchema(raw, config.schema);
     // Awaited before the work starts. (Sending it unawaited, to share a round trip with
     // the work's first statement, made the order in which the two reached the driver
     // depend on how many promise hops each took on its way: one change elsewhere, and a

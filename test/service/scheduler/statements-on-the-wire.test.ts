@@ -16,6 +16,8 @@ import { createScheduler } from '../../../src';
 import { currentDriver, currentTarget, useTestDatabase } from '../../support/database';
 import { type Academy, insertSession, seedAcademy, createInput } from '../../support/fixtures';
 import { adminOf } from '../../support/actors';
+import { migrate } from '../../../src/migrate';
+import { insertSessionIn, seedAcademyIn } from '../../support/academy-in-schema';
 
 const onServer = currentTarget() === 'postgres' && currentDriver() === 'postgres-js';
 const database = useTestDatabase();
@@ -122,6 +124,42 @@ describe.skipIf(!onServer)('statements on the wire (postgres.js)', () => {
       createInput(academy, { startTime: new Date(Date.UTC(2031, 6, 1, 9)), endTime: new Date(Date.UTC(2031, 6, 1, 10)) }),
     );
     expect(session).toMatchObject({ sessionId: expect.stringMatching(/^SES-/), startTime: new Date(Date.UTC(2031, 6, 1, 9)), status: 'scheduled' });
+  });
+
+  it('keeps one prepared statement per academy on a connection that serves several, each planned under its own search_path', async () => {
+    // Same statement text for two academies would be one prepared statement, re-analyzed and
+    // re-planned by PostgreSQL every time the search_path changed from one academy to the other.
+    const schemas = ['wire_north', 'wire_south'];
+    const { client, sent } = recordingScheduler();
+    const db = drizzle(client, { schema: s });
+    const academies = [];
+    for (const schema of schemas) {
+      await migrate(db, { schema });
+      const seeded = await seedAcademyIn(database.db, schema, { students: 3 });
+      academies.push({ schema, seeded, scheduler: createScheduler({ db, schema }) });
+    }
+    sent.length = 0;
+    for (const student of [0, 1, 2]) {
+      for (const { schema, seeded, scheduler } of academies) {
+        const start = new Date(Date.UTC(2032, 0, 1 + student, 10));
+        const session = await insertSessionIn(database.db, schema, seeded, {
+          instructorId: null,
+          capacity: 5,
+          startTime: start,
+          endTime: new Date(start.getTime() + 3_600_000),
+        });
+        const result = await scheduler.bookings.book(adminOf(seeded), { sessionId: session.id, studentId: seeded.studentIds[student]! });
+        expect(result.outcome).toBe('confirmed');
+      }
+    }
+
+    const booking = sent.filter((q) => q.includes('write_confirmed_booking('));
+    expect(booking).toHaveLength(6);
+    expect(booking.filter((q) => q.startsWith('/* wire_north */ '))).toHaveLength(3);
+    expect(booking.filter((q) => q.startsWith('/* wire_south */ '))).toHaveLength(3);
+    const prepared = await client<Array<{ statement: string }>>`
+      SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%write_confirmed_booking(%' AND statement NOT LIKE '%pg_prepared_statements%' ORDER BY statement`;
+    expect(prepared.map((p) => p.statement.slice(0, p.statement.indexOf('*/') + 2))).toEqual(['/* wire_north */', '/* wire_south */']);
   });
 
   // Last: it changes the table for the rest of this file's database.
