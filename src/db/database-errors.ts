@@ -7,6 +7,7 @@ interface DriverErrorFields {
   detail?: string;
   constraint?: string;
   constraint_name?: string;
+  where?: string;
 }
 
 /** SQLSTATEs raised by our own triggers (see drizzle/0001_triggers.sql and the later migrations). */
@@ -148,12 +149,15 @@ function alignWithService(code: SchedulingErrorCode, details: Record<string, unk
  */
 export function toSchedulingError(error: unknown): AnySchedulingError {
   if (isSchedulingError(error)) return error;
-  const driver = findDriverError(error);
+  let driver = findDriverError(error);
   if (!driver) {
     const message = error instanceof Error ? error.message : String(error);
     return new SchedulingError('DATABASE_ERROR', message, {}, { cause: error });
   }
-  const constraint = driver.constraint ?? driver.constraint_name;
+  const fromWorker = isFromCitusWorker(driver);
+  const constraint = constraintOf(driver);
+  // Fields by name: an Error's `message` is not an own enumerable property, so a spread would lose it.
+  if (fromWorker) driver = { code: driver.code, message: driver.message, detail: driver.detail && withoutShardIds(driver.detail), where: driver.where };
   const code = codeFor(driver.code, constraint);
   const details = { sqlstate: driver.code, ...(constraint ? { constraint } : {}), ...parseDetail(driver.detail), ...missingKey(driver) };
   // The code is only known at run time here: the details are what the triggers raise,
@@ -161,4 +165,35 @@ export function toSchedulingError(error: unknown): AnySchedulingError {
   return new SchedulingError(code, driver.message ?? `Database error ${driver.code}`, alignWithService(code, details, driver), {
     cause: error,
   }) as AnySchedulingError;
+}
+
+/** Whether a Citus worker raised the error (and the coordinator passed it on). */
+function isFromCitusWorker(driver: DriverErrorFields): boolean {
+  return driver.where?.includes('while executing command on') ?? false;
+}
+
+/**
+ * The name of the constraint a database error is about, by the name it has in the
+ * migrations, on every driver and on Citus.
+ *
+ * @internal
+ */
+export function constraintOf(driver: DriverErrorFields): string | undefined {
+  return isFromCitusWorker(driver) ? workerConstraint(driver) : (driver.constraint ?? driver.constraint_name);
+}
+
+/**
+ * The constraint of an error a Citus worker raised. Citus passes on the worker's
+ * SQLSTATE, message and detail but not the constraint field, and there the names carry
+ * the shard's id (`chk_session_times_102022` on the shard `sessions_102022`): the name
+ * is read from the message and the suffix dropped (none of our constraints ends in one).
+ */
+function workerConstraint(driver: DriverErrorFields): string | undefined {
+  const named = driver.constraint ?? driver.constraint_name ?? /constraint "([^"]+)"/.exec(driver.message ?? '')?.[1];
+  return named?.replace(/_\d+$/, '');
+}
+
+/** `table "students_102025"` in a worker's detail, as `table "students"`. */
+function withoutShardIds(detail: string): string {
+  return detail.replace(/(table "[^"]+?)_\d+"/g, '$1"');
 }

@@ -72,12 +72,25 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   const singleConnection = isSingleNodePostgresClient(config.db);
   // `SET LOCAL ROLE`, as a setting: it ends with the transaction (or the savepoint that failed).
   const role = config.role ? sql` set_config('role', ${config.role}, true),` : sql``;
+  // Found by the first transaction: whether the database is a Citus coordinator.
+  let onCitus: boolean | undefined;
   const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
-    await tx.execute(
+    if (onCitus) {
+      await tx.execute(
+        sql.raw(citusSettings({ searchPath, role: config.role ?? 'none', actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off' })),
+      );
+      return;
+    }
+    const [row] = await queryRows<{ citus?: boolean }>(
+      tx,
       sql`SELECT set_config('search_path', ${searchPath}, true),${role}
                  set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
-                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)`,
+                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)${onCitus === undefined ? CITUS_INSTALLED : sql``}`,
     );
+    if (onCitus === undefined) {
+      onCitus = row?.citus === true;
+      if (onCitus) await applySettings(tx, request);
+    }
   };
 
   const body = async <T>(raw: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
@@ -89,33 +102,45 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     await applySettings(tx, request);
     const preparing = config.needsPrepare?.() ?? false;
     if (preparing) await config.prepare?.(tx);
-    return { value: await work(tx), preparing };
+    const value = await work(tx);
+    // On Citus a check deferred to COMMIT would fail there without its SQLSTATE: run them now, where the rows are.
+    if (onCitus && !request.tx) await checkDeferredOnWorker(tx);
+    return { value, preparing };
   };
 
   const joined = <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) =>
     isDrizzlePgTransaction(host) ? oneAtATimeOn(host, () => joinedNow(host, request, work)) : joinedNow(host, request, work);
   const joinedNow = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
-    const before = await queryRows<{ path: string; role: string; actor: string | null; allow: string | null }>(
+    const before = await queryRows<{ path: string; role: string; actor: string | null; allow: string | null; propagate: string | null }>(
       host,
       sql`SELECT current_setting('search_path') AS path, current_setting('role') AS role, current_setting('scheduling.actor_id', true) AS actor,
-                 current_setting('scheduling.allow_conflicts', true) AS allow`,
+                 current_setting('scheduling.allow_conflicts', true) AS allow, current_setting('citus.propagate_set_commands', true) AS propagate`,
     );
     try {
       const { value } = await host.transaction((savepoint) =>
         body(savepoint, request, async (tx) => {
           const result = await work(tx);
-          await checkDeferredNow(tx);
+          await (onCitus ? checkDeferredOnWorker(tx) : checkDeferredNow(tx));
           return result;
         }),
       );
       return value;
     } finally {
       // After a failed savepoint Postgres has already restored them; restoring again is harmless.
+      const was = {
+        searchPath: before[0]?.path ?? '',
+        role: before[0]?.role ?? 'none',
+        actor: before[0]?.actor ?? '',
+        allow: before[0]?.allow ?? '',
+        propagateAfter: before[0]?.propagate ?? 'none',
+      };
       await host
         .execute(
-          sql`SELECT set_config('search_path', ${before[0]?.path ?? ''}, true), set_config('role', ${before[0]?.role ?? 'none'}, true),
-                     set_config('scheduling.actor_id', ${before[0]?.actor ?? ''}, true),
-                     set_config('scheduling.allow_conflicts', ${before[0]?.allow ?? ''}, true)`,
+          onCitus
+            ? sql.raw(citusSettings(was))
+            : sql`SELECT set_config('search_path', ${was.searchPath}, true), set_config('role', ${was.role}, true),
+                     set_config('scheduling.actor_id', ${was.actor}, true),
+                     set_config('scheduling.allow_conflicts', ${was.allow}, true)`,
         )
         .catch(() => undefined);
     }
@@ -170,6 +195,39 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   };
 }
 
+/** Asked of the first transaction, beside its settings: is this a Citus database? */
+const CITUS_INSTALLED = sql`, EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus`;
+
+/**
+ * The settings of a call on Citus, as one script (sent unprepared, in one round trip).
+ * Triggers run on the worker that holds the academy's shards, and a value set with
+ * `set_config` stays on the coordinator; Citus forwards `SET LOCAL` to the workers of
+ * the transaction when `citus.propagate_set_commands` is `local`. The `search_path`
+ * stays a coordinator matter (Citus sends shards statements with qualified names, and
+ * every function pins its own path).
+ */
+function citusSettings(values: { searchPath: string; role: string; actor: string; allow: string; propagateAfter?: string }): string {
+  return [
+    `SELECT pg_catalog.set_config('search_path', ${literal(values.searchPath)}, true)`,
+    `SET LOCAL citus.propagate_set_commands = 'local'`,
+    // A statement routed to the academy's worker may call one of its functions that reads
+    // its tables; Citus refuses such nested queries unless allowed. All of them run on
+    // that one worker (an academy's tables are colocated), which is the case it is safe for.
+    `SET LOCAL citus.allow_nested_distributed_execution = on`,
+    `SET LOCAL role = ${literal(values.role)}`,
+    `SET LOCAL scheduling.actor_id = ${literal(values.actor)}`,
+    `SET LOCAL scheduling.allow_conflicts = ${literal(values.allow)}`,
+    // Putting a host's transaction back as it was (a `{ tx }` call): its own SET LOCALs propagate as before.
+    ...(values.propagateAfter ? [`SET LOCAL citus.propagate_set_commands = ${literal(values.propagateAfter)}`] : []),
+  ].join('; ');
+}
+
+/** `text` as an SQL string literal (an `E''` literal when it holds a backslash, so `standard_conforming_strings` does not matter). */
+function literal(text: string): string {
+  const quoted = text.replace(/'/g, "''");
+  return text.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
 /**
  * Exponential backoff with full jitter (a random wait between 0 and 8 ms × 2^attempt,
  * at most 400 ms). Under REPEATABLE READ and SERIALIZABLE every transaction that
@@ -194,6 +252,16 @@ const DEFERRED_CHECKS = sql.raw('trigger_booking_not_waiting, trigger_waiting_no
 async function checkDeferredNow(tx: SchedulingDb): Promise<void> {
   await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} IMMEDIATE`);
   await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} DEFERRED`);
+}
+
+/**
+ * `checkDeferredNow` on Citus: the academy's function `check_deferred_now` (drizzle/0007)
+ * called from a statement on one of its tables, so Citus routes it to the worker that
+ * holds the academy, inside this transaction's connection there. The count makes one
+ * row, so the function runs once, even when the table is empty.
+ */
+async function checkDeferredOnWorker(tx: SchedulingDb): Promise<void> {
+  await tx.execute(sql`SELECT check_deferred_now() FROM (SELECT count(*) FROM (SELECT 1 FROM sessions LIMIT 1) one) anchored`);
 }
 
 /**

@@ -18,6 +18,8 @@ import { DEFAULT_ACADEMY_SCHEMA, quoteIdentifier } from '../db/academy-schema-na
  * contain the word (`detect_scheduling_conflicts`).
  */
 const QUOTED = /"scheduling"/g;
+/** `"scheduling"."table"."column"`: a column named with its table, as drizzle-kit writes CHECK constraints. */
+const TABLE_QUALIFIED_COLUMN = /"scheduling"\."[a-z_0-9]+"\.("[a-z_0-9]+")/g;
 const QUALIFIED = /\bscheduling\.(?!actor_id\b|allow_conflicts\b)(?=[a-z_"])/g;
 const SEARCH_PATH = /(search_path = )scheduling\b/g;
 
@@ -27,10 +29,24 @@ const SEARCH_PATH = /(search_path = )scheduling\b/g;
  * @internal
  */
 export function sqlForSchema(sql: string, schema: string): string {
+  sql = withUnqualifiedColumns(sql);
   if (schema === DEFAULT_ACADEMY_SCHEMA) return sql;
   const quoted = quoteIdentifier(schema);
   return sql
     .replace(QUOTED, () => quoted)
     .replace(QUALIFIED, () => `${quoted}.`)
     .replace(SEARCH_PATH, (_, prefix: string) => `${prefix}${quoted}`);
+}
+
+/**
+ * `sql` with every table-qualified column (`"scheduling"."sessions"."capacity"`) written
+ * as the bare column (`"capacity"`). drizzle-kit qualifies the columns of CHECK
+ * constraints; PostgreSQL stores the same constraint either way, but Citus forwards an
+ * `ALTER TABLE … ADD CONSTRAINT` to the shard as written, where the table has the
+ * shard's name and the qualified form fails (`missing FROM-clause entry`).
+ *
+ * @internal
+ */
+export function withUnqualifiedColumns(sql: string): string {
+  return sql.replace(TABLE_QUALIFIED_COLUMN, (_, column: string) => column);
 }

@@ -35,6 +35,12 @@ export function migrationLock(schema: string) {
 
 const BREAKPOINT = '--> statement-breakpoint';
 
+/** Whether `db` is a Citus database (the extension is installed; clients talk to its coordinator). */
+async function onCitus(db: AnyPgDatabase): Promise<boolean> {
+  const [row] = await queryRows<{ citus: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus`);
+  return row?.citus === true;
+}
+
 /**
  * The statements of a migration, as a host's own migration tool would run them, for
  * the academy schema `options.schema` (default `scheduling`).
@@ -169,6 +175,14 @@ export async function migrate(db: AnyPgDatabase, options?: AcademySchemaOption):
         tx,
         sql`SELECT current_setting('client_min_messages') AS level, set_config('client_min_messages', 'warning', true)`,
       );
+      const citus = await onCitus(tx);
+      if (citus) {
+        // Each academy's schema is one tenant of Citus schema-based sharding: created with
+        // this on, its tables are placed together on one worker, so its triggers, row locks
+        // and foreign keys never cross nodes. Our triggers are written for that (they touch
+        // only their own schema), which is what Citus asks `enable_unsafe_triggers` to confirm.
+        await tx.execute(sql`SELECT set_config('citus.enable_schema_based_sharding', 'on', true), set_config('citus.enable_unsafe_triggers', 'on', true)`);
+      }
       await tx.execute(sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`));
       await tx.execute(sql`
         CREATE TABLE IF NOT EXISTS ${trackingTable(schema)} (
@@ -189,6 +203,11 @@ export async function migrate(db: AnyPgDatabase, options?: AcademySchemaOption):
         await tx.execute(sql`INSERT INTO ${trackingTable(schema)} (id, name, checksum) VALUES (${migration.id}, ${migration.name}, ${migration.checksum})`);
         names.push(migration.name);
       }
+      // A schema made before Citus was installed is distributed now, whole.
+      if (citus)
+        await tx.execute(
+          sql`SELECT citus_schema_distribute(${schema}::regnamespace) FROM (SELECT 1) t WHERE NOT EXISTS (SELECT 1 FROM pg_dist_schema WHERE schemaid = ${schema}::regnamespace)`,
+        );
       await tx.execute(sql`SELECT set_config('client_min_messages', ${level?.level ?? 'notice'}, true)`);
       return { applied: names };
     });

@@ -76,27 +76,18 @@ export function quoteIdentifier(name: string): string {
 }
 
 /**
- * The sequence `sequence` of `schema`, as `nextval` reads it. Another schema's name is
- * quoted; `scheduling` stays bare, as its migrations write it, so that drizzle-kit
- * sees the same default and no change.
- */
-function sequenceIn(schema: string | undefined, sequence: string): string {
-  if (schema === undefined) return sequence;
-  return `${schema === SCHEDULING_SCHEMA ? schema : quoteIdentifier(schema)}.${sequence}`;
-}
-
-/**
- * `PREFIX-YYYY-NNNN` from the sequence `sequence` of `schema` (unqualified when the
- * schema is undefined): unique under concurrency without a counter row that would
- * serialize unrelated inserts. The `FM…0000` mask pads to four digits but, unlike
- * `lpad`, never truncates a fifth.
+ * `PREFIX-YYYY-NNNN` from the sequence `sequence` of `schema` (its function
+ * `next_code`, unqualified when the schema is undefined; drizzle/0007): unique under
+ * concurrency without a counter row that would serialize unrelated inserts; padded to
+ * four digits, never truncated; on a Citus worker, whose sequences hand out numbers
+ * from their own range, `PREFIX-YYYY-G-NNNN` (G: the worker's group).
  *
  * @internal
  */
 export function humanIdDefaultIn(schema: string | undefined, prefix: string, sequence: string): SQL {
-  // The name is a string literal inside the SQL: a quote in the schema's name is doubled.
-  const literal = sequenceIn(schema, sequence).replaceAll("'", "''");
-  return sql.raw(`('${prefix}-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || to_char(nextval('${literal}'), 'FM999999999990000'))`);
+  // `scheduling` stays bare, as its migrations write it, so that drizzle-kit sees the same default and no change.
+  const nextCode = schema === undefined ? 'next_code' : `${schema === SCHEDULING_SCHEMA ? schema : quoteIdentifier(schema)}.next_code`;
+  return sql.raw(`${nextCode}('${prefix}', '${sequence}')`);
 }
 
 /**

@@ -155,7 +155,7 @@ describe(`database guarantees under ${CONNECTIONS} concurrent connections`, () =
       20,
       (i) =>
         db.transaction(async (tx) => {
-          if (i < 2) await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+          if (i < 2) await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
           await tx.insert(s.sessions).values(
             sessionValues(academy, {
               instructorId: instructor,

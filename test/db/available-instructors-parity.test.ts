@@ -138,7 +138,7 @@ describe('findAvailableInstructors: one statement, same answers as the per-instr
           });
           // Overlapping sessions are the point here: insert them under an override.
           await database.db.transaction(async (tx) => {
-            await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+            await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
             for (const spec of sessionSpecs) {
               const near = resolved[spec.slot % resolved.length]!;
               const [at] = await queryRows<{ start: Date | string }>(

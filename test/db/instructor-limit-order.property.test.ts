@@ -123,9 +123,9 @@ describe('the instructor limit is order-independent and agrees with verifyIntegr
         const accepted = await allAccepted(scenario, forward);
         expect(await allAccepted(scenario, [...forward].reverse())).toBe(accepted);
         const overridden = await findingsAfter(scenario, async (tx, coach) => {
-          await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+          await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
           for (const i of forward) await tx.execute(insertSessionSql(coach, scenario.sessions[i]!, i));
-          await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'off', true)`);
+          await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = off`);
         });
         expect(overridden.length === 0).toBe(accepted);
         // Writing one by one and keeping what is accepted never leaves a violation.

@@ -29,6 +29,7 @@ describe('migrate()', () => {
       '0004_direct_booking',
       '0005_session_creation',
       '0006_every_write_path',
+      '0007_citus',
     ]);
     for (const m of MIGRATIONS) {
       const statements = migrationStatements(m);

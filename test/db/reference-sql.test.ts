@@ -39,9 +39,9 @@ type Results<T> = [T[], T[], T[], T[], T[], T[], T[], T[]];
 
 async function asWritten<T = Record<string, unknown>>(db: TestDb, statements: string[]): Promise<Results<T>> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT set_config('search_path', 'scheduling', true), set_config('TimeZone', 'UTC', true), set_config('scheduling.actor_id', ${actor}, true)`,
-    );
+    await tx.execute(sql`SELECT set_config('search_path', 'scheduling', true), set_config('TimeZone', 'UTC', true)`);
+    // SET LOCAL: on Citus only that reaches the triggers on the workers.
+    await tx.execute(sql.raw(`SET LOCAL scheduling.actor_id = '${actor}'`));
     const results: T[][] = [];
     for (const statement of statements) {
       const result: unknown = await tx.execute(sql.raw(statement));

@@ -210,7 +210,9 @@ describe('conflict trigger (detect_scheduling_conflicts)', () => {
     const { db } = database;
     const first = await insertSession(db, academy, { startTime: at('2030-05-05T10:00:00Z'), endTime: at('2030-05-05T11:00:00Z') });
     const second = await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true), set_config('scheduling.actor_id', ${academy.adminId}, true)`);
+      // SET LOCAL, not set_config: on Citus only SET LOCAL reaches the triggers on the workers.
+      await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
+      await tx.execute(sql.raw(`SET LOCAL scheduling.actor_id = '${academy.adminId}'`));
       const [row] = await tx
         .insert(s.sessions)
         .values({

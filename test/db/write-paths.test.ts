@@ -25,7 +25,7 @@ beforeAll(async () => {
 /** Runs the statements in one transaction (with the override on, if asked); returns the rows of the last. */
 async function inTransaction(statements: string[], options: { override?: boolean } = {}) {
   return database.db.transaction(async (tx) => {
-    if (options.override) await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+    if (options.override) await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
     let rows: unknown[] = [];
     for (const statement of statements) {
       const result: unknown = await tx.execute(sql.raw(statement));

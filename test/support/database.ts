@@ -38,6 +38,11 @@ export function currentTarget(): Target {
   return process.env.TEST_DB_TARGET === 'postgres' ? 'postgres' : 'pglite';
 }
 
+/** True in the Citus tier (the `citus` and `citus-concurrency` projects): the server is a Citus coordinator. */
+export function onCitus(): boolean {
+  return process.env.TEST_DB_CLUSTER === 'citus';
+}
+
 export function currentDriver(): Driver {
   if (currentTarget() === 'pglite') return 'pglite';
   return process.env.TEST_DB_DRIVER === 'node-postgres' ? 'node-postgres' : 'postgres-js';

@@ -3,7 +3,11 @@
  * every test file clones, so no file pays for migrating:
  * - pglite: a createMigratedSnapshot() data directory written to .tmp/, opened by each
  *   file through createTestDatabase({ snapshot });
- * - postgres: a template database on DATABASE_URL, copied with CREATE DATABASE … TEMPLATE.
+ * - postgres: a template database on DATABASE_URL, copied with CREATE DATABASE … TEMPLATE;
+ *   on the Citus tier (TEST_DB_CLUSTER=citus) a template on every node of the cluster,
+ *   migrated through the coordinator.
+ * This runs in vitest's main process, whose env is not the project's: the server is read
+ * from project.config.env (falling back to the process's DATABASE_URL).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +16,7 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { createMigratedSnapshot } from '../../src/testing';
 import { migrate } from '../../src/migrate';
-import { databaseUrlFor, dropDatabase, RUN_PREFIX } from './server';
+import { createClusterDatabase, databaseUrlFor, dropDatabase, onEveryNode, RUN_PREFIX, type Server } from './server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,21 +26,38 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const target = project.config.env?.TEST_DB_TARGET;
+  const env = project.config.env ?? {};
+  const target = env.TEST_DB_TARGET;
   if (target === 'postgres') {
+    const server: Server = { url: env.DATABASE_URL ?? process.env.DATABASE_URL, cluster: env.TEST_DB_CLUSTER === 'citus' ? 'citus' : 'postgres' };
     const template = `${RUN_PREFIX}_tpl_${project.name}`;
-    const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-    await dropLeftoversOfDeadRuns(admin);
-    await admin.unsafe(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE "${template}"`);
-    const client = postgres(databaseUrlFor(template), { max: 1, onnotice: () => {} });
-    await migrate(drizzle(client));
-    await client.end();
-    await admin.end();
+    await onEveryNode((admin) => dropLeftoversOfDeadRuns(admin), server);
+    await dropDatabase(template, server);
+    await createClusterDatabase(template, server);
+    try {
+      const client = postgres(databaseUrlFor(template, server), { max: 1, onnotice: () => {} });
+      try {
+        await migrate(drizzle(client));
+      } finally {
+        await client.end();
+      }
+      if (server.cluster === 'citus') {
+        // Citus's maintenance daemon keeps a connection to every Citus database, and
+        // CREATE DATABASE … TEMPLATE refuses a source that anyone is connected to: shut
+        // the template to new connections, then end the ones it has.
+        await onEveryNode(async (admin) => {
+          await admin.unsafe(`ALTER DATABASE "${template}" ALLOW_CONNECTIONS false`);
+          await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${template} AND pid <> pg_backend_pid()`;
+        }, server);
+      }
+    } catch (error) {
+      await dropDatabase(template, server).catch(() => undefined);
+      throw error;
+    }
     project.provide('templateDatabase', template);
     project.provide('pgliteSnapshotPath', '');
     return async () => {
-      await dropDatabase(template);
+      await dropDatabase(template, server);
     };
   }
   const dir = join(process.cwd(), '.tmp');

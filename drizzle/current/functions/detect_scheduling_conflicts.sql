@@ -41,11 +41,11 @@ BEGIN
   END IF;
 
   IF NEW.instructor_id IS NOT NULL AND (v_is_insert OR v_reactivated OR v_moved OR v_new_instructor) THEN
-    PERFORM scheduling.enforce_concurrency_limit(NEW, 'instructor');
+    PERFORM scheduling.enforce_concurrency_limit(ROW(NEW.*)::scheduling.sessions, 'instructor');
   END IF;
 
   IF v_is_insert OR v_reactivated OR v_moved OR v_new_facility THEN
-    PERFORM scheduling.enforce_concurrency_limit(NEW, 'facility');
+    PERFORM scheduling.enforce_concurrency_limit(ROW(NEW.*)::scheduling.sessions, 'facility');
   ELSE
     UPDATE scheduling.facilities SET updated_at = updated_at WHERE id = NEW.facility_id;
   END IF;

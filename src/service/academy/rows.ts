@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { SchedulingError } from '../../errors';
-import { findDriverError } from '../../db/database-errors';
+import { constraintOf, findDriverError } from '../../db/database-errors';
 import { queryRows } from '../../db/query';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type {
@@ -78,7 +78,7 @@ export async function writing<T>(write: PromiseLike<T>): Promise<T> {
     return await write;
   } catch (error) {
     const driver = findDriverError(error);
-    const constraint = driver?.constraint ?? driver?.constraint_name;
+    const constraint = driver && constraintOf(driver);
     const field = constraint === undefined ? undefined : FIELD_OF_CONSTRAINT[constraint];
     if ((driver?.code === '23505' || driver?.code === '23514') && field && constraint) {
       const message = driver.code === '23505' ? `That ${field} is already taken` : `Invalid ${field}: ${driver.message ?? constraint}`;

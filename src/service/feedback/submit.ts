@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { SchedulingError } from '../../errors';
-import { findDriverError } from '../../db/database-errors';
+import { constraintOf, findDriverError } from '../../db/database-errors';
 import { type FeedbackSource, parentStudents, sessionBookings, sessionFeedback, sessions } from '../../schema/unqualified';
 import { forbidden, requireAdministratorOrInstructor, requireUserId } from '../kernel/actor';
 import { notFound } from '../kernel/lookups';
@@ -60,7 +60,7 @@ export async function submitFeedback(tx: SchedulingDb, input: z.output<typeof su
     return row!;
   } catch (error) {
     const driver = findDriverError(error);
-    if (driver?.code === '23505' && (driver.constraint ?? driver.constraint_name) === 'uk_session_feedback_author') {
+    if (driver?.code === '23505' && constraintOf(driver) === 'uk_session_feedback_author') {
       throw new SchedulingError(
         'INVALID_STATE',
         'This person has already given feedback on this session',

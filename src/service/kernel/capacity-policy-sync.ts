@@ -25,7 +25,9 @@ export async function syncCapacityPolicy(tx: SchedulingDb, policy: CapacityPolic
       .values({ sessionType: type, minCapacity: want.min, maxCapacity: want.max })
       .onConflictDoUpdate({
         target: capacityPolicies.sessionType,
-        set: { minCapacity: want.min, maxCapacity: want.max, updatedAt: sql`now()` },
+        // The inserted row's default (now(), taken where the statement is planned): Citus refuses a
+        // non-immutable function in DO UPDATE SET, which its worker would evaluate.
+        set: { minCapacity: want.min, maxCapacity: want.max, updatedAt: sql`excluded.updated_at` },
       });
   }
 }

@@ -358,10 +358,13 @@ export function requireRangeOrder<K extends string>(fromKey: K, untilKey: K, max
 }
 
 /** A booking's uuid or `BKG-…` code. */
-export const bookingRefInput = z.union([uuidInput, z.string().check(z.regex(/^BKG-\d{4}-\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code'))]);
+export const bookingRefInput = z.union([uuidInput, z.string().check(z.regex(/^BKG-\d{4}-(?:\d+-)?\d{4,}$/, 'expected a booking uuid or BKG-YYYY-NNNN code'))]);
 
 /** A waitlist entry's uuid or `WLT-…` code. */
-export const waitlistRefInput = z.union([uuidInput, z.string().check(z.regex(/^WLT-\d{4}-\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code'))]);
+export const waitlistRefInput = z.union([
+  uuidInput,
+  z.string().check(z.regex(/^WLT-\d{4}-(?:\d+-)?\d{4,}$/, 'expected a waitlist uuid or WLT-YYYY-NNNN code')),
+]);
 
 /** Per-call override of the offer window (administrators only). */
 export const promotionOverrideInput = { offerWindowMinutes: z.optional(offerWindowMinutesInput) };

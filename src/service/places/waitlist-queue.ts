@@ -10,7 +10,7 @@ import type { SchedulingDb } from '../../db/scheduling-db';
 import type { WaitlistRow } from '../kernel/rows';
 
 /** A waitlist entry as callers name it: its uuid or its `WLT-…` code. */
-export const WAITLIST_CODE = /^WLT-\d{4}-\d{4,}$/;
+export const WAITLIST_CODE = /^WLT-\d{4}-(?:\d+-)?\d{4,}$/;
 
 /**
  * The active entries of a session (waiting, notified, offered) in queue order.

@@ -95,7 +95,7 @@ describe('conflicts.scan', () => {
         .returning()
     )[0]!.id;
     const [x, y] = await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+      await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
       const one = await insertSession(tx as never, academy, {
         instructorId: null,
         facilityId: room,
@@ -115,7 +115,7 @@ describe('conflicts.scan', () => {
     await book(db, x.id, k0, { amount: '30.00' });
     await book(db, x.id, k1, { amount: '12.50' });
     await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('scheduling.allow_conflicts', 'on', true)`);
+      await tx.execute(sql`SET LOCAL scheduling.allow_conflicts = on`);
       await book(tx as never, y.id, k0, { amount: '20.00' });
     });
     const scan = () => scheduler.conflicts.scan(admin, { from: at('2030-10-01T00:00:00Z'), until: at('2030-10-02T00:00:00Z') });
