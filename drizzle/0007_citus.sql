@@ -153,3 +153,37 @@ BEGIN
   RETURN true;
 END
 $$;
+--> statement-breakpoint
+
+-- 4. As in 0006, with the constraint named in DETAIL as well: Citus passes on a worker's
+-- SQLSTATE, message and DETAIL, but not the CONSTRAINT field of a RAISE.
+CREATE OR REPLACE FUNCTION scheduling.enforce_session_facility_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+DECLARE
+  v_facility_location uuid;
+BEGIN
+  SELECT location_id INTO v_facility_location FROM scheduling.facilities WHERE id = NEW.facility_id;
+  IF FOUND AND v_facility_location IS DISTINCT FROM NEW.location_id THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'chk_session_facility_location',
+      MESSAGE = 'A session is held in a facility of its own location',
+      DETAIL = json_build_object('constraint', 'chk_session_facility_location', 'session_id', NEW.id, 'facility_id', NEW.facility_id, 'location_id', NEW.location_id,
+                                 'facility_location_id', v_facility_location)::text;
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+
+CREATE OR REPLACE FUNCTION scheduling.enforce_facility_keeps_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM scheduling.sessions WHERE facility_id = NEW.id AND location_id <> NEW.location_id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'chk_session_facility_location',
+      MESSAGE = format('Facility %s holds sessions at its location: it cannot move to another', NEW.code),
+      DETAIL = json_build_object('constraint', 'chk_session_facility_location', 'facility_id', NEW.id, 'location_id', NEW.location_id)::text;
+  END IF;
+  -- Moving a room to a site is like adding one there (see facility_added).
+  UPDATE scheduling.locations SET updated_at = updated_at WHERE id = NEW.location_id;
+  RETURN NULL;
+END
+$$;

@@ -186,10 +186,16 @@ export function constraintOf(driver: DriverErrorFields): string | undefined {
  * The constraint of an error a Citus worker raised. Citus passes on the worker's
  * SQLSTATE, message and detail but not the constraint field, and there the names carry
  * the shard's id (`chk_session_times_102022` on the shard `sessions_102022`): the name
- * is read from the message and the suffix dropped (none of our constraints ends in one).
+ * is read from the message (or, for a trigger's RAISE, from its DETAIL) and the suffix
+ * dropped (none of our constraints ends in one).
  */
 function workerConstraint(driver: DriverErrorFields): string | undefined {
-  const named = driver.constraint ?? driver.constraint_name ?? /constraint "([^"]+)"/.exec(driver.message ?? '')?.[1];
+  const inDetail = parseDetail(driver.detail).constraint;
+  const named =
+    driver.constraint ??
+    driver.constraint_name ??
+    (typeof inDetail === 'string' ? inDetail : undefined) ??
+    /constraint "([^"]+)"/.exec(driver.message ?? '')?.[1];
   return named?.replace(/_\d+$/, '');
 }
 

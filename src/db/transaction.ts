@@ -75,22 +75,21 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   // Found by the first transaction: whether the database is a Citus coordinator.
   let onCitus: boolean | undefined;
   const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
+    if (onCitus === undefined) {
+      const [row] = await queryRows<{ citus: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus`);
+      onCitus = row?.citus === true;
+    }
     if (onCitus) {
       await tx.execute(
         sql.raw(citusSettings({ searchPath, role: config.role ?? 'none', actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off' })),
       );
       return;
     }
-    const [row] = await queryRows<{ citus?: boolean }>(
-      tx,
+    await tx.execute(
       sql`SELECT set_config('search_path', ${searchPath}, true),${role}
                  set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
-                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)${onCitus === undefined ? CITUS_INSTALLED : sql``}`,
+                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)`,
     );
-    if (onCitus === undefined) {
-      onCitus = row?.citus === true;
-      if (onCitus) await applySettings(tx, request);
-    }
   };
 
   const body = async <T>(raw: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
@@ -194,9 +193,6 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     }
   };
 }
-
-/** Asked of the first transaction, beside its settings: is this a Citus database? */
-const CITUS_INSTALLED = sql`, EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus`;
 
 /**
  * The settings of a call on Citus, as one script (sent unprepared, in one round trip).

@@ -12,7 +12,7 @@ import { isSchedulingError } from '../../src/errors';
 import { toSchedulingError } from '../../src/db/database-errors';
 import { queryRows } from '../../src/db/query';
 import { availableInstructorsQuery } from '../../src/service/availability/read';
-import { useTestDatabase } from '../support/database';
+import { onCitus, useTestDatabase } from '../support/database';
 import { seedAcademy, sessionValues } from '../support/fixtures';
 import { dateOfWeekday, hhmm, march } from '../support/march-2030';
 
@@ -84,7 +84,9 @@ const slotArb = fc.record({
 });
 
 describe('findAvailableInstructors: one statement, same answers as the per-instructor functions', () => {
-  it('on random availability, sessions and slots around a DST change', async () => {
+  // Not on Citus (issue 16): the per-instructor side is the host's own SQL calling the academy's functions from a
+  // query routed to the worker, which Citus refuses as nested execution; the scheduler allows it for its own calls.
+  it.skipIf(onCitus())('on random availability, sessions and slots around a DST change', async () => {
     const academy = await seedAcademy(database.db, { students: 0 });
     const [other] = await database.db
       .insert(s.locations)

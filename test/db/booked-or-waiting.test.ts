@@ -9,7 +9,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import * as s from '../../src/schema';
 import { createScheduler } from '../../src';
 import { toSchedulingError } from '../../src/db/database-errors';
-import { onCitus, useTestDatabase } from '../support/database';
+import { checkDeferredOnCitus, useTestDatabase } from '../support/database';
 import { insertSession, seedAcademy, sessionById } from '../support/fixtures';
 import { errorOf } from '../support/refusals';
 import { at } from '../support/time';
@@ -86,10 +86,7 @@ describe('booked or waiting, never both (SC008)', () => {
       await errorOf(() =>
         db.transaction(async (tx) => {
           await tx.insert(s.sessionBookings).values({ sessionId: session.id, studentId: eli, bookingStatus: 'confirmed' });
-          // On Citus a check that fails at COMMIT loses its SQLSTATE (XX000): a host's own
-          // transaction runs them first, on the academy's worker, as docs/scale-out.md says.
-          if (onCitus())
-            await tx.execute(sql`SELECT scheduling.check_deferred_now() FROM (SELECT count(*) FROM (SELECT 1 FROM scheduling.sessions LIMIT 1) one) anchored`);
+          await checkDeferredOnCitus(tx);
         }),
       ),
     );

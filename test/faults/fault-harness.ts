@@ -93,7 +93,8 @@ export async function openSchedulerClient(url: string, options: ClientOptions = 
   let attempts = 0;
   const logger: Logger = {
     logQuery: (query) => {
-      if (query.includes("set_config('scheduling.actor_id'")) attempts++;
+      // Each transaction of a call sets the actor first: with set_config, or on Citus with SET LOCAL.
+      if (query.includes("set_config('scheduling.actor_id'") || query.includes('SET LOCAL scheduling.actor_id')) attempts++;
     },
   };
   const clientErrors: Error[] = [];

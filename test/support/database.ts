@@ -43,6 +43,16 @@ export function onCitus(): boolean {
   return process.env.TEST_DB_CLUSTER === 'citus';
 }
 
+/**
+ * What docs/scale-out.md asks of a host's own transaction on Citus before COMMIT: the
+ * checks deferred to commit, run on the academy's worker (at COMMIT their refusal would
+ * arrive as XX000, its SQLSTATE lost). Nothing elsewhere.
+ */
+export async function checkDeferredOnCitus(tx: { execute: (query: SQL) => Promise<unknown> }): Promise<void> {
+  if (onCitus())
+    await tx.execute(sql`SELECT scheduling.check_deferred_now() FROM (SELECT count(*) FROM (SELECT 1 FROM scheduling.sessions LIMIT 1) one) anchored`);
+}
+
 export function currentDriver(): Driver {
   if (currentTarget() === 'pglite') return 'pglite';
   return process.env.TEST_DB_DRIVER === 'node-postgres' ? 'node-postgres' : 'postgres-js';

@@ -10,7 +10,7 @@ BEGIN
   IF EXISTS (SELECT 1 FROM scheduling.sessions WHERE facility_id = NEW.id AND location_id <> NEW.location_id) THEN
     RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'chk_session_facility_location',
       MESSAGE = format('Facility %s holds sessions at its location: it cannot move to another', NEW.code),
-      DETAIL = json_build_object('facility_id', NEW.id, 'location_id', NEW.location_id)::text;
+      DETAIL = json_build_object('constraint', 'chk_session_facility_location', 'facility_id', NEW.id, 'location_id', NEW.location_id)::text;
   END IF;
   -- Moving a room to a site is like adding one there (see facility_added).
   UPDATE scheduling.locations SET updated_at = updated_at WHERE id = NEW.location_id;

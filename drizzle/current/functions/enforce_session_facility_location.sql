@@ -13,7 +13,7 @@ BEGIN
   IF FOUND AND v_facility_location IS DISTINCT FROM NEW.location_id THEN
     RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'chk_session_facility_location',
       MESSAGE = 'A session is held in a facility of its own location',
-      DETAIL = json_build_object('session_id', NEW.id, 'facility_id', NEW.facility_id, 'location_id', NEW.location_id,
+      DETAIL = json_build_object('constraint', 'chk_session_facility_location', 'session_id', NEW.id, 'facility_id', NEW.facility_id, 'location_id', NEW.location_id,
                                  'facility_location_id', v_facility_location)::text;
   END IF;
   RETURN NEW;

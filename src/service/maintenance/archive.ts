@@ -57,7 +57,10 @@ export async function archiveBookingsBatch(tx: SchedulingDb, input: z.output<typ
           ON CONFLICT (id) DO NOTHING
           RETURNING id
         ), already AS (
-          SELECT a.id FROM session_bookings_archive a WHERE a.id IN (SELECT id FROM picked)
+          -- Rows archived before this statement. On one server \`copied\` is not visible
+          -- here (one snapshot for the statement); Citus runs each part of a data-modifying
+          -- WITH as a statement of its own, in order, and this one would see it.
+          SELECT a.id FROM session_bookings_archive a WHERE a.id IN (SELECT id FROM picked) AND a.id NOT IN (SELECT id FROM copied)
         ), removed AS (
           DELETE FROM session_bookings
           WHERE id IN (SELECT id FROM copied UNION SELECT id FROM already)

@@ -77,7 +77,7 @@ describe('retries', () => {
       transaction: async (fn: (tx: unknown) => Promise<unknown>) => {
         calls++;
         if (calls <= failures) throw Object.assign(new Error('could not serialize access'), { code });
-        return fn(database.db);
+        return database.db.transaction((tx) => fn(tx));
       },
     };
     return db;
