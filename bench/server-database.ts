@@ -257,7 +257,11 @@ export function localInstant(day: number, localTime: string): Date {
  * ```
  */
 export async function explain(bench: BenchDatabase, query: { query: string; parameters: unknown[] }) {
-  const rows = await bench.client.unsafe(`EXPLAIN ${query.query}`, query.parameters as postgres.ParameterOrJSON<never>[]);
+  // The scheduler's SQL names no schema: it runs under the academy's search_path, and so does its plan.
+  const rows = await bench.client.begin(async (tx) => {
+    await tx`SELECT set_config('search_path', 'scheduling', true)`;
+    return tx.unsafe(`EXPLAIN ${query.query}`, query.parameters as postgres.ParameterOrJSON<never>[]);
+  });
   const plan = rows.map((r) => String(r['QUERY PLAN'])).join('\n');
   return { plan, usesIndex: /Index/.test(plan), seqScanOnSessions: /Seq Scan on sessions/.test(plan) };
 }

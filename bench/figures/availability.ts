@@ -62,7 +62,7 @@ export async function availabilityFigures(bench: BenchDatabase, scheduler: Sched
     runs,
     2,
   );
-  const freePlan = await planOf(bench, () => scheduler.availability.freeSlots(admin, month), /^select .*from "scheduling"\."sessions"/is);
+  const freePlan = await planOf(bench, () => scheduler.availability.freeSlots(admin, month), /^select .*from "sessions"/is);
 
   const setup = `200 instructors x 7 weekly availability rows (06:00-22:00), 50 rooms, ${sessionCount.toLocaleString('en-US')} sessions (30 min, 07:00-21:00 local, America/New_York), PostgreSQL via postgres.js.`;
   return [
