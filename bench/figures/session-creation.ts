@@ -120,7 +120,8 @@ export async function measureSessionCreation(targets: CreationTarget[], runs: nu
     // (newSessionIsClear), else the select of the sessions around the new one.
     // (The insert is read back through a CTE: `with "written" as (insert into …)`.)
     const overlapQuery = captured.find(
-      (q) => /^(with "written" as \()?(select|insert into) .*from (?:"?scheduling"?\.)?"?sessions"?/is.test(q.query.trim()) && q.query.includes('"start_time" >'),
+      (q) =>
+        /^(with "written" as \()?(select|insert into) .*from (?:"?scheduling"?\.)?"?sessions"?/is.test(q.query.trim()) && q.query.includes('"start_time" >'),
     );
     if (!overlapQuery) throw new Error('the overlap query of sessions.create was not captured');
     results.push({
