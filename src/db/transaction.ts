@@ -81,7 +81,15 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
     }
     if (onCitus) {
       await tx.execute(
-        sql.raw(citusSettings({ searchPath, role: config.role ?? 'none', actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off' })),
+        sql.raw(
+          citusSettings({
+            searchPath,
+            role: config.role ?? 'none',
+            actor: request.actor.userId ?? '',
+            allow: request.allowConflicts ? 'on' : 'off',
+            hold: true,
+          }),
+        ),
       );
       return;
     }
@@ -132,6 +140,8 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
         actor: before[0]?.actor ?? '',
         allow: before[0]?.allow ?? '',
         propagateAfter: before[0]?.propagate ?? 'none',
+        // Held until the host's transaction ends; nothing to take again.
+        hold: false,
       };
       await host
         .execute(
@@ -202,9 +212,12 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
  * stays a coordinator matter (Citus sends shards statements with qualified names, and
  * every function pins its own path).
  */
-function citusSettings(values: { searchPath: string; role: string; actor: string; allow: string; propagateAfter?: string }): string {
+function citusSettings(values: { searchPath: string; role: string; actor: string; allow: string; hold: boolean; propagateAfter?: string }): string {
   return [
     `SELECT pg_catalog.set_config('search_path', ${literal(values.searchPath)}, true)`,
+    // Before the role: the academy stays on its worker until this transaction ends (a
+    // move waits, or is waited for), so no row is locked where a move is leaving (drizzle/0008).
+    ...(values.hold ? ['SELECT hold_academy_placement()'] : []),
     `SET LOCAL citus.propagate_set_commands = 'local'`,
     // A statement routed to the academy's worker may call one of its functions that reads
     // its tables; Citus refuses such nested queries unless allowed. All of them run on

@@ -30,6 +30,7 @@ describe('migrate()', () => {
       '0005_session_creation',
       '0006_every_write_path',
       '0007_citus',
+      '0008_citus_hold_placement',
     ]);
     for (const m of MIGRATIONS) {
       const statements = migrationStatements(m);
