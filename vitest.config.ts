@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Two tiers. `unit` runs everywhere. The database suite runs on embedded PGlite
  * always, and a second time on the real server named by DATABASE_URL when it is
  * set (CI sets it); the concurrency suite needs many real connections, so it only
- * runs there. With CITUS_URL (a Citus coordinator) set too, the database, service
- * and concurrency suites run a third time, on that cluster.
+ * runs there. With CITUS_URL (a Citus coordinator) set too, the database, service,
+ * concurrency and fault suites run a third time, on that cluster.
  */
 const realServer = Boolean(process.env.DATABASE_URL);
 const citusUrl = process.env.CITUS_URL;
@@ -50,9 +50,9 @@ export default defineConfig({
         ? [
             // The same suites on a Citus cluster: each academy's schema lives on one worker.
             dbProject('citus', 'postgres', ['test/db/**/*.test.ts', 'test/service/**/*.test.ts'], 'postgres-js', citusEnv(citusUrl)),
-            // Not test/faults/ yet (issue 16): its harness finds the backend it interrupts blocked on
-            // a lock in the coordinator's pg_stat_activity; on Citus that wait is on the worker.
-            dbProject('citus-concurrency', 'postgres', ['test/concurrency/**/*.test.ts'], 'postgres-js', citusEnv(citusUrl)),
+            // With the fault suite: on Citus its harness finds the victim's lock wait on the academy's
+            // worker, by the victim's global pid, and gives its timeouts to the workers' sessions too.
+            dbProject('citus-concurrency', 'postgres', ['test/concurrency/**/*.test.ts', 'test/faults/**/*.test.ts'], 'postgres-js', citusEnv(citusUrl)),
           ]
         : []),
     ],

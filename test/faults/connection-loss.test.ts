@@ -5,6 +5,9 @@
  * `pg_terminate_backend`, and then proves: the call rejects with a typed error, no
  * row was added, removed or changed, `verifyIntegrity` is clean, and the same call
  * on a fresh client succeeds.
+ *
+ * On Citus the backend killed is the client's on the coordinator; the transaction's
+ * writes, on the academy's worker, are rolled back with it (the same checks prove it).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Scheduler, type SchedulingError } from '../../src';

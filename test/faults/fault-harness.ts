@@ -3,6 +3,12 @@
  * breaking it: a victim client whose backend pid we know, a blocker that holds a lock
  * the victim needs, a wait until `pg_stat_activity` shows the victim stuck on that
  * lock, and a digest of every scheduling table to prove nothing partial was left.
+ *
+ * On a Citus cluster (the `citus-concurrency` project) the clients talk to the
+ * coordinator, but the academy's rows, their locks and the lock waits are on the
+ * worker that holds its schema: there the victim is found by its global pid (see
+ * {@link waitUntilBlocked}), and a client's server parameters are also given to the
+ * sessions Citus opens on the workers for it (see {@link sessionUrl}).
  */
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
@@ -14,7 +20,8 @@ import { createScheduler, isSchedulingError, type Scheduler, type SchedulingErro
 import type { SchedulerOptions, Actor } from '../../src/service/kernel/types';
 import type { AnyPgDatabase } from '../../src/db/query';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { TestDatabase } from '../support/database';
+import { onCitus, type TestDatabase } from '../support/database';
+import { clusterNodes, databaseUrlFor, onEveryNode } from '../support/server';
 import { type Academy, insertSession, seedAcademy } from '../support/fixtures';
 
 export type Sql = ReturnType<typeof postgres>;
@@ -43,6 +50,66 @@ export async function digestTables(admin: Sql): Promise<Record<string, { rows: n
   return out;
 }
 
+/**
+ * The roles made by {@link sessionUrl} in this file, by database and settings. (Each test
+ * file runs in its own module instance, so this is the file's.)
+ */
+const citusSessionRoles = new Map<string, Promise<string>>();
+
+/**
+ * `url` for a client whose server parameters must hold on every node its transactions
+ * run on. On plain PostgreSQL, `url` itself: the parameters sent at connect time are the
+ * session's. On Citus they stay on the coordinator: the statements of the academy run on
+ * its worker, in sessions Citus opens as the same user with that node's defaults, and
+ * Citus does not forward a session's `lock_timeout`, `statement_timeout` or
+ * `deadlock_timeout` there — a victim with `lock_timeout` 250ms waits on the worker for
+ * as long as the blocker holds the row. So on Citus the client connects as a role of its
+ * own (a superuser, like the URL's user), made on every node with
+ * `ALTER ROLE … IN DATABASE … SET` for each parameter: every session of that role in this
+ * database — the coordinator's and the workers' — starts with them. The roles are
+ * dropped by {@link dropSessionRoles}.
+ */
+export async function sessionUrl(url: string, settings: Record<string, string>): Promise<string> {
+  const entries = Object.entries(settings).sort(([a], [b]) => a.localeCompare(b));
+  if (!onCitus() || entries.length === 0) return url;
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const key = `${database}|${JSON.stringify(entries)}`;
+  let role = citusSessionRoles.get(key);
+  if (!role) {
+    const name = `${database}_s${citusSessionRoles.size + 1}`;
+    const password = decodeURIComponent(target.password);
+    role = (async () => {
+      await onEveryNode(async (admin) => {
+        // On each node's `postgres` database, where Citus is not installed and so propagates nothing.
+        await admin.unsafe(`DROP ROLE IF EXISTS ${ident(name)}`);
+        await admin.unsafe(`CREATE ROLE ${ident(name)} LOGIN SUPERUSER${password ? ` PASSWORD ${literal(password)}` : ''}`);
+        for (const [setting, value] of entries) {
+          await admin.unsafe(`ALTER ROLE ${ident(name)} IN DATABASE ${ident(database)} SET ${ident(setting)} = ${literal(value)}`);
+        }
+      });
+      return name;
+    })();
+    citusSessionRoles.set(key, role);
+  }
+  target.username = encodeURIComponent(await role);
+  return target.toString();
+}
+
+/** Drops the roles {@link sessionUrl} made in this file, on every node. */
+export async function dropSessionRoles(): Promise<void> {
+  const roles = await Promise.all([...citusSessionRoles.values()].map((role) => role.catch(() => undefined)));
+  citusSessionRoles.clear();
+  const names = roles.filter((role): role is string => role !== undefined);
+  if (names.length === 0) return;
+  await onEveryNode(async (admin) => {
+    for (const name of names) await admin.unsafe(`DROP ROLE IF EXISTS ${ident(name)}`);
+  });
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
 /** The drivers a host may hand us; both are proven here. */
 export type Driver = 'postgres-js' | 'node-postgres';
 
@@ -67,7 +134,8 @@ export interface Victim {
 /**
  * Opens a one-connection client of `driver` and a scheduler on it. `settings` are
  * server parameters sent at connect time (`lock_timeout`, `statement_timeout`,
- * `deadlock_timeout`, …), so they also hold after a reconnect.
+ * `deadlock_timeout`, …), so they also hold after a reconnect; on Citus they are the
+ * settings of the client's own role too, so they hold on the workers (see {@link sessionUrl}).
  *
  * node-postgres: like any host, we listen for `error` on every client, because a
  * checked-out client whose connection dies emits one and an unheard `error` event
@@ -90,6 +158,7 @@ export type ClientOptions = Omit<SchedulerOptions, 'db'> & {
 /** A scheduler on a pool of `max` connections of `driver` (see {@link openVictim}; `pid` is one connection's). */
 export async function openSchedulerClient(url: string, options: ClientOptions = {}): Promise<Victim> {
   const { settings = {}, driver = 'postgres-js', max = 1, applicationName = 'acsched-fault-victim', ...schedulerOptions } = options;
+  url = await sessionUrl(url, settings);
   let attempts = 0;
   const logger: Logger = {
     logQuery: (query) => {
@@ -135,10 +204,15 @@ export interface Blocker {
 
 /**
  * Opens a transaction on a fresh connection, takes a lock with `statement` and keeps
- * it until `release()`. `settings` are server parameters for that connection.
+ * it until `release()`. `settings` are server parameters for that connection (on
+ * Citus, on every node: see {@link sessionUrl}).
  */
 export async function holdLock(url: string, statement: string, params: Array<string | number> = [], settings: Record<string, string> = {}): Promise<Blocker> {
-  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'acsched-fault-blocker', ...settings } });
+  const client = postgres(await sessionUrl(url, settings), {
+    max: 1,
+    onnotice: () => {},
+    connection: { application_name: 'acsched-fault-blocker', ...settings },
+  });
   const conn = await client.reserve();
   const [row] = await conn`SELECT pg_backend_pid() AS pid`;
   await conn`BEGIN`;
@@ -165,8 +239,14 @@ export interface LockWait {
  * Polls `pg_stat_activity` until backend `pid` waits on a heavyweight lock and returns
  * which, with the relation locks it holds (what it has written so far). Fails after
  * `timeoutMs` with what the backend was doing instead.
+ *
+ * On Citus `pid` is the client's backend on the coordinator, which does not wait on a
+ * lock: it waits for the worker that runs the academy's statements (`ClientRead`-like
+ * waits, not `Lock`). There the wait is looked for in every node's backends that work
+ * for the victim's distributed transaction, found by its global pid.
  */
 export async function waitUntilBlocked(admin: Sql, pid: number, timeoutMs = 10_000): Promise<LockWait> {
+  if (onCitus()) return waitUntilBlockedOnCluster(admin, pid, timeoutMs);
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -184,8 +264,100 @@ export async function waitUntilBlocked(admin: Sql, pid: number, timeoutMs = 10_0
   throw new Error(`backend ${pid} never waited on a lock within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
 }
 
+/**
+ * Connections to this file's database on each worker of the cluster, opened by
+ * {@link waitUntilBlocked} on Citus and closed by {@link closeNodeClients}.
+ */
+const nodeClients = new Map<string, Sql>();
+
+/** The coordinator (`admin`) and a connection to the same database on every worker. */
+async function clusterClients(admin: Sql): Promise<Array<{ node: string; sql: Sql }>> {
+  const [row] = await admin`SELECT current_database() AS name`;
+  const database = row!.name as string;
+  const [coordinator, ...workers] = await clusterNodes();
+  return [
+    { node: `${coordinator!.host}:${coordinator!.port}`, sql: admin },
+    ...workers.map((worker) => {
+      const node = `${worker.host}:${worker.port}`;
+      const key = `${node}/${database}`;
+      let client = nodeClients.get(key);
+      if (!client) {
+        const url = new URL(databaseUrlFor(database));
+        url.hostname = worker.host;
+        url.port = String(worker.port);
+        // Citus hides a worker's shards from queries of pg_class but to the applications named here.
+        const connection = { application_name: 'acsched-fault-watcher', 'citus.show_shards_for_app_name_prefixes': 'acsched-fault-watcher' };
+        client = postgres(url.toString(), { max: 1, onnotice: () => {}, connection });
+        nodeClients.set(key, client);
+      }
+      return { node, sql: client };
+    }),
+  ];
+}
+
+/** Closes the connections {@link waitUntilBlocked} opened to the workers. */
+export async function closeNodeClients(): Promise<void> {
+  const clients = [...nodeClients.values()];
+  nodeClients.clear();
+  await Promise.all(clients.map((client) => client.end({ timeout: 5 })));
+}
+
+/**
+ * {@link waitUntilBlocked} on a Citus cluster. The coordinator's backend `pid` has the
+ * global pid `citus_calculate_gpid(coordinator's nodeid, pid)`, and every session Citus
+ * opens on a node for its transaction carries it: each node's
+ * `get_all_active_transactions()` names its backends with their global pid (what the
+ * view `citus_stat_activity` joins to `pg_stat_activity`). Every node is polled
+ * directly, side by side: `citus_stat_activity` itself takes 100 ms and more a call (it
+ * opens a connection to each node), and a deadlock test has its other side start
+ * waiting only once the wait is seen, within the victim's 50ms `deadlock_timeout`.
+ *
+ * The first backend of the victim seen waiting on a heavyweight lock is the wait. The
+ * relation locks are those the victim's backends hold on shards, where the rows are (a
+ * worker's statement also locks the table's shell to plan it, which writes nothing); a
+ * shard's name (`sessions_102008`, an index's `uk_session_booking_102023`) is read as
+ * its table's (index's).
+ */
+async function waitUntilBlockedOnCluster(admin: Sql, pid: number, timeoutMs: number): Promise<LockWait> {
+  const [coordinator] = await admin`SELECT citus_calculate_gpid(nodeid, ${pid}::int)::text AS gpid FROM pg_dist_node WHERE groupid = 0`;
+  if (!coordinator) throw new Error('the coordinator is not in pg_dist_node: no global pid for its backends');
+  const gpid = coordinator.gpid as string;
+  const nodes = await clusterClients(admin);
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const seen = await Promise.all(
+      nodes.map(async ({ node, sql }) => ({
+        node,
+        backends: await sql`
+          SELECT a.pid, a.state, a.wait_event_type, a.wait_event, left(a.query, 120) AS query
+          FROM pg_stat_activity a JOIN get_all_active_transactions() t ON t.process_id = a.pid
+          WHERE t.global_pid = ${gpid}::bigint`,
+      })),
+    );
+    last = seen;
+    const waiting = seen.flatMap(({ backends }) => backends).find((backend) => backend.wait_event_type === 'Lock');
+    if (waiting) {
+      const held = await Promise.all(
+        nodes.map(
+          ({ sql }) => sql`
+            SELECT DISTINCT regexp_replace(c.relname, '_[0-9]+$', '') || ':' || l.mode AS lock
+            FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE l.pid IN (SELECT process_id FROM get_all_active_transactions() WHERE global_pid = ${gpid}::bigint)
+              AND l.granted AND n.nspname = 'scheduling' AND relation_is_a_known_shard(c.oid)`,
+        ),
+      );
+      return { waitEvent: waiting.wait_event as string, held: [...new Set(held.flat().map((h) => h.lock as string))].sort() };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no backend of global pid ${gpid} (coordinator pid ${pid}) waited on a lock within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+}
+
+/** Ends backend `pid` (on Citus: the client's backend on the coordinator) as `pg_terminate_backend` does. */
 export async function terminateBackend(admin: Sql, pid: number): Promise<boolean> {
-  const [row] = await admin`SELECT pg_terminate_backend(${pid}) AS ok`;
+  // `::int`: on Citus `pg_terminate_backend(bigint)` (a global pid) exists beside Postgres's own.
+  const [row] = await admin`SELECT pg_terminate_backend(${pid}::int) AS ok`;
   return row!.ok as boolean;
 }
 
@@ -293,6 +465,9 @@ export function useFaultScene(database: TestDatabase, options: { students: numbe
     await Promise.all(scene.victims.splice(0).map((v) => v.close()));
     expect(await scene.setup.maintenance.verifyIntegrity(scene.actor, {})).toEqual([]);
   });
-  afterAll(async () => scene.admin.end());
+  afterAll(async () => {
+    await Promise.all([scene.admin.end(), closeNodeClients()]);
+    await dropSessionRoles();
+  });
   return scene;
 }
