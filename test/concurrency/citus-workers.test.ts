@@ -17,8 +17,8 @@
  *      in the final phase, while Citus catches up and switches the metadata over.
  *    - `block_writes`: the shards are copied with COPY, and writes to them wait for the
  *      whole move (reads go on); a table without a replica identity needs this mode.
- *    Either way a scheduler transaction first takes its academy's shard metadata locks in
- *    share mode (hold_academy_placement, drizzle/0008): a move waits for the transactions
+ *    Either way a scheduler transaction first takes the metadata lock of its academy's
+ *    first shard in share mode (hold_academy_placement, drizzle/0008): a move waits for the transactions
  *    under way, and a transaction begun during it waits for its end and then reads the
  *    new placement. (Without that, a row locked by `SELECT … FOR UPDATE` on the old
  *    placement, which a move does not block, let a second transaction read a row the

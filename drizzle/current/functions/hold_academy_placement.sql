@@ -8,14 +8,16 @@ CREATE OR REPLACE FUNCTION scheduling.hold_academy_placement()
  SET search_path TO 'scheduling', 'pg_temp'
 AS $function$
 DECLARE
-  v_shards bigint[];
+  v_first bigint;
 BEGIN
-  SELECT array_agg(s.shardid ORDER BY s.shardid) INTO v_shards
-  FROM pg_catalog.pg_dist_shard s JOIN pg_catalog.pg_class c ON c.oid = s.logicalrelid
-  WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema());
-  IF v_shards IS NOT NULL THEN
+  SELECT min(s.shardid) INTO v_first
+  FROM pg_catalog.pg_dist_schema d
+  JOIN pg_catalog.pg_dist_partition p ON p.colocationid = d.colocationid
+  JOIN pg_catalog.pg_dist_shard s ON s.logicalrelid = p.logicalrelid
+  WHERE d.schemaid = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema());
+  IF v_first IS NOT NULL THEN
     -- 5: ShareLock.
-    PERFORM pg_catalog.lock_shard_metadata(5, v_shards);
+    PERFORM pg_catalog.lock_shard_metadata(5, ARRAY[v_first]);
   END IF;
 END
 $function$;
