@@ -182,6 +182,15 @@ export async function migrate(db: AnyPgDatabase, options?: AcademySchemaOption):
         // and foreign keys never cross nodes. Our triggers are written for that (they touch
         // only their own schema), which is what Citus asks `enable_unsafe_triggers` to confirm.
         await tx.execute(sql`SELECT set_config('citus.enable_schema_based_sharding', 'on', true), set_config('citus.enable_unsafe_triggers', 'on', true)`);
+        // A schema that exists but is no tenant yet (made before Citus) is distributed
+        // first, whole, with any table the host keeps there. Not after: with schema-based
+        // sharding on, `CREATE SCHEMA IF NOT EXISTS` below makes an existing schema a
+        // tenant without distributing the tables already in it (Citus 13.2), and they
+        // stayed local on the coordinator.
+        await tx.execute(
+          sql`SELECT citus_schema_distribute(n.oid::regnamespace) FROM pg_catalog.pg_namespace n
+              WHERE n.nspname = ${schema} AND NOT EXISTS (SELECT 1 FROM pg_dist_schema d WHERE d.schemaid = n.oid)`,
+        );
       }
       await tx.execute(sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`));
       await tx.execute(sql`
@@ -203,11 +212,6 @@ export async function migrate(db: AnyPgDatabase, options?: AcademySchemaOption):
         await tx.execute(sql`INSERT INTO ${trackingTable(schema)} (id, name, checksum) VALUES (${migration.id}, ${migration.name}, ${migration.checksum})`);
         names.push(migration.name);
       }
-      // A schema not yet a Citus tenant is distributed here. (Made before Citus, one the host added tables to is not carried over whole yet: issue 16.)
-      if (citus)
-        await tx.execute(
-          sql`SELECT citus_schema_distribute(${schema}::regnamespace) FROM (SELECT 1) t WHERE NOT EXISTS (SELECT 1 FROM pg_dist_schema WHERE schemaid = ${schema}::regnamespace)`,
-        );
       await tx.execute(sql`SELECT set_config('client_min_messages', ${level?.level ?? 'notice'}, true)`);
       return { applied: names };
     });
