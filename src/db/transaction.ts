@@ -6,6 +6,7 @@ import { type SchedulingDb, withSchedulingSchema } from './scheduling-db';
 import { quoteIdentifier } from './academy-schema-name';
 import { internalsOf } from './drizzle-internals';
 import { isDrizzlePgTransaction } from './drizzle-kind';
+import { isCitusDatabase } from './citus-detect';
 
 /** What one scheduler call needs from its transaction. */
 export interface TransactionRequest {
@@ -76,8 +77,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   let onCitus: boolean | undefined;
   const applySettings = async (tx: SchedulingDb, request: TransactionRequest) => {
     if (onCitus === undefined) {
-      const [row] = await queryRows<{ citus: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus`);
-      onCitus = row?.citus === true;
+      onCitus = await isCitusDatabase(tx);
     }
     if (onCitus) {
       await tx.execute(

@@ -6,6 +6,7 @@ import { parseAcademySchemaName, parseRoleName, quoteIdentifier } from '../db/ac
 import { invalidInput } from '../domain/validate';
 import { MIGRATIONS } from './migrations.generated';
 import { type MigrateResult, migrate, migrationLock } from './migrate-schema';
+import { isCitusDatabase } from '../db/citus-detect';
 
 /*
  * Many academies in one database: each is a schema made by `migrate(db, { schema })`.
@@ -186,7 +187,8 @@ export async function dropAcademy(db: AnyPgDatabase, options: { schema: string; 
  * else: usage of the schema, reading and writing its tables (no TRUNCATE), its
  * sequences and functions, also those a later migration adds (default privileges;
  * calling this again after `migrate` is harmless). The role is created `NOLOGIN` when
- * missing, and granted to the current user so that `createScheduler({ db, schema, role })`
+ * missing (on Citus `LOGIN`, without a password, and an existing one is given `LOGIN`:
+ * Citus opens its connections to the workers as the current role), and granted to the current user so that `createScheduler({ db, schema, role })`
  * can act as it (`SET LOCAL ROLE`). Under it a query naming another academy's schema
  * is refused by PostgreSQL (permission denied), whatever the code above it does.
  *
@@ -209,7 +211,12 @@ export async function grantAcademyRole(db: AnyPgDatabase, options: { schema: str
   try {
     return await db.transaction(async (tx) => {
       const [exists] = await queryRows<{ found: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${roleName}) AS found`);
-      if (!exists?.found) await tx.execute(sql.raw(`CREATE ROLE ${role} NOLOGIN`));
+      // On Citus the workers run the academy's statements in sessions opened as the
+      // current role: the role must be able to log in there (without a password it can
+      // authenticate only the way the cluster's nodes do, e.g. pg_dist_authinfo).
+      const citus = await isCitusDatabase(tx);
+      if (!exists?.found) await tx.execute(sql.raw(`CREATE ROLE ${role} ${citus ? 'LOGIN' : 'NOLOGIN'}`));
+      else if (citus) await tx.execute(sql.raw(`ALTER ROLE ${role} LOGIN`));
       for (const statement of [
         `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
         `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,

@@ -7,6 +7,7 @@ import { MIGRATIONS } from './migrations.generated';
 import type { Migration } from './types';
 import { DEFAULT_ACADEMY_SCHEMA, parseAcademySchemaName, quoteIdentifier } from '../db/academy-schema-name';
 import { sqlForSchema } from './academy-schema';
+import { isCitusDatabase } from '../db/citus-detect';
 
 /** Which academy schema a call works on. */
 export interface AcademySchemaOption {
@@ -34,12 +35,6 @@ export function migrationLock(schema: string) {
 }
 
 const BREAKPOINT = '--> statement-breakpoint';
-
-/** Whether `db` is a Citus database (the extension is installed; clients talk to its coordinator). */
-async function onCitus(db: AnyPgDatabase): Promise<boolean> {
-  const [row] = await queryRows<{ citus: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus`);
-  return row?.citus === true;
-}
 
 /**
  * The statements of a migration, as a host's own migration tool would run them, for
@@ -175,7 +170,7 @@ export async function migrate(db: AnyPgDatabase, options?: AcademySchemaOption):
         tx,
         sql`SELECT current_setting('client_min_messages') AS level, set_config('client_min_messages', 'warning', true)`,
       );
-      const citus = await onCitus(tx);
+      const citus = await isCitusDatabase(tx);
       if (citus) {
         // Each academy's schema is one tenant of Citus schema-based sharding: created with
         // this on, its tables are placed together on one worker, so its triggers, row locks

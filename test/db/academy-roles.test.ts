@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import { grantAcademyRole, migrate } from '../../src/migrate';
-import { onCitus, useTestDatabase } from '../support/database';
+import { useTestDatabase } from '../support/database';
 import { seedAcademy, insertSession } from '../support/fixtures';
 import { errorOf } from '../support/refusals';
 
@@ -49,9 +49,7 @@ async function asRole(statement: string): Promise<string> {
 }
 
 describe("an academy's own role", () => {
-  // Not on Citus yet (issue 16): Citus opens its connections to the workers as the current role, which must
-  // then be able to log in there; an academy role is NOLOGIN.
-  it.skipIf(onCitus())('runs the scheduler: set-up, a session and a booking, every statement as the role', async () => {
+  it('runs the scheduler: set-up, a session and a booking, every statement as the role', async () => {
     const system = { kind: 'system' } as const;
     const admin = await scheduler.academy.createUser(system, { email: 'office@roled.test', role: 'admin' });
     const actor = { kind: 'admin', userId: admin.id } as const;
@@ -78,7 +76,7 @@ describe("an academy's own role", () => {
     expect(isSchedulingError(error, 'NOT_FOUND')).toBe(true);
   });
 
-  it.skipIf(onCitus())('cannot read, write, call or even name anything of another academy', async () => {
+  it('cannot read, write, call or even name anything of another academy', async () => {
     expect(await asRole(`SELECT count(*) FROM ${SCHEMA}.sessions`)).toBe('ok');
     const hostile = [
       `SELECT * FROM scheduling.sessions`,
