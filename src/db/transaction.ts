@@ -249,18 +249,16 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Our constraint triggers that are checked at commit (see drizzle/0003 and 0006). */
-const DEFERRED_CHECKS = sql.raw('trigger_booking_not_waiting, trigger_waiting_not_booked, trigger_waitlist_positions, trigger_check_booking_counter');
-
 /**
  * In the host's transaction our deferred checks would run at the host's COMMIT, long
  * after our call returned, and reach the host as raw driver errors. Running them now
  * (then deferring them again) makes their refusals, lock waits and timeouts part of
- * this call, as typed errors, and rolls back only our savepoint.
+ * this call, as typed errors, and rolls back only our savepoint. The academy's
+ * function `check_deferred_now` (drizzle/0007) names the checks (drizzle/0003, 0006)
+ * and sets them IMMEDIATE then DEFERRED again: one round trip.
  */
 async function checkDeferredNow(tx: SchedulingDb): Promise<void> {
-  await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} IMMEDIATE`);
-  await tx.execute(sql`SET CONSTRAINTS ${DEFERRED_CHECKS} DEFERRED`);
+  await tx.execute(sql`SELECT check_deferred_now()`);
 }
 
 /**
