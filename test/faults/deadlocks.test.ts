@@ -33,7 +33,11 @@ const { clock, victims, freshKid, newSession } = scene;
 let admin: Sql;
 let actor: Actor;
 beforeAll(() => ({ admin, actor } = scene));
-const DETECTS_FIRST = { deadlock_timeout: '50ms' };
+// Postgres looks for a deadlock once, when a waiting backend's deadlock_timeout runs out.
+// The victim waits first; the other side closes the cycle only once the harness has seen
+// that wait. At 50 ms the victim's one look came too early on a loaded machine (CI beside
+// other work): no cycle yet, so the other side, 10 s later, was the one cancelled.
+const DETECTS_FIRST = { deadlock_timeout: '1s' };
 const DETECTS_LATE = { deadlock_timeout: '10s' };
 
 async function victim(driver: Driver, options: { maxRetries?: number; settings?: Record<string, string> } = {}): Promise<Victim> {

@@ -310,7 +310,7 @@ export async function closeNodeClients(): Promise<void> {
  * view `citus_stat_activity` joins to `pg_stat_activity`). Every node is polled
  * directly, side by side: `citus_stat_activity` itself takes 100 ms and more a call (it
  * opens a connection to each node), and a deadlock test has its other side start
- * waiting only once the wait is seen, within the victim's 50ms `deadlock_timeout`.
+ * waiting only once the wait is seen, within the victim's `deadlock_timeout`.
  *
  * The first backend of the victim seen waiting on a heavyweight lock is the wait. The
  * relation locks are those the victim's backends hold on shards, where the rows are (a
