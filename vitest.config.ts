@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * always, and a second time on the real server named by DATABASE_URL when it is
  * set (CI sets it); the concurrency suite needs many real connections, so it only
  * runs there. With CITUS_URL (a Citus coordinator) set too, the database, service,
- * concurrency and fault suites run a third time, on that cluster.
+ * concurrency, fault and adversarial suites run a third time, on that cluster.
  */
 const realServer = Boolean(process.env.DATABASE_URL);
 const citusUrl = process.env.CITUS_URL;
@@ -53,6 +53,8 @@ export default defineConfig({
             // With the fault suite: on Citus its harness finds the victim's lock wait on the academy's
             // worker, by the victim's global pid, and gives its timeouts to the workers' sessions too.
             dbProject('citus-concurrency', 'postgres', ['test/concurrency/**/*.test.ts', 'test/faults/**/*.test.ts'], 'postgres-js', citusEnv(citusUrl)),
+            // The adversarial suite too: every guarantee raced on the academy's worker, through the coordinator.
+            dbProject('citus-adversarial', 'postgres', ['test/adversarial/**/*.test.ts'], 'postgres-js', citusEnv(citusUrl)),
           ]
         : []),
     ],

@@ -80,17 +80,12 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       onCitus = await isCitusDatabase(tx);
     }
     if (onCitus) {
+      // Not propagated: the path, the role (Citus opens its worker connections as the
+      // current role), and the hold on the academy's placement (drizzle/0008).
       await tx.execute(
-        sql.raw(
-          citusSettings({
-            searchPath,
-            role: config.role ?? 'none',
-            actor: request.actor.userId ?? '',
-            allow: request.allowConflicts ? 'on' : 'off',
-            hold: true,
-          }),
-        ),
+        sql`SELECT pg_catalog.set_config('search_path', ${searchPath}, true),${role} ${sql.raw(`${quoteIdentifier(config.schema)}.hold_academy_placement()`)}`,
       );
+      await tx.execute(sql.raw(citusPropagatedSettings({ actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off' })));
       return;
     }
     await tx.execute(
@@ -140,18 +135,20 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
         actor: before[0]?.actor ?? '',
         allow: before[0]?.allow ?? '',
         propagateAfter: before[0]?.propagate ?? 'none',
-        // Held until the host's transaction ends; nothing to take again.
-        hold: false,
       };
-      await host
-        .execute(
-          onCitus
-            ? sql.raw(citusSettings(was))
-            : sql`SELECT set_config('search_path', ${was.searchPath}, true), set_config('role', ${was.role}, true),
-                     set_config('scheduling.actor_id', ${was.actor}, true),
-                     set_config('scheduling.allow_conflicts', ${was.allow}, true)`,
-        )
-        .catch(() => undefined);
+      const restore = async () => {
+        if (!onCitus) {
+          await host.execute(
+            sql`SELECT set_config('search_path', ${was.searchPath}, true), set_config('role', ${was.role}, true),
+                       set_config('scheduling.actor_id', ${was.actor}, true),
+                       set_config('scheduling.allow_conflicts', ${was.allow}, true)`,
+          );
+          return;
+        }
+        await host.execute(sql`SELECT pg_catalog.set_config('search_path', ${was.searchPath}, true), pg_catalog.set_config('role', ${was.role}, true)`);
+        await host.execute(sql.raw(citusPropagatedSettings(was)));
+      };
+      await restore().catch(() => undefined);
     }
   };
 
@@ -205,25 +202,22 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
 }
 
 /**
- * The settings of a call on Citus, as one script (sent unprepared, in one round trip).
- * Triggers run on the worker that holds the academy's shards, and a value set with
+ * The settings of a call on Citus that the academy's triggers read on the worker, as
+ * one script of `SET LOCAL`s (sent unprepared, in one round trip). A value set with
  * `set_config` stays on the coordinator; Citus forwards `SET LOCAL` to the workers of
- * the transaction when `citus.propagate_set_commands` is `local`. The `search_path`
- * stays a coordinator matter (Citus sends shards statements with qualified names, and
- * every function pins its own path).
+ * the transaction when `citus.propagate_set_commands` is `local`. It forwards the text
+ * of the whole query each `SET LOCAL` came in, once for each, to every worker
+ * connection of the transaction (now and when one opens later), under whatever role that
+ * connection was opened as: so this script holds nothing but `SET LOCAL`s of settings
+ * any role may make, and the role, the path and the hold go before it, not propagated.
  */
-function citusSettings(values: { searchPath: string; role: string; actor: string; allow: string; hold: boolean; propagateAfter?: string }): string {
+function citusPropagatedSettings(values: { actor: string; allow: string; propagateAfter?: string }): string {
   return [
-    `SELECT pg_catalog.set_config('search_path', ${literal(values.searchPath)}, true)`,
-    // Before the role: the academy stays on its worker until this transaction ends (a
-    // move waits, or is waited for), so no row is locked where a move is leaving (drizzle/0008).
-    ...(values.hold ? ['SELECT hold_academy_placement()'] : []),
     `SET LOCAL citus.propagate_set_commands = 'local'`,
     // A statement routed to the academy's worker may call one of its functions that reads
     // its tables; Citus refuses such nested queries unless allowed. All of them run on
     // that one worker (an academy's tables are colocated), which is the case it is safe for.
     `SET LOCAL citus.allow_nested_distributed_execution = on`,
-    `SET LOCAL role = ${literal(values.role)}`,
     `SET LOCAL scheduling.actor_id = ${literal(values.actor)}`,
     `SET LOCAL scheduling.allow_conflicts = ${literal(values.allow)}`,
     // Putting a host's transaction back as it was (a `{ tx }` call): its own SET LOCALs propagate as before.

@@ -49,9 +49,14 @@ export function onCitus(): boolean {
  * arrive as XX000, its SQLSTATE lost). Nothing elsewhere.
  */
 export async function checkDeferredOnCitus(tx: { execute: (query: SQL) => Promise<unknown> }): Promise<void> {
-  if (onCitus())
-    await tx.execute(sql`SELECT scheduling.check_deferred_now() FROM (SELECT count(*) FROM (SELECT 1 FROM scheduling.sessions LIMIT 1) one) anchored`);
+  if (onCitus()) await tx.execute(sql.raw(CHECK_DEFERRED_SQL));
 }
+
+/**
+ * The statement of `checkDeferredOnCitus`, as text for a raw client (postgres.js
+ * `tx.unsafe`): the `scheduling` academy's deferred checks, run on its worker.
+ */
+export const CHECK_DEFERRED_SQL = 'SELECT scheduling.check_deferred_now() FROM (SELECT count(*) FROM (SELECT 1 FROM scheduling.sessions LIMIT 1) one) anchored';
 
 export function currentDriver(): Driver {
   if (currentTarget() === 'pglite') return 'pglite';

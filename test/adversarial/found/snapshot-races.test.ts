@@ -29,9 +29,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlStateOf, toSchedulingError } from '../../../src/db/database-errors';
-import { useTestDatabase } from '../../support/database';
+import { onCitus, useTestDatabase } from '../../support/database';
 import { sessionInsert } from '../scene';
-import { type ReviewScene, openReviewScene, pause } from './review-scene';
+import { closeNodeClients, waitUntilBlocked } from '../../faults/fault-harness';
+import { type ReviewScene, openReviewScene } from './review-scene';
 
 const database = useTestDatabase();
 let scene: ReviewScene;
@@ -142,12 +143,19 @@ describe.each(['repeatable read', 'serializable'])('T1 at %s', (level) => {
  *    cannot hold the site's classes at all.
  */
 describe.each(['read committed', 'repeatable read', 'serializable'] as const)('T1 at %s, T2 in flight', (level) => {
+  let watcher: ReturnType<ReviewScene['connection']>;
+  beforeAll(() => {
+    watcher = scene.connection();
+  });
+  afterAll(async () => closeNodeClients());
   it("4. G2: a location's time zone changed while a new instructor's classes there are being written", async () => {
     const day = tuesday();
     const site = await scene.newLocation('UTC');
     const instructorId = '00000000-0000-4000-8000-' + String(300000000000 + week).padStart(12, '0');
     const c2 = scene.connection();
     const c1 = scene.connection({ isolation: level });
+    // T1's backend (on Citus its backend on the coordinator), to see it wait on T2's lock.
+    const [{ pid }] = await c1<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
     let t1: Promise<string> = Promise.resolve('not run');
     await c2.begin(async (tx) => {
       await tx.unsafe(`INSERT INTO scheduling.instructors (id, email, first_name, last_name, max_concurrent_sessions)
@@ -162,11 +170,18 @@ describe.each(['read committed', 'repeatable read', 'serializable'] as const)('T
         );
       }
       // Started now, finished after T2 commits (it waits for T2's lock on the site's row).
-      t1 = c1.unsafe(`UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${site}'`).then(
+      const change = `UPDATE scheduling.locations SET timezone = 'Asia/Tokyo' WHERE id = '${site}'`;
+      // On Citus a statement outside a transaction block goes to the academy's worker without a
+      // BEGIN, and runs there at the worker's default level (read committed: SC003 at every
+      // level); in a transaction block the coordinator sends BEGIN … ISOLATION LEVEL with it.
+      t1 = (onCitus() ? c1.begin((t) => t.unsafe(change)) : c1.unsafe(change)).then(
         () => 'committed',
         (e: unknown) => sqlStateOf(e) ?? String(e),
       );
-      await pause(200);
+      // Until T1 waits for T2's lock on the site's row (on Citus, on the academy's worker): a
+      // fixed pause was not enough there, where T1's statement may reach the worker only after T2 has
+      // committed (its snapshot then holds T2's classes: SC003 at every level).
+      await waitUntilBlocked(watcher, pid);
     });
     const outcome = await t1;
     const overlaps = (await scene.violations()).filter((f) => f.kind === 'instructor_overlap' && f.ownerId === instructorId);
