@@ -188,8 +188,8 @@ export async function dropAcademy(db: AnyPgDatabase, options: { schema: string; 
  * sequences and functions, also those a later migration adds (default privileges;
  * calling this again after `migrate` is harmless). The role is created `NOLOGIN` when
  * missing (on Citus `LOGIN`, without a password, and an existing one is given `LOGIN`:
- * Citus opens its connections to the workers as the current role), and granted to the current user so that `createScheduler({ db, schema, role })`
- * can act as it (`SET LOCAL ROLE`). Under it a query naming another academy's schema
+ * Citus opens its connections to the workers as the current role), and granted to the
+ * current user so that `createScheduler({ db, schema, role })` can act as it (`SET LOCAL ROLE`). Under it a query naming another academy's schema
  * is refused by PostgreSQL (permission denied), whatever the code above it does.
  *
  * Needs a user that may create roles (or an existing role) and owns the schema.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createScheduler, isSchedulingError, type Scheduler } from '../../src';
 import { grantAcademyRole, migrate } from '../../src/migrate';
-import { useTestDatabase } from '../support/database';
+import { onCitus, useTestDatabase } from '../support/database';
 import { seedAcademy, insertSession } from '../support/fixtures';
 import { errorOf } from '../support/refusals';
 
@@ -74,6 +74,21 @@ describe("an academy's own role", () => {
     // Still blind to the other academy.
     const error = await errorOf(() => scheduler.sessions.get(actor, { sessionId: otherSessionId }));
     expect(isSchedulingError(error, 'NOT_FOUND')).toBe(true);
+  });
+
+  it('the role can log in on Citus only (Citus opens its worker connections as it); an existing NOLOGIN role is given LOGIN there', async () => {
+    const canLogIn = async (role: string) =>
+      (await database.query<{ login: boolean }>(sql`SELECT rolcanlogin AS login FROM pg_roles WHERE rolname = ${role}`))[0]?.login;
+    expect(await canLogIn(ROLE)).toBe(onCitus());
+    const existing = `${ROLE}_x`;
+    await database.query(`CREATE ROLE ${existing} NOLOGIN`);
+    try {
+      expect(await grantAcademyRole(database.db, { schema: SCHEMA, role: existing })).toEqual({ role: existing, created: false });
+      expect(await canLogIn(existing)).toBe(onCitus());
+    } finally {
+      await database.query(`DROP OWNED BY ${existing}`);
+      await database.query(`DROP ROLE ${existing}`);
+    }
   });
 
   it('cannot read, write, call or even name anything of another academy', async () => {
