@@ -422,6 +422,8 @@ interface ThroughputConfig {
   rates: number[];
   /** CPU seconds of the timed rounds, summed. */
   cpu: CpuSpent | null;
+  /** Checks a round exactly and resets it (default: the academies' bookings). */
+  finish?: () => Promise<void>;
 }
 
 /**
@@ -451,13 +453,70 @@ function throughputConfig(name: string, url: string, admin: postgres.Sql, citus:
   return { name, pool, admin, citus, schemas: academies.map((a) => a.schema), tasks, rates: [], cpu: null };
 }
 
+// ---------------------------------------------------------------------------------
+// The floor: what Citus itself costs a booking-shaped transaction, without the library.
+
+const FLOOR_SCHEMA = 'raw_floor';
+
+/**
+ * Two bare tables in their own schema (on Citus: a tenant of its own, on one worker),
+ * no triggers, no functions: what the raw transaction below needs and nothing more.
+ */
+async function createFloorTables(sql: postgres.Sql, citus: boolean): Promise<void> {
+  await sql.begin(async (tx) => {
+    if (citus) await tx.unsafe(`SET LOCAL citus.enable_schema_based_sharding = on`);
+    await tx.unsafe(
+      `CREATE SCHEMA ${FLOOR_SCHEMA};
+       CREATE TABLE ${FLOOR_SCHEMA}.sessions (id int PRIMARY KEY, capacity int NOT NULL, booked int NOT NULL DEFAULT 0);
+       CREATE TABLE ${FLOOR_SCHEMA}.bookings (id bigserial PRIMARY KEY, session_id int NOT NULL REFERENCES ${FLOOR_SCHEMA}.sessions (id), student int NOT NULL)`,
+    );
+  });
+  await sql.unsafe(`INSERT INTO ${FLOOR_SCHEMA}.sessions (id, capacity) SELECT g, ${CAPACITY} FROM generate_series(1, ${SESSIONS}) g`);
+}
+
+/**
+ * The booking transaction written by hand on bare tables: lock the session's row, read
+ * its count, insert the booking, bump the count (BEGIN and COMMIT as postgres.js sends
+ * them). Booking k -> session k mod 100 (two per session, as figure 1). Each round is
+ * checked exactly and reset like the library's.
+ */
+function floorConfig(name: string, url: string, admin: postgres.Sql, citus: boolean): ThroughputConfig {
+  const pool = postgres(url, { max: CONNECTIONS, onnotice: () => {} });
+  const tasks = Array.from({ length: BOOKINGS }, (_, k) => {
+    const sessionId = (k % SESSIONS) + 1;
+    return async () => {
+      await pool.begin(async (tx) => {
+        const [row] = await tx.unsafe<Array<{ booked: number; capacity: number }>>(
+          `SELECT booked, capacity FROM ${FLOOR_SCHEMA}.sessions WHERE id = $1 FOR UPDATE`,
+          [sessionId],
+        );
+        if (!row || row.booked >= row.capacity) throw new Error(`citus: floor session ${sessionId} full or missing (${name})`);
+        await tx.unsafe(`INSERT INTO ${FLOOR_SCHEMA}.bookings (session_id, student) VALUES ($1, $2)`, [sessionId, k]);
+        await tx.unsafe(`UPDATE ${FLOOR_SCHEMA}.sessions SET booked = booked + 1 WHERE id = $1`, [sessionId]);
+      });
+    };
+  });
+  const finish = async () => {
+    const [row] = await admin.unsafe<Array<{ bookings: number; booked: number }>>(
+      `SELECT (SELECT count(*)::int FROM ${FLOOR_SCHEMA}.bookings) AS bookings, (SELECT sum(booked)::int FROM ${FLOOR_SCHEMA}.sessions) AS booked`,
+    );
+    if (row?.bookings !== BOOKINGS || row.booked !== BOOKINGS) throw new Error(`citus: floor round of ${name}: ${JSON.stringify(row)}, expected ${BOOKINGS}`);
+    await admin.unsafe(`DELETE FROM ${FLOOR_SCHEMA}.bookings`);
+    await admin.unsafe(`UPDATE ${FLOOR_SCHEMA}.sessions SET booked = 0`);
+  };
+  return { name, pool, admin, citus, schemas: [FLOOR_SCHEMA], tasks, rates: [], cpu: null, finish };
+}
+
 /** One round of a configuration: timed, then checked exactly and reset; returns the CPU spent during the timed part when probed. */
 async function round(config: ThroughputConfig, probes: readonly CpuProbe[] | null): Promise<CpuSpent | null> {
   const before = probes ? sampleCpu(probes) : null;
   const ms = await runConcurrently(config.tasks, CONNECTIONS);
   const spent = probes && before ? cpuBetween(before, sampleCpu(probes)) : null;
-  await assertRound(config.admin, config.schemas, BOOKINGS);
-  await resetAcademies(config.admin, config.citus, config.schemas);
+  if (config.finish) await config.finish();
+  else {
+    await assertRound(config.admin, config.schemas, BOOKINGS);
+    await resetAcademies(config.admin, config.citus, config.schemas);
+  }
   config.rates.push((BOOKINGS / ms) * 1000);
   return spent;
 }
@@ -552,6 +611,9 @@ export async function citusFigures(): Promise<Figure[]> {
     const citusSolo = seeded.get(SOLO)!;
     const oneSet = oneWorker.map((schema) => seeded.get(schema)!);
     const twoSet = twoWorkers.map((schema) => seeded.get(schema)!);
+    await createFloorTables(plain.client, false);
+    await createFloorTables(cluster.client, true);
+    const floorPort = await workerOf(cluster.client, FLOOR_SCHEMA);
     lap('seeded');
 
     // CPU probes: the plain server; the coordinator and each worker.
@@ -573,6 +635,8 @@ export async function citusFigures(): Promise<Figure[]> {
       coordinator: throughputConfig('through the coordinator', cluster.url, cluster.client, true, [citusSolo]),
       one: throughputConfig(`${ACADEMIES} academies on 1 worker`, cluster.url, cluster.client, true, oneSet),
       two: throughputConfig(`${ACADEMIES} academies on 2 workers`, cluster.url, cluster.client, true, twoSet),
+      floorPlain: floorConfig('raw transaction, plain server', plain.url, plain.client, false),
+      floorCoordinator: floorConfig('raw transaction through the coordinator', cluster.url, cluster.client, true),
     };
     const all = Object.values(configs);
     pools.push(...all.map((c) => c.pool));
@@ -670,6 +734,21 @@ export async function citusFigures(): Promise<Figure[]> {
           `${workload} Baseline: the academy ${SOLO} on the plain server (DATABASE_URL), booking k -> session k mod ${SESSIONS}, student k (two per session). ` +
             `Value: the same academy and workload through the Citus coordinator (${SOLO} on worker :${soloPort}, where Citus placed it); each booking goes client -> coordinator -> worker, and the scheduler on Citus sends its settings as SET LOCAL and runs the deferred checks on the worker before COMMIT (one more round trip). ` +
             `${clusterHow} ${allRounds} ${modelText}`,
+        ),
+      ),
+    );
+    const floorPlainRate = median(timed(configs.floorPlain));
+    const floorRate = median(timed(configs.floorCoordinator));
+    figures.push(
+      forScale(
+        'raw booking transaction through the Citus coordinator (no library, no triggers)',
+        floorRate,
+        'transactions/s',
+        { name: 'the same on one plain server', value: floorPlainRate },
+        ROUNDS,
+        noteWith(
+          `What Citus itself costs, the floor under the figure above: ${BOOKINGS} transactions per round, each BEGIN; SELECT booked, capacity ... FOR UPDATE; INSERT a booking; UPDATE booked = booked + 1; COMMIT, on two bare tables (no triggers, no functions, no settings) in a schema of their own (on Citus a tenant of its own, on worker :${floorPort}), ${CONNECTIONS} connections, interleaved with the library's rounds. ` +
+            `The library through the coordinator runs at ${(median(timed(configs.coordinator)) / plainRate).toFixed(2)}x of the plain server; this bare transaction, with none of the library's work, at ${(floorRate / floorPlainRate).toFixed(2)}x. ${clusterHow} ${allRounds}`,
         ),
       ),
     );
