@@ -44,6 +44,7 @@ export default defineConfig({
     domain: 'src/domain/index.ts',
     migrate: 'src/migrate/index.ts',
     testing: 'src/testing/index.ts',
+    webhooks: 'src/webhooks/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

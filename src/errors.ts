@@ -139,7 +139,19 @@ export type InvalidInputReason =
   /** An academy schema name that is not a plain lower-case identifier, or is reserved (`pg_…`, `information_schema`, `public`). */
   | 'invalid_schema_name'
   /** A database role name that is not a plain lower-case identifier, or starts with `pg_`. */
-  | 'invalid_role_name';
+  | 'invalid_role_name'
+  /** `academy-scheduling/webhooks`: a `webhook-id`, `webhook-timestamp` or `webhook-signature` header absent or empty (`path`: `['headers', name]`). */
+  | 'missing_header'
+  /** `academy-scheduling/webhooks`: a timestamp that is not whole seconds since the epoch, or an invalid `Date`. */
+  | 'bad_timestamp'
+  /** `academy-scheduling/webhooks`: `webhook-timestamp` further from the clock than the tolerance (`limit`, seconds; `actual`: how far ahead of the clock, negative when behind). */
+  | 'timestamp_out_of_tolerance'
+  /** `academy-scheduling/webhooks`: no `v1` signature of `webhook-signature` matches the message. */
+  | 'no_matching_signature'
+  /** `academy-scheduling/webhooks`: a secret that is not `whsec_` and base64, nor key bytes. */
+  | 'bad_secret'
+  /** `academy-scheduling/webhooks`: a body that is not a string or bytes, not UTF-8, or not JSON; an event that cannot be written as JSON. */
+  | 'bad_payload';
 
 /** `details.reason` of an `INVALID_STATE`, where the refusal gives one. */
 export type InvalidStateReason =
@@ -248,12 +260,12 @@ export interface SchedulingErrorDetailsByCode {
       expected?: string;
       /** The size limit a plain-data check applied (keys, items, characters, depth, values). */
       maximum?: number;
-      /** The limit crossed: occurrences of a series (`too_many_occurrences`), years (`series_too_long` in the domain), the allowed range of `minParticipants`. */
+      /** The limit crossed: occurrences of a series (`too_many_occurrences`), years (`series_too_long` in the domain), the allowed range of `minParticipants`, the tolerance in seconds (`timestamp_out_of_tolerance`). */
       limit?: number | { min: number; max: number };
       /** `series_too_long` (service): how many years a series may run, and the last date it reached. */
       limitYears?: number;
       lastDate?: string;
-      /** `min_participants_out_of_range`: the session type and the value refused. */
+      /** `min_participants_out_of_range`: the session type and the value refused. `timestamp_out_of_tolerance`: `actual` is how many seconds the timestamp is ahead of the clock (negative: behind). */
       sessionType?: SessionType;
       actual?: number;
       /** The RRULE refused. */

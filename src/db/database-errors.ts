@@ -22,6 +22,8 @@ const TRIGGER_CODES: Record<string, SchedulingErrorCode> = {
   SC008: 'ALREADY_BOOKED',
   SC009: 'WAITLIST_POSITION_CONFLICT',
   SC010: 'INVALID_INPUT',
+  // Change events are append-only (drizzle/0009_change_events.sql).
+  SC011: 'INVALID_STATE',
 };
 
 /** Constraints whose violation means something more specific than bad input. */

@@ -16,6 +16,8 @@ export interface TransactionRequest {
   tx?: AnyPgDatabase | undefined;
   /** Turns on `scheduling.allow_conflicts` (an administrator override) for this call only. */
   allowConflicts?: boolean;
+  /** The scheduler method (`bookings.book`): `scheduling.operation`, which change events record. */
+  operation?: string | undefined;
 }
 
 /** The isolation levels a scheduler's own transactions may run at. */
@@ -85,13 +87,18 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       await tx.execute(
         sql`SELECT pg_catalog.set_config('search_path', ${searchPath}, true),${role} ${sql.raw(`${quoteIdentifier(config.schema)}.hold_academy_placement()`)}`,
       );
-      await tx.execute(sql.raw(citusPropagatedSettings({ actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off' })));
+      await tx.execute(
+        sql.raw(
+          citusPropagatedSettings({ actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off', operation: request.operation ?? '' }),
+        ),
+      );
       return;
     }
     await tx.execute(
       sql`SELECT set_config('search_path', ${searchPath}, true),${role}
                  set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
-                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true)`,
+                 set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true),
+                 set_config('scheduling.operation', ${request.operation ?? ''}, true)`,
     );
   };
 
@@ -113,10 +120,18 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
   const joined = <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) =>
     isDrizzlePgTransaction(host) ? oneAtATimeOn(host, () => joinedNow(host, request, work)) : joinedNow(host, request, work);
   const joinedNow = async <T>(host: AnyPgDatabase, request: TransactionRequest, work: (tx: SchedulingDb) => Promise<T>) => {
-    const before = await queryRows<{ path: string; role: string; actor: string | null; allow: string | null; propagate: string | null }>(
+    const before = await queryRows<{
+      path: string;
+      role: string;
+      actor: string | null;
+      allow: string | null;
+      operation: string | null;
+      propagate: string | null;
+    }>(
       host,
       sql`SELECT current_setting('search_path') AS path, current_setting('role') AS role, current_setting('scheduling.actor_id', true) AS actor,
-                 current_setting('scheduling.allow_conflicts', true) AS allow, current_setting('citus.propagate_set_commands', true) AS propagate`,
+                 current_setting('scheduling.allow_conflicts', true) AS allow, current_setting('scheduling.operation', true) AS operation,
+                 current_setting('citus.propagate_set_commands', true) AS propagate`,
     );
     try {
       const { value } = await host.transaction((savepoint) =>
@@ -134,6 +149,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
         role: before[0]?.role ?? 'none',
         actor: before[0]?.actor ?? '',
         allow: before[0]?.allow ?? '',
+        operation: before[0]?.operation ?? '',
         propagateAfter: before[0]?.propagate ?? 'none',
       };
       const restore = async () => {
@@ -141,7 +157,8 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
           await host.execute(
             sql`SELECT set_config('search_path', ${was.searchPath}, true), set_config('role', ${was.role}, true),
                        set_config('scheduling.actor_id', ${was.actor}, true),
-                       set_config('scheduling.allow_conflicts', ${was.allow}, true)`,
+                       set_config('scheduling.allow_conflicts', ${was.allow}, true),
+                       set_config('scheduling.operation', ${was.operation}, true)`,
           );
           return;
         }
@@ -211,7 +228,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
  * connection was opened as: so this script holds nothing but `SET LOCAL`s of settings
  * any role may make, and the role, the path and the hold go before it, not propagated.
  */
-function citusPropagatedSettings(values: { actor: string; allow: string; propagateAfter?: string }): string {
+function citusPropagatedSettings(values: { actor: string; allow: string; operation: string; propagateAfter?: string }): string {
   return [
     `SET LOCAL citus.propagate_set_commands = 'local'`,
     // A statement routed to the academy's worker may call one of its functions that reads
@@ -220,6 +237,7 @@ function citusPropagatedSettings(values: { actor: string; allow: string; propaga
     `SET LOCAL citus.allow_nested_distributed_execution = on`,
     `SET LOCAL scheduling.actor_id = ${literal(values.actor)}`,
     `SET LOCAL scheduling.allow_conflicts = ${literal(values.allow)}`,
+    `SET LOCAL scheduling.operation = ${literal(values.operation)}`,
     // Putting a host's transaction back as it was (a `{ tx }` call): its own SET LOCALs propagate as before.
     ...(values.propagateAfter ? [`SET LOCAL citus.propagate_set_commands = ${literal(values.propagateAfter)}`] : []),
   ].join('; ');

@@ -11,6 +11,8 @@ import { waitlistTables } from './waitlist';
 import { feedbackTables } from './feedback';
 import { resourceTables } from './resources';
 import { capacityPolicyTables } from './capacity-policies';
+import { changeEventTables } from './change-events';
+import { calendarFeedTables } from './calendar-feeds';
 
 /**
  * Every table of the package and the sequences behind the human-readable ids, built in
@@ -30,6 +32,8 @@ export type AcademyTables<S extends string | undefined = string | undefined> = R
   ReturnType<typeof feedbackTables<S>> &
   ReturnType<typeof resourceTables<S>> &
   ReturnType<typeof capacityPolicyTables<S>> &
+  ReturnType<typeof changeEventTables<S>> &
+  ReturnType<typeof calendarFeedTables<S>> &
   ReturnType<typeof codeSequences<S>>;
 
 /**
@@ -68,6 +72,8 @@ export function academyTables<S extends string | undefined = undefined>(schema?:
     ...feedbackTables(ns, referenced),
     ...resourceTables(ns, referenced),
     ...capacityPolicyTables(ns),
+    ...changeEventTables(ns),
+    ...calendarFeedTables(ns),
     ...codeSequences(ns),
   };
   return tables;

@@ -48,6 +48,18 @@ export const scheduleConflicts: SchedulingTables['scheduleConflicts'] = tables.s
 export const sessionWaitlist: SchedulingTables['sessionWaitlist'] = tables.sessionWaitlist;
 /** Ratings and comments on a completed session. */
 export const sessionFeedback: SchedulingTables['sessionFeedback'] = tables.sessionFeedback;
+/**
+ * What changed, who changed it and when: one row per change to a session, booking,
+ * waitlist entry, availability row, conflict or session resource, written in the same
+ * transaction by a trigger. Append-only (docs/change-events.md).
+ */
+export const changeEvents: SchedulingTables['changeEvents'] = tables.changeEvents;
+/** The named consumers of change events; each gets every event once. */
+export const eventConsumers: SchedulingTables['eventConsumers'] = tables.eventConsumers;
+/** What each consumer still owes: one row per event not yet acknowledged (pending, leased or dead). */
+export const eventDeliveries: SchedulingTables['eventDeliveries'] = tables.eventDeliveries;
+/** Tokens of subscribable calendar feeds, stored as SHA-256 hashes. */
+export const calendarFeedTokens: SchedulingTables['calendarFeedTokens'] = tables.calendarFeedTokens;
 /** Equipment and materials a session needs, and whether they are allocated. */
 export const sessionResources: SchedulingTables['sessionResources'] = tables.sessionResources;
 /**

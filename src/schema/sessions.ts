@@ -81,6 +81,9 @@ export function sessionTables<S extends string | undefined>(ns: AcademyNamespace
       virtualMeetingUrl: varchar('virtual_meeting_url', { length: 500 }),
       recordingEnabled: boolean('recording_enabled').default(false),
       maxWaitlistSize: integer('max_waitlist_size').default(10),
+
+      // Migration 0010: the calendar SEQUENCE, raised by a trigger on every change of time, place or status.
+      calendarSequence: integer('calendar_sequence').default(0).notNull(),
     },
     (t) => [
       check('chk_session_times', sql`${t.endTime} > ${t.startTime}`),

@@ -37,6 +37,9 @@ export {
   FEEDBACK_SOURCES,
   ALLOCATION_STATUSES,
   RESOURCE_TYPES,
+  CHANGE_EVENT_ENTITY_TYPES,
+  EVENT_DELIVERY_STATES,
+  CALENDAR_FEED_KINDS,
 } from './index';
 export type * from './index';
 
@@ -70,6 +73,10 @@ export const {
   sessionFeedback,
   sessionResources,
   capacityPolicies,
+  changeEvents,
+  eventConsumers,
+  eventDeliveries,
+  calendarFeedTokens,
   sessionCodeSeq,
   bookingCodeSeq,
   waitlistCodeSeq,

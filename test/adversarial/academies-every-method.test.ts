@@ -95,6 +95,7 @@ async function seedSampleAcademyIn(db: TestDatabase, schema: string): Promise<Id
     resourceId: await one(`SELECT id FROM "${schema}".session_resources LIMIT 1`),
     levelId: (await scheduler.academy.createLevel(admin, { code: 'ANY', name: 'Any' })).id,
     holidayId: (await scheduler.academy.createHoliday(admin, { holidayDate: '2030-01-01', name: 'New Year' })).id,
+    calendarTokenId: (await scheduler.calendar.createToken(admin, { feed: { location: academy.locationId }, label: 'Front desk' })).id,
   };
 }
 

@@ -31,6 +31,8 @@ describe('migrate()', () => {
       '0006_every_write_path',
       '0007_citus',
       '0008_citus_hold_placement',
+      '0009_change_events',
+      '0010_calendar_feeds',
     ]);
     for (const m of MIGRATIONS) {
       const statements = migrationStatements(m);

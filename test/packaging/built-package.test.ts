@@ -20,6 +20,7 @@ const probe = `
   const domain = await load(pkg + '/domain');
   const migrate = await load(pkg + '/migrate');
   const testing = await load(pkg + '/testing');
+  const webhooks = await load(pkg + '/webhooks');
   const { getTableName } = await load('drizzle-orm');
   const out = [];
   try { root.createScheduler({ db: {} }); } catch (e) { out.push('root ' + root.isSchedulingError(e, 'INVALID_INPUT')); }
@@ -28,6 +29,11 @@ const probe = `
   const b = { start: new Date('2030-01-01T11:00:00Z'), end: new Date('2030-01-01T12:00:00Z') };
   out.push('domain ' + domain.overlaps(a, b) + ' ' + domain.expandRecurrence({ patternType: 'weekly', intervalValue: 1, daysOfWeek: [1, 3, 5], startDate: '2025-01-15', endDate: '2025-12-31', startTime: '10:00:00', endTime: '11:00:00' }, { timeZone: 'America/New_York' }).length);
   out.push('migrate ' + migrate.MIGRATIONS.length + ' ' + (migrate.migrationStatements(migrate.MIGRATIONS[0]).length > 10));
+  // The Standard Webhooks test vector; a tampered body is refused with an error the main entry recognises.
+  const vector = { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1614265330, payload: '{"test": 2432232314}' };
+  const headers = webhooks.signWebhook(vector);
+  const verified = webhooks.verifyWebhook({ secret: vector.secret, headers, payload: vector.payload, now: new Date(vector.timestamp * 1000) });
+  try { webhooks.verifyWebhook({ secret: vector.secret, headers, payload: '{"test": 1}', now: new Date(vector.timestamp * 1000) }); } catch (e) { out.push('webhooks ' + headers['webhook-signature'] + ' ' + verified.test + ' ' + (root.isSchedulingError(e, 'INVALID_INPUT') && e.details.reason)); }
   const t = await testing.createTestDatabase();
   const r = await t.client.query('SELECT count(*)::int AS n FROM scheduling.capacity_policies');
   out.push('testing ' + r.rows[0].n);
@@ -39,7 +45,15 @@ const probe = `
 `;
 
 // The built package must carry exactly the migrations the source has.
-const expected = ['root true', 'schema sessions', 'domain false 151', `migrate ${MIGRATIONS.length} true`, 'testing 3', 'scheduler []'].join('\n');
+const expected = [
+  'root true',
+  'schema sessions',
+  'domain false 151',
+  `migrate ${MIGRATIONS.length} true`,
+  'webhooks v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= 2432232314 no_matching_signature',
+  'testing 3',
+  'scheduler []',
+].join('\n');
 
 /**
  * The probe migrates a PGlite database in a fresh process: 7–12 s on an idle machine, but

@@ -18,7 +18,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SUBPATHS = ['academy-scheduling', 'academy-scheduling/schema', 'academy-scheduling/domain', 'academy-scheduling/migrate', 'academy-scheduling/testing'];
+const SUBPATHS = [
+  'academy-scheduling',
+  'academy-scheduling/schema',
+  'academy-scheduling/domain',
+  'academy-scheduling/migrate',
+  'academy-scheduling/testing',
+  'academy-scheduling/webhooks',
+];
 
 /** PGlite loads these from next to its own module (`new URL('./pglite.wasm', import.meta.url)`). */
 const PGLITE_ASSETS = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
@@ -35,7 +42,11 @@ async function bundle(contents: string, options: BuildOptions) {
     ...options,
   });
   const inputs = Object.keys(result.metafile?.inputs ?? {});
-  return { warnings: result.warnings.map((w) => `${w.id}: ${w.text}`), inputs };
+  /** What the package's own files (dist/) import from outside the bundle: Node's built-ins, for platform `node`. */
+  const externals = Object.entries(result.metafile?.inputs ?? {})
+    .filter(([path]) => path.startsWith('dist/'))
+    .flatMap(([, input]) => input.imports.filter((i) => i.external).map((i) => i.path));
+  return { warnings: result.warnings.map((w) => `${w.id}: ${w.text}`), inputs, externals };
 }
 
 describe('the built package under a bundler', () => {
@@ -54,6 +65,17 @@ describe('the built package under a bundler', () => {
     expect(warnings).toEqual([]);
     expect(inputs).toContain('dist/index.cjs');
     expect(inputs).toContain('dist/domain.cjs');
+  });
+
+  it('only academy-scheduling/webhooks imports node:crypto: the main entry and the domain do not', async () => {
+    // tsup writes `node:crypto` as `crypto`.
+    const importsCrypto = async (subpath: string) =>
+      (await bundle(`import * as m from '${subpath}'; console.log(Object.keys(m).length);`, { platform: 'node', format: 'esm' })).externals.some((path) =>
+        ['crypto', 'node:crypto'].includes(path),
+      );
+    expect(await importsCrypto('academy-scheduling/webhooks')).toBe(true);
+    expect(await importsCrypto('academy-scheduling')).toBe(false);
+    expect(await importsCrypto('academy-scheduling/domain')).toBe(false);
   });
 
   it('esbuild bundles academy-scheduling/domain for browsers without a warning', async () => {

@@ -25,6 +25,7 @@ export interface Ids {
   resourceId: string;
   levelId: string;
   holidayId: string;
+  calendarTokenId: string;
 }
 
 /** One valid input per method; the test fails when a method has none (so new methods get one). */
@@ -125,6 +126,20 @@ export function sampleInputs(ids: Ids): Record<string, unknown> {
     'maintenance.purgeCancelledSessions': { olderThan: at('2020-01-01T00:00:00Z') },
     'maintenance.advanceStatuses': {},
     'maintenance.verifyIntegrity': {},
+    'maintenance.purgeEvents': { olderThanDays: 365 },
+    'events.registerConsumer': { consumer: 'sample' },
+    'events.removeConsumer': { consumer: 'sample' },
+    'events.consumers': {},
+    'events.claim': { consumer: 'sample', limit: 1 },
+    'events.ack': { consumer: 'sample', leaseId: '00000000-0000-4000-8000-000000000000', eventIds: ['00000000-0000-4000-8000-000000000001'] },
+    'events.fail': { consumer: 'sample', leaseId: '00000000-0000-4000-8000-000000000000', eventIds: ['00000000-0000-4000-8000-000000000001'] },
+    'events.retryDead': { consumer: 'sample' },
+    // Filters, not references: an entity's events outlive it, so a foreign or deleted id lists nothing rather than NOT_FOUND.
+    'events.list': { types: ['session.scheduled'], limit: 5 },
+    'calendar.feed': { location: academy.locationId, from: at('2030-01-01T00:00:00Z'), until: at('2030-02-01T00:00:00Z') },
+    'calendar.createToken': { feed: { location: academy.locationId } },
+    'calendar.listTokens': {},
+    'calendar.revokeToken': { id: ids.calendarTokenId },
     'academy.createUser': { email: 'desk@academy.test', role: 'staff' },
     'academy.updateUser': { userId: academy.adminId },
     'academy.createLocation': { code: 'ANNEX', name: 'Annex', timeZone: 'Europe/London' },
@@ -218,5 +233,6 @@ export async function seedSampleAcademy(database: TestDatabase): Promise<Ids> {
     resourceId: await one('SELECT id FROM scheduling.session_resources LIMIT 1'),
     levelId: (await scheduler.academy.createLevel(admin, { code: 'ANY', name: 'Any' })).id,
     holidayId: (await scheduler.academy.createHoliday(admin, { holidayDate: '2030-01-01', name: 'New Year' })).id,
+    calendarTokenId: (await scheduler.calendar.createToken(admin, { feed: { location: academy.locationId }, label: 'Front desk' })).id,
   };
 }

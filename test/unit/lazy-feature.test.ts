@@ -15,7 +15,7 @@ function counted(failFirst = false) {
       },
     };
   };
-  return { state, feature: lazyFeature(load, ['echo', 'fail']) };
+  return { state, feature: lazyFeature('test', load, ['echo', 'fail']) };
 }
 
 describe('lazyFeature', () => {

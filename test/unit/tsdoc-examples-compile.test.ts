@@ -5,7 +5,7 @@
  * `academy-scheduling/domain`, … resolve to the entries in `src/`), with the project's
  * compiler options and the short PRELUDE below. One program holds every example.
  *
- * Only public declarations carry examples: what the five public entries export (and
+ * Only public declarations carry examples: what the six public entries export (and
  * the members of exported classes and interfaces), and the scheduler's services, i.e.
  * each property of what `createScheduler` returns, the factory that builds it
  * (`createBookingService` documents `scheduler.bookings`) and the service's members.
@@ -26,6 +26,7 @@ const ENTRIES: Record<string, string> = {
   'academy-scheduling/domain': 'src/domain/index.ts',
   'academy-scheduling/migrate': 'src/migrate/index.ts',
   'academy-scheduling/testing': 'src/testing/index.ts',
+  'academy-scheduling/webhooks': 'src/webhooks/index.ts',
 };
 
 /**

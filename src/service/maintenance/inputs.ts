@@ -38,3 +38,9 @@ export const purgeCancelledSessionsSchema = z.lazy(() => z.strictObject({ olderT
 export const advanceStatusesSchema = z.lazy(() => z._default(z.strictObject({ now: z.optional(instantInput) }), {}));
 
 export const noInput = z.lazy(() => z._default(z.strictObject({}), {}));
+
+/** Input of `maintenance.purgeEvents`: events older than `olderThanDays` that no consumer still owes. @internal */
+export const purgeEventsSchema = z.lazy(() => z.strictObject({ olderThanDays: z.int().check(z.gte(1), z.lte(36_500)) }));
+
+/** Input of `maintenance.purgeEvents`. */
+export type PurgeEventsInput = z.input<typeof purgeEventsSchema>;

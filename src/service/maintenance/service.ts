@@ -2,12 +2,13 @@ import { requireAdministrator } from '../kernel/actor';
 import { createArchiveBookings } from './archive';
 import { verifyIntegrity } from './integrity';
 import { purgeCancelledSessions } from './purge';
+import { purgeEvents } from './purge-events';
 import { recountBookings } from './recount';
 import { advanceStatuses } from './statuses';
 import { defineOperation } from '../kernel/operation';
 import type { ServiceContext } from '../kernel/context';
 import type { Actor } from '../kernel/types';
-import { advanceStatusesSchema, purgeCancelledSessionsSchema, noInput } from './inputs';
+import { advanceStatusesSchema, purgeCancelledSessionsSchema, purgeEventsSchema, noInput } from './inputs';
 
 /**
  * `scheduler.maintenance`: housekeeping for admins and the system (`FORBIDDEN` for
@@ -29,6 +30,8 @@ export function createMaintenanceService(ctx: ServiceContext) {
     archiveBookings: createArchiveBookings(ctx),
     /** Deletes cancelled sessions that started before `olderThan` (except those still referenced). */
     purgeCancelledSessions: defineOperation(ctx, purgeCancelledSessionsSchema, (tx, input) => purgeCancelledSessions(tx, input), adminOnly),
+    /** Deletes change events older than `olderThanDays` that no consumer still owes (the only delete of events there is). */
+    purgeEvents: defineOperation(ctx, purgeEventsSchema, (tx, input) => purgeEvents(tx, input), adminOnly),
     /** `scheduled → in_progress → completed` by the clock (or `now`). */
     advanceStatuses: defineOperation(ctx, advanceStatusesSchema, (tx, input, actor) => advanceStatuses(tx, input.now ?? ctx.now(), actor), adminOnly),
     /** Every broken invariant, as a typed list (`[]` when healthy). */

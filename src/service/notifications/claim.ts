@@ -3,7 +3,7 @@ import { type SchedulingDb } from '../../db/scheduling-db';
 import { parents, sessionWaitlist, sessions, students } from '../../schema/unqualified';
 import { DEFAULT_NOTIFICATION_METHOD } from '../places/waitlist-promotion';
 import { claimNotificationsSchema } from './inputs';
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 
 /** One notification the host's mailer owes a family. */
 export interface PendingNotification {
@@ -22,12 +22,13 @@ export interface PendingNotification {
 }
 
 /**
- * Claims up to `limit` pending notifications, exactly once even with several workers:
- * rows are picked `FOR UPDATE SKIP LOCKED` and marked claimed (`notified_at` = the
- * scheduler's now) in the same transaction. Pending means: an open offer (deadline
- * not passed) or an automatic booking nobody has answered, not yet claimed. A claim
- * whose worker dies before `markSent` stays claimed and unsent: find it with
- * `notified_at IS NOT NULL AND NOT notification_sent`.
+ * Claims up to `limit` pending notifications, exactly once at a time even with several
+ * workers: rows are picked `FOR UPDATE SKIP LOCKED` and marked claimed (`notified_at` =
+ * the scheduler's now) in the same transaction. Pending means: an open offer (deadline
+ * not passed) or an automatic booking nobody has answered, not yet sent, and either
+ * never claimed or claimed more than `leaseSeconds` ago (a lease, as change events
+ * have: a worker that dies before `markSent` does not leave it claimed forever; the
+ * next claim after the lease hands it out again).
  *
  * @internal
  */
@@ -38,7 +39,7 @@ export async function claimNotifications(tx: SchedulingDb, input: z.output<typeo
     .from(w)
     .where(
       and(
-        isNull(w.notifiedAt),
+        or(isNull(w.notifiedAt), lte(w.notifiedAt, new Date(now.getTime() - input.leaseSeconds * 1000))),
         or(isNull(w.notificationSent), eq(w.notificationSent, false)),
         or(
           and(eq(w.status, 'offered'), or(isNull(w.responseDeadline), gt(w.responseDeadline, now))),

@@ -13,6 +13,8 @@ export const claimNotificationsSchema = z.lazy(() =>
   z.strictObject({
     limit: z._default(z.int().check(z.gte(1), z.lte(500)), 50),
     method: z.optional(z.enum(NOTIFICATION_METHODS)),
+    /** A claim not marked sent within this many seconds may be claimed again (its worker is taken to have died). */
+    leaseSeconds: z._default(z.int().check(z.gte(1), z.lte(86_400)), 300),
   }),
 );
 

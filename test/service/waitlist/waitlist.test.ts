@@ -207,4 +207,24 @@ describe('notifications', () => {
     expect(row).toMatchObject({ notificationSent: true, notifiedAt: clock.now });
     expect(((await errorOf(() => scheduler.notifications.claim(parent, { limit: 1 }))) as SchedulingError).code).toBe('FORBIDDEN');
   });
+
+  it('a claim not marked sent comes back after its lease (a worker that died); a sent one never does', async () => {
+    const { booking, entries } = await fullSessionWithQueue([0, 3]);
+    await scheduler.bookings.cancel(admin, { bookingId: booking.id, type: 'academy' });
+    const start = clock.now;
+    try {
+      const first = (await scheduler.notifications.claim(system, { limit: 100, leaseSeconds: 60 })).filter((n) => n.id === entries[0]!.id);
+      expect(first).toHaveLength(1);
+      clock.now = new Date(start.getTime() + 59_000);
+      expect((await scheduler.notifications.claim(system, { limit: 100, leaseSeconds: 60 })).map((n) => n.id)).not.toContain(entries[0]!.id);
+      clock.now = new Date(start.getTime() + 61_000);
+      const again = (await scheduler.notifications.claim(system, { limit: 100, leaseSeconds: 60 })).filter((n) => n.id === entries[0]!.id);
+      expect(again).toMatchObject([{ claimedAt: clock.now }]);
+      await scheduler.notifications.markSent(system, { waitlistIds: [entries[0]!.id] });
+      clock.now = new Date(start.getTime() + 30 * 60_000);
+      expect((await scheduler.notifications.claim(system, { limit: 100, leaseSeconds: 60 })).map((n) => n.id)).not.toContain(entries[0]!.id);
+    } finally {
+      clock.now = start;
+    }
+  });
 });
