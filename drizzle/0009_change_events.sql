@@ -30,13 +30,16 @@ CREATE TABLE "scheduling"."change_events" (
 	"entity_version" integer NOT NULL,
 	"session_id" uuid,
 	"actor_id" uuid,
+	"actor_kind" varchar(20) DEFAULT 'system' NOT NULL,
+	"actor_ref" uuid,
 	"db_role" text DEFAULT current_user NOT NULL,
 	"operation" varchar(60),
 	"changes" jsonb NOT NULL,
 	"occurred_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "uk_change_event_entity_version" UNIQUE("entity_id","entity_version"),
 	CONSTRAINT "chk_change_event_entity_type" CHECK ("entity_type" IN ('session', 'booking', 'waitlist_entry', 'availability', 'conflict', 'resource')),
-	CONSTRAINT "chk_change_event_entity_version" CHECK ("entity_version" > 0)
+	CONSTRAINT "chk_change_event_entity_version" CHECK ("entity_version" > 0),
+	CONSTRAINT "chk_change_event_actor_kind" CHECK ("actor_kind" IN ('admin', 'instructor', 'parent', 'student', 'system', 'user'))
 );
 --> statement-breakpoint
 CREATE INDEX "idx_change_events_occurred" ON "scheduling"."change_events" USING btree ("occurred_at","id");
@@ -156,7 +159,18 @@ DECLARE
   v_code text;
   v_session uuid;
   v_consumer text;
+  -- `<kind>:<id>` of the scheduler's actor (scheduling.actor): admin:, instructor:<instructor id>, parent:<parent id>, ...
+  v_actor text := nullif(current_setting('scheduling.actor', true), '');
+  v_actor_kind text;
+  v_actor_ref uuid;
 BEGIN
+  IF v_actor IS NOT NULL AND split_part(v_actor, ':', 1) IN ('admin', 'instructor', 'parent', 'student', 'system') THEN
+    v_actor_kind := split_part(v_actor, ':', 1);
+    v_actor_ref := nullif(split_part(v_actor, ':', 2), '')::uuid;
+  ELSE
+    -- The host's own SQL: a user when it set scheduling.actor_id, else the system.
+    v_actor_kind := CASE WHEN acting_user() IS NOT NULL THEN 'user' ELSE 'system' END;
+  END IF;
   -- Worked out here, not inside the INSERT: Citus evaluates the expressions of an
   -- INSERT's VALUES before routing it, every branch of a CASE included (a session's
   -- session_id is its code, not a uuid).
@@ -185,7 +199,7 @@ BEGIN
     WHERE e.value <> 'null'::jsonb;
   END IF;
   SELECT coalesce(max(e.entity_version), 0) + 1 INTO v_version FROM change_events e WHERE e.entity_id = v_id;
-  INSERT INTO change_events (id, type, entity_type, entity_id, entity_code, entity_version, session_id, actor_id, operation, changes)
+  INSERT INTO change_events (id, type, entity_type, entity_id, entity_code, entity_version, session_id, actor_id, actor_kind, actor_ref, operation, changes)
   VALUES (
     v_event,
     change_event_type(p_entity, p_op, p_old, p_new),
@@ -195,6 +209,8 @@ BEGIN
     v_version,
     v_session,
     acting_user(),
+    v_actor_kind,
+    v_actor_ref,
     nullif(current_setting('scheduling.operation', true), ''),
     coalesce(v_changes, '{}'::jsonb)
   );

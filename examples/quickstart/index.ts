@@ -143,11 +143,14 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     // 6. Tuesday morning Cleo's parent cancels. In the same transaction the place is
     //    offered to the first on the waitlist and held for 24 hours (`offerWindowMinutes`).
     now = new Date('2030-01-08T08:00:00-05:00');
-    await scheduler.bookings.cancel(parentOf('Cleo'), { bookingId: bookingIds.get('Cleo')!, type: 'student', reason: 'Ear infection' });
+    // The host's mailer is a named consumer of the change events (step 11): from now on it is owed every change.
+    const system: Actor = { kind: 'system' };
+    await scheduler.events.registerConsumer(system, { consumer: 'mailer' });
+    const cleosBooking = bookingIds.get('Cleo')!;
+    await scheduler.bookings.cancel(parentOf('Cleo'), { bookingId: cleosBooking, type: 'student', reason: 'Ear infection' });
     bookingIds.delete('Cleo');
     // Cleo's parent is not told who is next (another family's child); the library sends
     // nothing itself either: your mailer claims what is owed, sends it, marks it sent.
-    const system: Actor = { kind: 'system' };
     const owed = await scheduler.notifications.claim(system, {});
     const offer = owed.find((note) => note.kind === 'offer')!;
     log(`Cleo cancelled; the place is offered to ${offer.student.firstName} until ${local.dayTime(offer.responseDeadline!)}`);
@@ -254,6 +257,48 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
     });
     const averages = await scheduler.feedback.averages(frontDesk, { sessionId: firstClass.id });
     log(`"${firstClass.title}" on ${local.day(firstClass.startTime)}: ${averages.feedbackCount} reviews, overall ${averages.overall.average}/5`);
+
+    log('');
+    log('== Change events ==');
+    // 11. Every change since step 6 was recorded in its own transaction (also changes made
+    //     in SQL outside the scheduler). The mailer claims them under a lease, handles them,
+    //     and acknowledges them; an entity's events come in the order they were committed.
+    const delivered: Awaited<ReturnType<typeof scheduler.events.claim>>['events'] = [];
+    for (;;) {
+      const { leaseId, events } = await scheduler.events.claim(system, { consumer: 'mailer', limit: 100, leaseSeconds: 60 });
+      if (events.length === 0) break;
+      delivered.push(...events);
+      await scheduler.events.ack(system, { consumer: 'mailer', leaseId, eventIds: events.map((e) => e.id) });
+    }
+    const byType = new Map<string, number>();
+    for (const event of delivered) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+    log(
+      `The mailer claimed ${delivered.length} events: ${[...byType]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([type, n]) => `${type} ×${n}`)
+        .join(', ')}`,
+    );
+    const cancelled = delivered.find((e) => e.type === 'booking.cancelled')!;
+    const parents = new Map(Object.entries(children).map(([name, child]) => [child.parent.id, `${name}'s parent`]));
+    log(
+      `First: ${cancelled.type}, ${cancelled.entity.id === cleosBooking ? "Cleo's" : 'a'} booking, by ${cancelled.operation} ` +
+        `as ${cancelled.actor.kind} (${parents.get(cancelled.actor.id!) ?? cancelled.actor.id}), booking_status ${String(cancelled.changes.booking_status!.old)} → ${String(cancelled.changes.booking_status!.new)}`,
+    );
+
+    log('');
+    log('== Calendar feed ==');
+    // 12. An iCalendar feed a family subscribes to: one event per class in the location's
+    //     zone (TZID and VTIMEZONE), stable UIDs, SEQUENCE raised on every change.
+    const feed = await scheduler.calendar.feed(parentOf('Ada'), { student: children.Ada.id, from: weekStart, until: new Date('2030-04-01T00:00:00-04:00') });
+    const lines = feed.ics.split(/\r?\n/);
+    const firstStart = lines.find((line) => line.startsWith('DTSTART;'))!;
+    log(
+      `Ada's calendar (${feed.contentType}): ${feed.events} event(s), time zones ${lines
+        .filter((l) => l.startsWith('TZID:'))
+        .map((l) => l.slice(5))
+        .join(', ')}`,
+    );
+    log(`First class: ${firstStart}, ${lines.find((line) => line.startsWith('SEQUENCE'))}, ${lines.find((line) => line.startsWith('STATUS'))}`);
   } finally {
     await client.close();
   }

@@ -18,6 +18,8 @@ export interface TransactionRequest {
   allowConflicts?: boolean;
   /** The scheduler method (`bookings.book`): `scheduling.operation`, which change events record. */
   operation?: string | undefined;
+  /** The actor as `<kind>:<id>` (`parent:<parent id>`, `admin:`): `scheduling.actor`, which change events record. */
+  actorRef?: string | undefined;
 }
 
 /** The isolation levels a scheduler's own transactions may run at. */
@@ -89,7 +91,12 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       );
       await tx.execute(
         sql.raw(
-          citusPropagatedSettings({ actor: request.actor.userId ?? '', allow: request.allowConflicts ? 'on' : 'off', operation: request.operation ?? '' }),
+          citusPropagatedSettings({
+            actor: request.actor.userId ?? '',
+            allow: request.allowConflicts ? 'on' : 'off',
+            operation: request.operation ?? '',
+            actorRef: request.actorRef ?? '',
+          }),
         ),
       );
       return;
@@ -98,7 +105,8 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       sql`SELECT set_config('search_path', ${searchPath}, true),${role}
                  set_config('scheduling.actor_id', ${request.actor.userId ?? ''}, true),
                  set_config('scheduling.allow_conflicts', ${request.allowConflicts ? 'on' : 'off'}, true),
-                 set_config('scheduling.operation', ${request.operation ?? ''}, true)`,
+                 set_config('scheduling.operation', ${request.operation ?? ''}, true),
+                 set_config('scheduling.actor', ${request.actorRef ?? ''}, true)`,
     );
   };
 
@@ -126,11 +134,12 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
       actor: string | null;
       allow: string | null;
       operation: string | null;
+      actor_ref: string | null;
       propagate: string | null;
     }>(
       host,
       sql`SELECT current_setting('search_path') AS path, current_setting('role') AS role, current_setting('scheduling.actor_id', true) AS actor,
-                 current_setting('scheduling.allow_conflicts', true) AS allow, current_setting('scheduling.operation', true) AS operation,
+                 current_setting('scheduling.allow_conflicts', true) AS allow, current_setting('scheduling.operation', true) AS operation, current_setting('scheduling.actor', true) AS actor_ref,
                  current_setting('citus.propagate_set_commands', true) AS propagate`,
     );
     try {
@@ -150,6 +159,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
         actor: before[0]?.actor ?? '',
         allow: before[0]?.allow ?? '',
         operation: before[0]?.operation ?? '',
+        actorRef: before[0]?.actor_ref ?? '',
         propagateAfter: before[0]?.propagate ?? 'none',
       };
       const restore = async () => {
@@ -158,7 +168,8 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
             sql`SELECT set_config('search_path', ${was.searchPath}, true), set_config('role', ${was.role}, true),
                        set_config('scheduling.actor_id', ${was.actor}, true),
                        set_config('scheduling.allow_conflicts', ${was.allow}, true),
-                       set_config('scheduling.operation', ${was.operation}, true)`,
+                       set_config('scheduling.operation', ${was.operation}, true),
+                       set_config('scheduling.actor', ${was.actorRef}, true)`,
           );
           return;
         }
@@ -228,7 +239,7 @@ export function createTransactionRunner(config: TransactionRunnerConfig): RunInT
  * connection was opened as: so this script holds nothing but `SET LOCAL`s of settings
  * any role may make, and the role, the path and the hold go before it, not propagated.
  */
-function citusPropagatedSettings(values: { actor: string; allow: string; operation: string; propagateAfter?: string }): string {
+function citusPropagatedSettings(values: { actor: string; allow: string; operation: string; actorRef: string; propagateAfter?: string }): string {
   return [
     `SET LOCAL citus.propagate_set_commands = 'local'`,
     // A statement routed to the academy's worker may call one of its functions that reads
@@ -238,6 +249,7 @@ function citusPropagatedSettings(values: { actor: string; allow: string; operati
     `SET LOCAL scheduling.actor_id = ${literal(values.actor)}`,
     `SET LOCAL scheduling.allow_conflicts = ${literal(values.allow)}`,
     `SET LOCAL scheduling.operation = ${literal(values.operation)}`,
+    `SET LOCAL scheduling.actor = ${literal(values.actorRef)}`,
     // Putting a host's transaction back as it was (a `{ tx }` call): its own SET LOCALs propagate as before.
     ...(values.propagateAfter ? [`SET LOCAL citus.propagate_set_commands = ${literal(values.propagateAfter)}`] : []),
   ].join('; ');

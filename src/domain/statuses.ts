@@ -106,3 +106,11 @@ export const WAITING_STATUSES = ['waiting', 'notified'] as const satisfies reado
 export function isOneOf<T extends string>(set: readonly T[], value: string): value is T {
   return (set as readonly string[]).includes(value);
 }
+
+/**
+ * The kinds of actor a scheduler call names (`Actor['kind']`); change events record the
+ * kind of the actor of each change (`scheduling.actor`).
+ *
+ * @internal
+ */
+export const ACTOR_KINDS = ['admin', 'instructor', 'parent', 'student', 'system'] as const;

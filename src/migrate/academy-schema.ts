@@ -13,7 +13,7 @@ import { DEFAULT_ACADEMY_SCHEMA, quoteIdentifier } from '../db/academy-schema-na
  * - `search_path = scheduling` — the path each function pins.
  *
  * Not references, and left as they are: the transaction settings
- * `scheduling.actor_id`, `scheduling.allow_conflicts`, `scheduling.operation` and
+ * `scheduling.actor_id`, `scheduling.actor`, `scheduling.allow_conflicts`, `scheduling.operation` and
  * `scheduling.event_retention` (a settings prefix shared by every academy; the
  * scheduler sets them per transaction), and names that merely
  * contain the word (`detect_scheduling_conflicts`).
@@ -21,7 +21,7 @@ import { DEFAULT_ACADEMY_SCHEMA, quoteIdentifier } from '../db/academy-schema-na
 const QUOTED = /"scheduling"/g;
 /** `"scheduling"."table"."column"`: a column named with its table, as drizzle-kit writes CHECK constraints. */
 const TABLE_QUALIFIED_COLUMN = /"scheduling"\."[a-z_0-9]+"\.("[a-z_0-9]+")/g;
-const QUALIFIED = /\bscheduling\.(?!actor_id\b|allow_conflicts\b|operation\b|event_retention\b)(?=[a-z_"])/g;
+const QUALIFIED = /\bscheduling\.(?!actor_id\b|actor\b|allow_conflicts\b|operation\b|event_retention\b)(?=[a-z_"])/g;
 const SEARCH_PATH = /(search_path = )scheduling\b/g;
 
 /**

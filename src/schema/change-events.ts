@@ -2,11 +2,15 @@ import { check, index, integer, jsonb, primaryKey, smallint, text, unique, uuid,
 import { sql } from 'drizzle-orm';
 import { instant } from './namespace';
 import { sqlList } from '../db/sql-list';
+import { ACTOR_KINDS } from '../domain/statuses';
 import type { AcademyNamespace } from './academy-namespace';
 
 /** What a change event is about: one row of one of these. */
 export const CHANGE_EVENT_ENTITY_TYPES = ['session', 'booking', 'waitlist_entry', 'availability', 'conflict', 'resource'] as const;
 export type ChangeEventEntityType = (typeof CHANGE_EVENT_ENTITY_TYPES)[number];
+/** Who made a change: the kind of the scheduler's actor, `user` for the host's SQL with `scheduling.actor_id` set, else `system`. */
+export const CHANGE_EVENT_ACTOR_KINDS = [...ACTOR_KINDS, 'user'] as const;
+export type ChangeEventActorKind = (typeof CHANGE_EVENT_ACTOR_KINDS)[number];
 /** A delivery's state: waiting to be claimed (again), claimed under a lease, or given up on. */
 export const EVENT_DELIVERY_STATES = ['pending', 'leased', 'dead'] as const;
 export type EventDeliveryState = (typeof EVENT_DELIVERY_STATES)[number];
@@ -30,6 +34,8 @@ export function changeEventTables<S extends string | undefined>(ns: AcademyNames
       entityVersion: integer('entity_version').notNull(),
       sessionId: uuid('session_id'),
       actorId: uuid('actor_id'),
+      actorKind: varchar('actor_kind', { length: 20, enum: CHANGE_EVENT_ACTOR_KINDS }).default('system').notNull(),
+      actorRef: uuid('actor_ref'),
       dbRole: text('db_role')
         .default(sql`current_user`)
         .notNull(),
@@ -41,6 +47,7 @@ export function changeEventTables<S extends string | undefined>(ns: AcademyNames
       unique('uk_change_event_entity_version').on(t.entityId, t.entityVersion),
       check('chk_change_event_entity_type', sql`${t.entityType} IN ${sqlList(CHANGE_EVENT_ENTITY_TYPES)}`),
       check('chk_change_event_entity_version', sql`${t.entityVersion} > 0`),
+      check('chk_change_event_actor_kind', sql`${t.actorKind} IN ${sqlList(CHANGE_EVENT_ACTOR_KINDS)}`),
       index('idx_change_events_occurred').on(t.occurredAt, t.id),
       index('idx_change_events_actor')
         .on(t.actorId, t.occurredAt)

@@ -36,5 +36,12 @@ export { PATTERN_TYPES, type PatternType } from './recurring-patterns';
 export { AVAILABILITY_TYPES, type AvailabilityType } from './availability';
 export { FEEDBACK_SOURCES, type FeedbackSource } from './feedback';
 export { ALLOCATION_STATUSES, RESOURCE_TYPES, type AllocationStatus, type ResourceType } from './resources';
-export { CHANGE_EVENT_ENTITY_TYPES, EVENT_DELIVERY_STATES, type ChangeEventEntityType, type EventDeliveryState } from './change-events';
+export {
+  CHANGE_EVENT_ACTOR_KINDS,
+  CHANGE_EVENT_ENTITY_TYPES,
+  EVENT_DELIVERY_STATES,
+  type ChangeEventActorKind,
+  type ChangeEventEntityType,
+  type EventDeliveryState,
+} from './change-events';
 export { CALENDAR_FEED_KINDS, type CalendarFeedKind } from './calendar-feeds';

@@ -74,12 +74,12 @@ describe('an academy in a schema of its own', () => {
     const texts = await catalogText(ACADEMY);
     expect(texts.length).toBeGreaterThan(100);
     // What may still say `scheduling.`: the transaction settings every academy shares.
-    const strays = texts.filter((t) => /\bscheduling\b/.test(t.text.replace(/scheduling\.(actor_id|allow_conflicts|operation|event_retention)\b/g, '')));
+    const strays = texts.filter((t) => /\bscheduling\b/.test(t.text.replace(/scheduling\.(actor_id|actor|allow_conflicts|operation|event_retention)\b/g, '')));
     expect(strays.map((t) => t.what)).toEqual([]);
     // The same objects of the `scheduling` academy do name it: the check can fail.
     const own = await catalogText('scheduling');
     expect(
-      own.filter((t) => /"?scheduling"?\./.test(t.text.replace(/scheduling\.(actor_id|allow_conflicts|operation|event_retention)\b/g, ''))).length,
+      own.filter((t) => /"?scheduling"?\./.test(t.text.replace(/scheduling\.(actor_id|actor|allow_conflicts|operation|event_retention)\b/g, ''))).length,
     ).toBeGreaterThan(50);
   });
 

@@ -46,5 +46,13 @@ it("the quickstart (npm run demo) prints the whole story deterministically, time
     '',
     '== Feedback ==',
     '"Level 1 – Saturday" on Sat 12 Jan: 2 reviews, overall 4.5/5',
+    '',
+    '== Change events ==',
+    'The mailer claimed 18 events: attendance.recorded ×4, booking.cancelled ×1, booking.completed ×4, booking.confirmed ×2, booking.no_show ×1, conflict.detected ×1, session.completed ×1, session.scheduled ×1, session.started ×1, waitlist.offered ×1, waitlist.promoted ×1',
+    "First: booking.cancelled, Cleo's booking, by bookings.cancel as parent (Cleo's parent), booking_status confirmed → cancelled",
+    '',
+    '== Calendar feed ==',
+    "Ada's calendar (text/calendar; charset=utf-8): 1 event(s), time zones America/New_York",
+    'First class: DTSTART;TZID=America/New_York:20300112T100000, SEQUENCE:2, STATUS:CONFIRMED',
   ]);
 }, 120_000); // a cold PGlite start takes seconds on a busy machine

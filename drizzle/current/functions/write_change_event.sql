@@ -16,7 +16,18 @@ DECLARE
   v_code text;
   v_session uuid;
   v_consumer text;
+  -- `<kind>:<id>` of the scheduler's actor (scheduling.actor): admin:, instructor:<instructor id>, parent:<parent id>, ...
+  v_actor text := nullif(current_setting('scheduling.actor', true), '');
+  v_actor_kind text;
+  v_actor_ref uuid;
 BEGIN
+  IF v_actor IS NOT NULL AND split_part(v_actor, ':', 1) IN ('admin', 'instructor', 'parent', 'student', 'system') THEN
+    v_actor_kind := split_part(v_actor, ':', 1);
+    v_actor_ref := nullif(split_part(v_actor, ':', 2), '')::uuid;
+  ELSE
+    -- The host's own SQL: a user when it set scheduling.actor_id, else the system.
+    v_actor_kind := CASE WHEN acting_user() IS NOT NULL THEN 'user' ELSE 'system' END;
+  END IF;
   -- Worked out here, not inside the INSERT: Citus evaluates the expressions of an
   -- INSERT's VALUES before routing it, every branch of a CASE included (a session's
   -- session_id is its code, not a uuid).
@@ -45,7 +56,7 @@ BEGIN
     WHERE e.value <> 'null'::jsonb;
   END IF;
   SELECT coalesce(max(e.entity_version), 0) + 1 INTO v_version FROM change_events e WHERE e.entity_id = v_id;
-  INSERT INTO change_events (id, type, entity_type, entity_id, entity_code, entity_version, session_id, actor_id, operation, changes)
+  INSERT INTO change_events (id, type, entity_type, entity_id, entity_code, entity_version, session_id, actor_id, actor_kind, actor_ref, operation, changes)
   VALUES (
     v_event,
     change_event_type(p_entity, p_op, p_old, p_new),
@@ -55,6 +66,8 @@ BEGIN
     v_version,
     v_session,
     acting_user(),
+    v_actor_kind,
+    v_actor_ref,
     nullif(current_setting('scheduling.operation', true), ''),
     coalesce(v_changes, '{}'::jsonb)
   );

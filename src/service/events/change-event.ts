@@ -1,5 +1,5 @@
 import type { changeEvents } from '../../schema/unqualified';
-import type { ChangeEventEntityType } from '../../schema';
+import type { ChangeEventActorKind, ChangeEventEntityType } from '../../schema';
 
 /**
  * One change event: what happened to one row, who did it, through which scheduler
@@ -24,8 +24,12 @@ export interface ChangeEvent {
   };
   /** The session the entity belongs to (the session itself for a session event). */
   sessionId: string | null;
-  /** Who: a user (`scheduling.actor_id`), or the system when no user was set. */
-  actor: { kind: 'user'; userId: string } | { kind: 'system' };
+  /**
+   * Who. Through the scheduler: the actor's kind, its user id if it has one, and the
+   * instructor, parent or student row it acts as (`id`). The host's own SQL: `user` when
+   * it set `scheduling.actor_id`, else `system`.
+   */
+  actor: { kind: ChangeEventActorKind; userId: string | null; id: string | null };
   /** The database role that made the change. */
   dbRole: string;
   /** The scheduler method (`bookings.book`), or null for the host's own SQL. */
@@ -43,7 +47,7 @@ export function toChangeEvent(row: typeof changeEvents.$inferSelect): ChangeEven
     typeVersion: row.typeVersion,
     entity: { type: row.entityType, id: row.entityId, code: row.entityCode, version: row.entityVersion },
     sessionId: row.sessionId,
-    actor: row.actorId ? { kind: 'user', userId: row.actorId } : { kind: 'system' },
+    actor: { kind: row.actorKind, userId: row.actorId, id: row.actorRef },
     dbRole: row.dbRole,
     operation: row.operation,
     changes: row.changes,

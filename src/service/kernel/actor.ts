@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { type ErrorPath, type ForbiddenReason, SchedulingError } from '../../errors';
 import { copyPlainData, parseInput } from '../../domain/validate';
+import { ACTOR_KINDS } from '../../domain/statuses';
 import type { Actor } from './types';
 
 const id = z.guid('expected a uuid');
@@ -12,7 +13,7 @@ const id = z.guid('expected a uuid');
  * @internal
  */
 export const actorSchema = z.strictObject({
-  kind: z.enum(['admin', 'instructor', 'parent', 'student', 'system']),
+  kind: z.enum(ACTOR_KINDS),
   userId: z.optional(id),
   instructorId: z.optional(id),
   parentId: z.optional(id),
@@ -47,6 +48,17 @@ const ACTOR_ID_FIELD = { instructor: 'instructorId', parent: 'parentId', student
 const ACTOR_ID_TABLE = { instructor: 'instructors', parent: 'parents', student: 'students' } as const;
 
 /** The id the actor acts through (none for administrators). */
+/**
+ * The actor as change events record it (`scheduling.actor`): `<kind>:<id>`, the id being
+ * the instructor, parent or student row the actor acts as (empty for admins and the system).
+ *
+ * @internal
+ */
+export function actorRefOf(actor: Actor): string {
+  const field = idFieldOf(actor);
+  return `${actor.kind}:${field ? (((actor as unknown as Record<string, unknown>)[field] as string | undefined) ?? '') : ''}`;
+}
+
 function idFieldOf(actor: Actor): (typeof ACTOR_ID_FIELD)[keyof typeof ACTOR_ID_FIELD] | undefined {
   return actor.kind === 'admin' || actor.kind === 'system' ? undefined : ACTOR_ID_FIELD[actor.kind];
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { copyOwnProperties, copyPlainData, invalidInput, parseInput } from '../../domain/validate';
-import { forbidden, isAdministrator, parseActor } from './actor';
+import { actorRefOf, forbidden, isAdministrator, parseActor } from './actor';
 import { drizzleDatabaseInput } from './scheduler-options';
 import { operationNameOf } from './lazy-feature';
 import type { ServiceContext } from './context';
@@ -94,7 +94,9 @@ export function defineOperation<S extends z.core.$ZodType, R>(
     const override = config.override?.(input) ?? false;
     if (override && !isAdministrator(actor)) throw forbidden(actor, 'override scheduling conflicts', 'administrators_only', ['override']);
     config.authorize?.(actor, input);
-    return ctx.run({ actor, tx, allowConflicts: override, operation: operationNameOf(operation) }, (db) => handler(db, input, actor));
+    return ctx.run({ actor, tx, allowConflicts: override, operation: operationNameOf(operation), actorRef: actorRefOf(actor) }, (db) =>
+      handler(db, input, actor),
+    );
   };
   return withInputSchema(operation, schema);
 }

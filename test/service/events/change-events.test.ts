@@ -48,7 +48,7 @@ describe('change events: what is recorded', () => {
       typeVersion: 1,
       entity: { type: 'booking', id: booking.id, code: booking.bookingId, version: 1 },
       sessionId: session.id,
-      actor: { kind: 'user', userId: academy.adminId },
+      actor: { kind: 'admin', userId: academy.adminId, id: null },
       operation: 'bookings.book',
     });
     expect(event!.changes.booking_status).toEqual({ old: null, new: 'confirmed' });
@@ -71,7 +71,7 @@ describe('change events: what is recorded', () => {
       await tx.update(s.sessions).set({ title: 'Renamed' }).where(eq(s.sessions.id, session.id));
     });
     const [, moved, renamed] = await eventsOf(session.id);
-    expect(moved).toMatchObject({ type: 'session.rescheduled', operation: null, actor: { kind: 'system' }, entity: { version: 2 } });
+    expect(moved).toMatchObject({ type: 'session.rescheduled', operation: null, actor: { kind: 'system', userId: null, id: null }, entity: { version: 2 } });
     expect(moved!.changes.start_time!.new).not.toEqual(moved!.changes.start_time!.old);
     expect(Object.keys(moved!.changes).sort()).toEqual(['duration_minutes', 'end_time', 'start_time'].filter((k) => k in moved!.changes).sort());
     expect(moved!.dbRole).toMatch(/\w/);
@@ -156,7 +156,7 @@ describe('events.list', () => {
     expect(newest.events[0]!.entity.version).toBe(6);
 
     const byActor = await scheduler.events.list(system, { actorId: academy.adminId, types: ['session.updated'], limit: 3 });
-    expect(byActor.events.every((e) => e.type === 'session.updated' && e.actor.kind === 'user')).toBe(true);
+    expect(byActor.events.every((e) => e.type === 'session.updated' && e.actor.userId === academy.adminId)).toBe(true);
     const rest = await scheduler.events.list(system, { actorId: academy.adminId, types: ['session.updated'], limit: 1000, cursor: byActor.nextCursor! });
     const ids = [...byActor.events, ...rest.events].map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
