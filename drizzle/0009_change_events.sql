@@ -17,6 +17,13 @@
 -- Delivery: each consumer named in event_consumers gets a row of event_deliveries per
 -- event, written with the event; claiming leases it, acknowledging deletes it, a
 -- failure puts it back with a later available_at, and after max_attempts it is 'dead'.
+-- No foreign keys on event_deliveries (each costs a query per row on the booking path):
+-- only the trigger below and the scheduler's events functions write it, removing a
+-- consumer deletes its rows, and the retention job keeps every event a row names.
+--
+-- Cost on the write path: an UPDATE that changes only derived columns is filtered out by
+-- the trigger's WHEN clause (evaluated without calling PL/pgSQL), so a booking's bump of
+-- its session's counter costs one comparison.
 --
 -- New SQLSTATE (class SC, see 0001_triggers.sql):
 --   SC011 change events are append-only: UPDATE, DELETE (but the retention job's) and TRUNCATE refused
@@ -67,15 +74,11 @@ CREATE TABLE "scheduling"."event_deliveries" (
 	"lease_id" uuid,
 	"last_error" text,
 	CONSTRAINT "event_deliveries_pkey" PRIMARY KEY("consumer","entity_id","entity_version"),
-	CONSTRAINT "event_deliveries_consumer_fk" FOREIGN KEY ("consumer") REFERENCES "scheduling"."event_consumers"("name") ON DELETE CASCADE,
-	CONSTRAINT "event_deliveries_event_fk" FOREIGN KEY ("event_id") REFERENCES "scheduling"."change_events"("id"),
 	CONSTRAINT "chk_event_delivery_state" CHECK ("state" IN ('pending', 'leased', 'dead')),
 	CONSTRAINT "chk_event_delivery_lease" CHECK (("state" = 'leased') = ("lease_id" IS NOT NULL))
 );
 --> statement-breakpoint
 CREATE INDEX "idx_event_deliveries_due" ON "scheduling"."event_deliveries" USING btree ("consumer","available_at") WHERE "state" <> 'dead';
---> statement-breakpoint
-CREATE INDEX "idx_event_deliveries_event" ON "scheduling"."event_deliveries" USING btree ("event_id");
 --> statement-breakpoint
 
 -- The event's type: what happened to the entity, from what changed. The first rule
@@ -147,12 +150,12 @@ $$;
 
 -- Writes the event of one row change: p_old and p_new are the row before and after
 -- (NULL for an insert's before and a delete's after), as jsonb.
-CREATE FUNCTION scheduling.write_change_event(p_entity text, p_op text, p_old jsonb, p_new jsonb) RETURNS void
+-- p_ignored: the derived columns of the table, left out of an update's changes.
+CREATE FUNCTION scheduling.write_change_event(p_entity text, p_op text, p_old jsonb, p_new jsonb, p_ignored text[]) RETURNS void
 LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
 DECLARE
   v_row jsonb := coalesce(p_new, p_old);
   v_changes jsonb;
-  v_ignored text[];
   v_id uuid := (v_row ->> 'id')::uuid;
   v_version integer;
   v_event uuid := gen_random_uuid();
@@ -182,13 +185,9 @@ BEGIN
   v_code := CASE p_entity WHEN 'session' THEN v_row ->> 'session_id' WHEN 'booking' THEN v_row ->> 'booking_id'
                           WHEN 'waitlist_entry' THEN v_row ->> 'waitlist_id' WHEN 'conflict' THEN v_row ->> 'conflict_id' END;
   IF p_op = 'UPDATE' THEN
-    v_ignored := CASE p_entity
-      WHEN 'session' THEN ARRAY['current_bookings', 'available_spots', 'calendar_sequence', 'updated_at', 'updated_by']
-      WHEN 'waitlist_entry' THEN ARRAY['position', 'notified_at', 'notification_sent', 'updated_at']
-      ELSE ARRAY['updated_at'] END;
     SELECT jsonb_object_agg(n.key, jsonb_build_object('old', o.value, 'new', n.value)) INTO v_changes
     FROM jsonb_each(p_new) n JOIN jsonb_each(p_old) o ON o.key = n.key
-    WHERE n.value IS DISTINCT FROM o.value AND n.key <> ALL (v_ignored);
+    WHERE n.value IS DISTINCT FROM o.value AND n.key <> ALL (p_ignored);
     IF v_changes IS NULL THEN
       RETURN;
     END IF;
@@ -224,13 +223,15 @@ $$;
 --> statement-breakpoint
 
 -- AFTER each row change of the table whose entity type is TG_ARGV[0] (an argument, not
--- TG_TABLE_NAME: on Citus the trigger runs on the shard, whose name has a suffix).
+-- TG_TABLE_NAME: on Citus the trigger runs on the shard, whose name has a suffix);
+-- TG_ARGV[1], on the UPDATE trigger: the table's derived columns, as a text[] literal.
 CREATE FUNCTION scheduling.record_change_event() RETURNS trigger
 LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
 BEGIN
   PERFORM write_change_event(TG_ARGV[0], TG_OP,
     CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-    CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+    CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+    coalesce(TG_ARGV[1], '{}')::text[]);
   RETURN NULL;
 END
 $$;
@@ -244,44 +245,68 @@ DECLARE
   v_row jsonb;
 BEGIN
   FOR v_row IN EXECUTE format('SELECT to_jsonb(t) FROM %I.%I t', TG_TABLE_SCHEMA, TG_TABLE_NAME) LOOP
-    PERFORM write_change_event(TG_ARGV[0], 'DELETE', v_row, NULL);
+    PERFORM write_change_event(TG_ARGV[0], 'DELETE', v_row, NULL, '{}');
   END LOOP;
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER trigger_change_event AFTER INSERT OR UPDATE OR DELETE ON scheduling.sessions
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.sessions
   FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('session');
+--> statement-breakpoint
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.sessions
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - '{current_bookings,available_spots,calendar_sequence,updated_at,updated_by}'::text[]) IS DISTINCT FROM (to_jsonb(NEW) - '{current_bookings,available_spots,calendar_sequence,updated_at,updated_by}'::text[]))
+  EXECUTE FUNCTION scheduling.record_change_event('session', '{current_bookings,available_spots,calendar_sequence,updated_at,updated_by}');
 --> statement-breakpoint
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.sessions
   FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('session');
 --> statement-breakpoint
-CREATE TRIGGER trigger_change_event AFTER INSERT OR UPDATE OR DELETE ON scheduling.session_bookings
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.session_bookings
   FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('booking');
+--> statement-breakpoint
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.session_bookings
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(NEW) - '{updated_at}'::text[]))
+  EXECUTE FUNCTION scheduling.record_change_event('booking', '{updated_at}');
 --> statement-breakpoint
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.session_bookings
   FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('booking');
 --> statement-breakpoint
-CREATE TRIGGER trigger_change_event AFTER INSERT OR UPDATE OR DELETE ON scheduling.session_waitlist
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.session_waitlist
   FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('waitlist_entry');
+--> statement-breakpoint
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.session_waitlist
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - '{position,notified_at,notification_sent,updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(NEW) - '{position,notified_at,notification_sent,updated_at}'::text[]))
+  EXECUTE FUNCTION scheduling.record_change_event('waitlist_entry', '{position,notified_at,notification_sent,updated_at}');
 --> statement-breakpoint
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.session_waitlist
   FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('waitlist_entry');
 --> statement-breakpoint
-CREATE TRIGGER trigger_change_event AFTER INSERT OR UPDATE OR DELETE ON scheduling.instructor_availability
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.instructor_availability
   FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('availability');
+--> statement-breakpoint
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.instructor_availability
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(NEW) - '{updated_at}'::text[]))
+  EXECUTE FUNCTION scheduling.record_change_event('availability', '{updated_at}');
 --> statement-breakpoint
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.instructor_availability
   FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('availability');
 --> statement-breakpoint
-CREATE TRIGGER trigger_change_event AFTER INSERT OR UPDATE OR DELETE ON scheduling.schedule_conflicts
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.schedule_conflicts
   FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('conflict');
+--> statement-breakpoint
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.schedule_conflicts
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(NEW) - '{updated_at}'::text[]))
+  EXECUTE FUNCTION scheduling.record_change_event('conflict', '{updated_at}');
 --> statement-breakpoint
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.schedule_conflicts
   FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('conflict');
 --> statement-breakpoint
-CREATE TRIGGER trigger_change_event AFTER INSERT OR UPDATE OR DELETE ON scheduling.session_resources
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.session_resources
   FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('resource');
+--> statement-breakpoint
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.session_resources
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(NEW) - '{updated_at}'::text[]))
+  EXECUTE FUNCTION scheduling.record_change_event('resource', '{updated_at}');
 --> statement-breakpoint
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.session_resources
   FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('resource');

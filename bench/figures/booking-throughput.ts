@@ -80,7 +80,11 @@ const EVENT_TABLES = ['sessions', 'session_bookings', 'session_waitlist'] as con
 
 /** Turns the change-event triggers of the booking tables off or on (between rounds, when nothing runs). */
 async function setEvents(sql: postgres.Sql, on: boolean): Promise<void> {
-  for (const table of EVENT_TABLES) await sql.unsafe(`ALTER TABLE scheduling.${table} ${on ? 'ENABLE' : 'DISABLE'} TRIGGER trigger_change_event`);
+  for (const table of EVENT_TABLES) {
+    for (const trigger of ['trigger_change_event', 'trigger_change_event_update']) {
+      await sql.unsafe(`ALTER TABLE scheduling.${table} ${on ? 'ENABLE' : 'DISABLE'} TRIGGER ${trigger}`);
+    }
+  }
 }
 
 /**

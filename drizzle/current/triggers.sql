@@ -21,7 +21,8 @@ CREATE TRIGGER trigger_facility_limits_changed AFTER UPDATE OF max_concurrent_se
 CREATE TRIGGER trigger_availability_changed AFTER INSERT OR DELETE OR UPDATE ON scheduling.instructor_availability FOR EACH ROW EXECUTE FUNCTION scheduling.availability_changed();
 CREATE TRIGGER trigger_availability_truncate_isolation BEFORE TRUNCATE ON scheduling.instructor_availability FOR EACH STATEMENT EXECUTE FUNCTION scheduling.refuse_truncate_above_read_committed('SC003');
 CREATE TRIGGER trigger_availability_truncated AFTER TRUNCATE ON scheduling.instructor_availability FOR EACH STATEMENT EXECUTE FUNCTION scheduling.availability_truncated();
-CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE OR UPDATE ON scheduling.instructor_availability FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('availability');
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.instructor_availability FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('availability');
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.instructor_availability FOR EACH ROW WHEN ((to_jsonb(old.*) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(new.*) - '{updated_at}'::text[])) EXECUTE FUNCTION scheduling.record_change_event('availability', '{updated_at}');
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.instructor_availability FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('availability');
 CREATE TRIGGER trigger_validate_instructor_availability BEFORE INSERT OR UPDATE ON scheduling.instructor_availability FOR EACH ROW EXECUTE FUNCTION scheduling.validate_instructor_availability();
 
@@ -33,23 +34,27 @@ CREATE TRIGGER trigger_location_zone_changed AFTER UPDATE OF timezone ON schedul
 CREATE TRIGGER trigger_validate_location_timezone BEFORE INSERT OR UPDATE OF timezone ON scheduling.locations FOR EACH ROW EXECUTE FUNCTION scheduling.validate_location_timezone();
 
 -- scheduling.schedule_conflicts
-CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE OR UPDATE ON scheduling.schedule_conflicts FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('conflict');
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.schedule_conflicts FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('conflict');
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.schedule_conflicts FOR EACH ROW WHEN ((to_jsonb(old.*) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(new.*) - '{updated_at}'::text[])) EXECUTE FUNCTION scheduling.record_change_event('conflict', '{updated_at}');
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.schedule_conflicts FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('conflict');
 
 -- scheduling.session_bookings
 CREATE CONSTRAINT TRIGGER trigger_booking_not_waiting AFTER INSERT OR UPDATE OF booking_status, session_id, student_id ON scheduling.session_bookings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (new.booking_status::text = 'confirmed'::text) EXECUTE FUNCTION scheduling.enforce_booked_or_waiting();
 CREATE TRIGGER trigger_bookings_truncate_isolation BEFORE TRUNCATE ON scheduling.session_bookings FOR EACH STATEMENT EXECUTE FUNCTION scheduling.refuse_truncate_above_read_committed('SC001');
-CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE OR UPDATE ON scheduling.session_bookings FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('booking');
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.session_bookings FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('booking');
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.session_bookings FOR EACH ROW WHEN ((to_jsonb(old.*) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(new.*) - '{updated_at}'::text[])) EXECUTE FUNCTION scheduling.record_change_event('booking', '{updated_at}');
 CREATE TRIGGER trigger_reset_booking_counters AFTER TRUNCATE ON scheduling.session_bookings FOR EACH STATEMENT EXECUTE FUNCTION scheduling.reset_booking_counters();
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.session_bookings FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('booking');
 CREATE TRIGGER trigger_update_session_bookings AFTER INSERT OR DELETE OR UPDATE ON scheduling.session_bookings FOR EACH ROW EXECUTE FUNCTION scheduling.update_session_bookings();
 
 -- scheduling.session_resources
-CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE OR UPDATE ON scheduling.session_resources FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('resource');
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.session_resources FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('resource');
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.session_resources FOR EACH ROW WHEN ((to_jsonb(old.*) - '{updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(new.*) - '{updated_at}'::text[])) EXECUTE FUNCTION scheduling.record_change_event('resource', '{updated_at}');
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.session_resources FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('resource');
 
 -- scheduling.session_waitlist
-CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE OR UPDATE ON scheduling.session_waitlist FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('waitlist_entry');
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.session_waitlist FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('waitlist_entry');
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.session_waitlist FOR EACH ROW WHEN ((to_jsonb(old.*) - '{position,notified_at,notification_sent,updated_at}'::text[]) IS DISTINCT FROM (to_jsonb(new.*) - '{position,notified_at,notification_sent,updated_at}'::text[])) EXECUTE FUNCTION scheduling.record_change_event('waitlist_entry', '{position,notified_at,notification_sent,updated_at}');
 CREATE TRIGGER trigger_offer_holds_place AFTER INSERT OR UPDATE OF status, session_id, student_id ON scheduling.session_waitlist FOR EACH ROW WHEN (new.status::text = 'offered'::text) EXECUTE FUNCTION scheduling.enforce_offer_holds_place();
 CREATE TRIGGER trigger_truncate_events BEFORE TRUNCATE ON scheduling.session_waitlist FOR EACH STATEMENT EXECUTE FUNCTION scheduling.record_truncate_events('waitlist_entry');
 CREATE CONSTRAINT TRIGGER trigger_waiting_not_booked AFTER INSERT OR UPDATE OF status, session_id, student_id ON scheduling.session_waitlist DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (new.status::text = ANY (ARRAY['waiting'::character varying, 'notified'::character varying, 'offered'::character varying]::text[])) EXECUTE FUNCTION scheduling.enforce_booked_or_waiting();
@@ -57,7 +62,8 @@ CREATE CONSTRAINT TRIGGER trigger_waitlist_positions AFTER INSERT OR DELETE OR U
 
 -- scheduling.sessions
 CREATE TRIGGER trigger_bump_calendar_sequence BEFORE UPDATE ON scheduling.sessions FOR EACH ROW EXECUTE FUNCTION scheduling.bump_calendar_sequence();
-CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE OR UPDATE ON scheduling.sessions FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('session');
+CREATE TRIGGER trigger_change_event AFTER INSERT OR DELETE ON scheduling.sessions FOR EACH ROW EXECUTE FUNCTION scheduling.record_change_event('session');
+CREATE TRIGGER trigger_change_event_update AFTER UPDATE ON scheduling.sessions FOR EACH ROW WHEN ((to_jsonb(old.*) - '{current_bookings,available_spots,calendar_sequence,updated_at,updated_by}'::text[]) IS DISTINCT FROM (to_jsonb(new.*) - '{current_bookings,available_spots,calendar_sequence,updated_at,updated_by}'::text[])) EXECUTE FUNCTION scheduling.record_change_event('session', '{current_bookings,available_spots,calendar_sequence,updated_at,updated_by}');
 CREATE CONSTRAINT TRIGGER trigger_check_booking_counter AFTER UPDATE OF current_bookings ON scheduling.sessions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION scheduling.check_booking_counter();
 CREATE TRIGGER trigger_detect_conflicts AFTER INSERT OR UPDATE OF start_time, end_time, instructor_id, facility_id, location_id, status, capacity, session_type ON scheduling.sessions FOR EACH ROW EXECUTE FUNCTION scheduling.detect_scheduling_conflicts();
 CREATE TRIGGER trigger_guard_booking_counter BEFORE INSERT OR UPDATE OF current_bookings ON scheduling.sessions FOR EACH ROW EXECUTE FUNCTION scheduling.guard_booking_counter();

@@ -74,14 +74,10 @@ export function changeEventTables<S extends string | undefined>(ns: AcademyNames
   const eventDeliveries = ns.table(
     'event_deliveries',
     {
-      consumer: varchar('consumer', { length: 100 })
-        .notNull()
-        .references(() => eventConsumers.name, { onDelete: 'cascade' }),
+      consumer: varchar('consumer', { length: 100 }).notNull(),
       entityId: uuid('entity_id').notNull(),
       entityVersion: integer('entity_version').notNull(),
-      eventId: uuid('event_id')
-        .notNull()
-        .references(() => changeEvents.id),
+      eventId: uuid('event_id').notNull(),
       state: varchar('state', { length: 10, enum: EVENT_DELIVERY_STATES }).default('pending').notNull(),
       attempts: integer('attempts').default(0).notNull(),
       availableAt: instant('available_at').defaultNow().notNull(),
@@ -95,7 +91,6 @@ export function changeEventTables<S extends string | undefined>(ns: AcademyNames
       index('idx_event_deliveries_due')
         .on(t.consumer, t.availableAt)
         .where(sql`state <> 'dead'`),
-      index('idx_event_deliveries_event').on(t.eventId),
     ],
   );
 

@@ -9,7 +9,8 @@ AS $function$
 BEGIN
   PERFORM write_change_event(TG_ARGV[0], TG_OP,
     CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-    CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+    CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+    coalesce(TG_ARGV[1], '{}')::text[]);
   RETURN NULL;
 END
 $function$;

@@ -10,7 +10,7 @@ DECLARE
   v_row jsonb;
 BEGIN
   FOR v_row IN EXECUTE format('SELECT to_jsonb(t) FROM %I.%I t', TG_TABLE_SCHEMA, TG_TABLE_NAME) LOOP
-    PERFORM write_change_event(TG_ARGV[0], 'DELETE', v_row, NULL);
+    PERFORM write_change_event(TG_ARGV[0], 'DELETE', v_row, NULL, '{}');
   END LOOP;
   RETURN NULL;
 END

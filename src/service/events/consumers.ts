@@ -59,10 +59,11 @@ export async function registerConsumer(tx: SchedulingDb, input: z.output<typeof 
  * @internal
  */
 export async function removeConsumer(tx: SchedulingDb, input: z.output<typeof consumerSchema>) {
-  const [owed] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM event_deliveries WHERE consumer = ${input.consumer}`);
   const removed = await queryRows(tx, sql`DELETE FROM event_consumers WHERE name = ${input.consumer} RETURNING name`);
   if (removed.length === 0) throw notFound('event consumer', input.consumer, ['consumer']);
-  return { consumer: input.consumer, dropped: owed?.n ?? 0 };
+  // No foreign key cascades (drizzle/0009): its deliveries go here, in the same transaction.
+  const dropped = await queryRows(tx, sql`DELETE FROM event_deliveries WHERE consumer = ${input.consumer} RETURNING 1`);
+  return { consumer: input.consumer, dropped: dropped.length };
 }
 
 /** Every consumer with its counts, by name. @internal */
