@@ -83,8 +83,11 @@ CREATE INDEX "idx_event_deliveries_due" ON "scheduling"."event_deliveries" USING
 
 -- The event's type: what happened to the entity, from what changed. The first rule
 -- that matches wins; every changed column is in the event's changes either way.
+-- No SET search_path: it reads no table and calls only pg_catalog's functions and
+-- operators (pg_catalog is searched first whatever the path), and it runs for every
+-- event, where a SET clause costs a settings save and restore.
 CREATE FUNCTION scheduling.change_event_type(p_entity text, p_op text, p_old jsonb, p_new jsonb) RETURNS text
-LANGUAGE plpgsql IMMUTABLE SET search_path = scheduling, pg_temp AS $$
+LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
   v_status_key text := CASE p_entity WHEN 'booking' THEN 'booking_status' WHEN 'resource' THEN 'allocation_status' ELSE 'status' END;
   v_old_status text := p_old ->> v_status_key;
@@ -166,13 +169,15 @@ DECLARE
   v_actor text := nullif(current_setting('scheduling.actor', true), '');
   v_actor_kind text;
   v_actor_ref uuid;
+  -- acting_user(), inline: a function with a SET clause costs a settings save and restore per call.
+  v_user uuid := (nullif(current_setting('scheduling.actor_id', true), ''))::uuid;
 BEGIN
   IF v_actor IS NOT NULL AND split_part(v_actor, ':', 1) IN ('admin', 'instructor', 'parent', 'student', 'system') THEN
     v_actor_kind := split_part(v_actor, ':', 1);
     v_actor_ref := nullif(split_part(v_actor, ':', 2), '')::uuid;
   ELSE
     -- The host's own SQL: a user when it set scheduling.actor_id, else the system.
-    v_actor_kind := CASE WHEN acting_user() IS NOT NULL THEN 'user' ELSE 'system' END;
+    v_actor_kind := CASE WHEN v_user IS NOT NULL THEN 'user' ELSE 'system' END;
   END IF;
   -- Worked out here, not inside the INSERT: Citus evaluates the expressions of an
   -- INSERT's VALUES before routing it, every branch of a CASE included (a session's
@@ -207,7 +212,7 @@ BEGIN
     v_code,
     v_version,
     v_session,
-    acting_user(),
+    v_user,
     v_actor_kind,
     v_actor_ref,
     nullif(current_setting('scheduling.operation', true), ''),

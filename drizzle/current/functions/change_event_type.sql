@@ -5,7 +5,6 @@ CREATE OR REPLACE FUNCTION scheduling.change_event_type(p_entity text, p_op text
  RETURNS text
  LANGUAGE plpgsql
  IMMUTABLE
- SET search_path TO 'scheduling', 'pg_temp'
 AS $function$
 DECLARE
   v_status_key text := CASE p_entity WHEN 'booking' THEN 'booking_status' WHEN 'resource' THEN 'allocation_status' ELSE 'status' END;

@@ -19,13 +19,15 @@ DECLARE
   v_actor text := nullif(current_setting('scheduling.actor', true), '');
   v_actor_kind text;
   v_actor_ref uuid;
+  -- acting_user(), inline: a function with a SET clause costs a settings save and restore per call.
+  v_user uuid := (nullif(current_setting('scheduling.actor_id', true), ''))::uuid;
 BEGIN
   IF v_actor IS NOT NULL AND split_part(v_actor, ':', 1) IN ('admin', 'instructor', 'parent', 'student', 'system') THEN
     v_actor_kind := split_part(v_actor, ':', 1);
     v_actor_ref := nullif(split_part(v_actor, ':', 2), '')::uuid;
   ELSE
     -- The host's own SQL: a user when it set scheduling.actor_id, else the system.
-    v_actor_kind := CASE WHEN acting_user() IS NOT NULL THEN 'user' ELSE 'system' END;
+    v_actor_kind := CASE WHEN v_user IS NOT NULL THEN 'user' ELSE 'system' END;
   END IF;
   -- Worked out here, not inside the INSERT: Citus evaluates the expressions of an
   -- INSERT's VALUES before routing it, every branch of a CASE included (a session's
@@ -60,7 +62,7 @@ BEGIN
     v_code,
     v_version,
     v_session,
-    acting_user(),
+    v_user,
     v_actor_kind,
     v_actor_ref,
     nullif(current_setting('scheduling.operation', true), ''),
