@@ -53,6 +53,8 @@ CREATE INDEX "idx_change_events_occurred" ON "scheduling"."change_events" USING 
 --> statement-breakpoint
 CREATE INDEX "idx_change_events_actor" ON "scheduling"."change_events" USING btree ("actor_id","occurred_at") WHERE "actor_id" IS NOT NULL;
 --> statement-breakpoint
+CREATE INDEX "idx_change_events_acting_as" ON "scheduling"."change_events" USING btree ("actor_ref","occurred_at") WHERE "actor_ref" IS NOT NULL;
+--> statement-breakpoint
 CREATE INDEX "idx_change_events_session" ON "scheduling"."change_events" USING btree ("session_id","occurred_at") WHERE "session_id" IS NOT NULL;
 --> statement-breakpoint
 CREATE TABLE "scheduling"."event_consumers" (

@@ -52,6 +52,9 @@ export function changeEventTables<S extends string | undefined>(ns: AcademyNames
       index('idx_change_events_actor')
         .on(t.actorId, t.occurredAt)
         .where(sql`actor_id IS NOT NULL`),
+      index('idx_change_events_acting_as')
+        .on(t.actorRef, t.occurredAt)
+        .where(sql`actor_ref IS NOT NULL`),
       index('idx_change_events_session')
         .on(t.sessionId, t.occurredAt)
         .where(sql`session_id IS NOT NULL`),

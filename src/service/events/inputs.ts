@@ -87,7 +87,10 @@ export const listEventsSchema = z.lazy(() =>
       entityType: z.optional(z.enum(CHANGE_EVENT_ENTITY_TYPES)),
       entityId: z.optional(uuidInput),
       sessionId: z.optional(uuidInput),
+      /** The user id of the actor (`actor.userId`). */
       actorId: z.optional(uuidInput),
+      /** The instructor, parent or student row the actor acted as (`actor.id`). */
+      actingAs: z.optional(uuidInput),
       types: z.optional(
         z.array(z.string().check(z.regex(/^[a-z_]+\.[a-z_]+$/, 'expected an event type such as booking.confirmed'))).check(z.minLength(1), z.maxLength(50)),
       ),

@@ -47,6 +47,7 @@ export async function listEvents(tx: SchedulingDb, input: z.output<typeof listEv
     input.entityId ? eq(e.entityId, input.entityId) : undefined,
     input.sessionId ? eq(e.sessionId, input.sessionId) : undefined,
     input.actorId ? eq(e.actorId, input.actorId) : undefined,
+    input.actingAs ? eq(e.actorRef, input.actingAs) : undefined,
     input.types ? inArray(e.type, input.types) : undefined,
     input.from ? gte(e.occurredAt, input.from) : undefined,
     input.until ? lt(e.occurredAt, input.until) : undefined,

@@ -83,6 +83,18 @@ describe('change events: what is recorded', () => {
     });
   });
 
+  it("a parent's call is recorded as that parent (kind and row), and events.list finds it by actingAs", async () => {
+    const session = await sessionAt('2030-03-09T15:00:00Z');
+    await database.db.insert(s.parentStudents).values({ parentId: academy.parentId, studentId: academy.studentIds[5]! });
+    const parent = { kind: 'parent' as const, parentId: academy.parentId };
+    const result = await scheduler.bookings.book(parent, { sessionId: session.id, studentId: academy.studentIds[5]! });
+    const bookingId = (result as unknown as { booking: { id: string } }).booking.id;
+    const [event] = await eventsOf(bookingId);
+    expect(event).toMatchObject({ type: 'booking.confirmed', operation: 'bookings.book', actor: { kind: 'parent', userId: null, id: academy.parentId } });
+    const byParent = await scheduler.events.list(system, { actingAs: academy.parentId, limit: 100 });
+    expect(byParent.events.map((e) => e.id)).toEqual([event!.id]);
+  });
+
   it('cancelling a session writes session.cancelled and one booking.cancelled per booking, all in one transaction', async () => {
     const session = await sessionAt('2030-03-06T15:00:00Z');
     const ids = [await book(database.db, session.id, academy.studentIds[1]!), await book(database.db, session.id, academy.studentIds[2]!)];
