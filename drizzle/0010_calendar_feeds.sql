@@ -6,6 +6,9 @@
 -- changes it (a BEFORE trigger, so also the host's own SQL).
 ALTER TABLE "scheduling"."sessions" ADD COLUMN "calendar_sequence" integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
+-- The trigger's WHEN clause picks the updates that change time, place or status, or
+-- write calendar_sequence itself (put back: only this trigger moves it), so the function
+-- is not called for the others (a booking's bump of the counter, say).
 CREATE FUNCTION scheduling.bump_calendar_sequence() RETURNS trigger
 LANGUAGE plpgsql SET search_path = scheduling, pg_temp AS $$
 BEGIN
@@ -21,7 +24,10 @@ END
 $$;
 --> statement-breakpoint
 CREATE TRIGGER trigger_bump_calendar_sequence BEFORE UPDATE ON scheduling.sessions
-  FOR EACH ROW EXECUTE FUNCTION scheduling.bump_calendar_sequence();
+  FOR EACH ROW WHEN (NEW.start_time IS DISTINCT FROM OLD.start_time OR NEW.end_time IS DISTINCT FROM OLD.end_time
+    OR NEW.location_id IS DISTINCT FROM OLD.location_id OR NEW.facility_id IS DISTINCT FROM OLD.facility_id
+    OR NEW.status IS DISTINCT FROM OLD.status OR NEW.calendar_sequence IS DISTINCT FROM OLD.calendar_sequence)
+  EXECUTE FUNCTION scheduling.bump_calendar_sequence();
 --> statement-breakpoint
 
 -- 2. Tokens for subscribable feed URLs. Only the SHA-256 of a token is stored; each

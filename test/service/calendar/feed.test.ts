@@ -201,6 +201,21 @@ describe('calendar.feed: changes', () => {
     expect(after.start.toISOString()).toBe('2030-04-03T07:00:00.000Z');
   });
 
+  it('SEQUENCE moves only with time, place or status: not with a booking or a title, and a write to calendar_sequence itself is put back', async () => {
+    const sequence = async () => (await sessionById(database.db, ids.kid2!)).calendarSequence;
+    const start = await sequence();
+    await database.db.update(s.sessions).set({ title: 'Renamed' }).where(eq(s.sessions.id, ids.kid2!));
+    const [extra] = await database.db.insert(s.students).values({ firstName: 'Extra', lastName: 'Kid' }).returning();
+    await book(database.db, ids.kid2!, extra!.id);
+    expect(await sequence()).toBe(start);
+    await database.db.update(s.sessions).set({ status: 'postponed' }).where(eq(s.sessions.id, ids.kid2!));
+    expect(await sequence()).toBe(start + 1);
+    await database.db.update(s.sessions).set({ calendarSequence: 0 }).where(eq(s.sessions.id, ids.kid2!));
+    expect(await sequence()).toBe(start + 1);
+    await database.db.update(s.sessions).set({ status: 'scheduled', calendarSequence: 0 }).where(eq(s.sessions.id, ids.kid2!));
+    expect(await sequence()).toBe(start + 2);
+  });
+
   it('a cancelled session stays as STATUS:CANCELLED, same UID, higher SEQUENCE, for cancelledForDays after cancelled_at, then drops out', async () => {
     const feedOf = async (input: { cancelledForDays?: number } = {}) =>
       parseFeed((await scheduler.calendar.feed(pat(), { parent: academy.parentId, ...range, ...input })).ics);
