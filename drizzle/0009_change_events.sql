@@ -176,7 +176,9 @@ DECLARE
 BEGIN
   IF v_actor IS NOT NULL AND split_part(v_actor, ':', 1) IN ('admin', 'instructor', 'parent', 'student', 'system') THEN
     v_actor_kind := split_part(v_actor, ':', 1);
-    v_actor_ref := nullif(split_part(v_actor, ':', 2), '')::uuid;
+    -- A malformed id (set by hand) is not recorded rather than failing the write.
+    v_actor_ref := CASE WHEN split_part(v_actor, ':', 2) ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+                        THEN split_part(v_actor, ':', 2)::uuid END;
   ELSE
     -- The host's own SQL: a user when it set scheduling.actor_id, else the system.
     v_actor_kind := CASE WHEN v_user IS NOT NULL THEN 'user' ELSE 'system' END;
