@@ -12,22 +12,20 @@ export interface ChangeEventPage {
   nextCursor: string | null;
 }
 
-/** Where a page ended: the last event's id (its time is read back in full precision; JS dates stop at milliseconds) or, for one entity, its version. */
+/**
+ * Where a page ended, as the cursor: `v<version>` for one entity's events, else
+ * `e<event id>` (its time is read back in full precision; JS dates stop at
+ * milliseconds). Plain ASCII, no Buffer: the service also runs where Node's globals do not.
+ */
 type Position = { id: string } | { v: number };
 
-const encode = (position: Position) => Buffer.from(JSON.stringify(position)).toString('base64url');
+const encode = (position: Position) => ('v' in position ? `v${position.v}` : `e${position.id}`);
 
 function decode(cursor: string, oneEntity: boolean): Position {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (oneEntity && typeof value === 'object' && value && Number.isInteger((value as { v?: unknown }).v)) return value as Position;
-    if (!oneEntity && typeof value === 'object' && value) {
-      const { id } = value as { id?: unknown };
-      if (typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return { id };
-    }
-  } catch {
-    // fall through
-  }
+  const version = /^v(\d{1,9})$/.exec(cursor);
+  if (oneEntity && version) return { v: Number(version[1]) };
+  const event = /^e([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(cursor);
+  if (!oneEntity && event) return { id: event[1]! };
   throw invalidInput('not a cursor of this listing: pass the nextCursor of the previous page, with the same filters', ['cursor'], { argument: 'input' });
 }
 

@@ -177,6 +177,8 @@ describe('events.list', () => {
     const future = await scheduler.events.list(system, { from: new Date(Date.now() + 86_400_000) });
     expect(future.events).toEqual([]);
     expect(((await errorOf(() => scheduler.events.list(system, { cursor: 'nonsense' }))) as { code: string }).code).toBe('INVALID_INPUT');
+    // A cursor of one entity's listing is not a cursor of another listing.
+    expect(((await errorOf(() => scheduler.events.list(system, { cursor: first.nextCursor! }))) as { code: string }).code).toBe('INVALID_INPUT');
     expect(
       ((await errorOf(() => scheduler.events.list(adminOf(academy) && { kind: 'parent', parentId: academy.parentId }, {}))) as { code: string }).code,
     ).toBe('FORBIDDEN');
