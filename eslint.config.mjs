@@ -25,6 +25,11 @@ const zones = [
   zone('./src/schema', ['./src/service', './src/migrate', './src/testing'], 'the schema is below the service'),
   zone('./src/errors.ts', ['./src/service', './src/db', './src/schema', './src/migrate', './src/testing'], 'errors.ts is the bottom layer'),
   zone('./src/migrate', ['./src/service', './src/testing'], 'migrations do not use the service'),
+  zone(
+    './src/webhooks',
+    ['./src/service', './src/db', './src/schema', './src/migrate', './src/testing', './src/domain'],
+    'webhooks stand alone (their own entry): errors.ts only',
+  ),
   zone(service('kernel'), [service('places'), ...FEATURES.map(service), './src/service/create-scheduler.ts'], 'the kernel imports neither places nor features'),
   zone(service('places'), [...FEATURES.map(service), './src/service/create-scheduler.ts'], 'places never import a feature'),
   ...FEATURES.map((feature) =>
