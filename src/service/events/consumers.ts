@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import { type SchedulingDb } from '../../db/scheduling-db';
 import { queryRows } from '../../db/query';
 import { notFound } from '../kernel/lookups';
@@ -38,16 +38,23 @@ export async function registerConsumer(tx: SchedulingDb, input: z.output<typeof 
   );
   let backfilled = 0;
   if (row!.created && input.from === 'retained') {
-    // Read, then INSERT ... VALUES in batches: Citus could not plan an INSERT ... SELECT into event_deliveries (42601).
-    const events = await tx.select({ id: changeEvents.id, entityId: changeEvents.entityId, entityVersion: changeEvents.entityVersion }).from(changeEvents);
-    for (let i = 0; i < events.length; i += BACKFILL_BATCH) {
-      const batch = events.slice(i, i + BACKFILL_BATCH);
+    // Read a batch, then INSERT ... VALUES: Citus could not plan an INSERT ... SELECT into
+    // event_deliveries (42601). Batches by id, so a long trail is never all in memory.
+    for (let after: string | undefined; ;) {
+      const batch = await tx
+        .select({ id: changeEvents.id, entityId: changeEvents.entityId, entityVersion: changeEvents.entityVersion })
+        .from(changeEvents)
+        .where(after ? gt(changeEvents.id, after) : undefined)
+        .orderBy(asc(changeEvents.id))
+        .limit(BACKFILL_BATCH);
+      if (batch.length === 0) break;
       await tx
         .insert(eventDeliveries)
         .values(batch.map((e) => ({ consumer: input.consumer, entityId: e.entityId, entityVersion: e.entityVersion, eventId: e.id })))
         .onConflictDoNothing();
+      backfilled += batch.length;
+      after = batch.at(-1)!.id;
     }
-    backfilled = events.length;
   }
   return { consumer: input.consumer, created: row!.created, backfilled };
 }
