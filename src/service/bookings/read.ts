@@ -2,8 +2,8 @@ import { PLANNED_SESSION_STATUSES, ACTIVE_WAITLIST_STATUSES } from '../../domain
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type * as z from 'zod/mini';
 import { parentStudents, sessionBookings, sessionWaitlist, sessions, students } from '../../schema/unqualified';
-import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
-import { requireActsForStudent } from '../kernel/family-access';
+import { requireAdministratorOrInstructor } from '../kernel/actor';
+import { requireActsForStudent, requireParentOrAdministrator } from '../kernel/family-access';
 import type { familyScheduleSchema, participantsSchema, upcomingSchema } from './inputs';
 import { notFound, requireExisting } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
@@ -85,12 +85,7 @@ export async function sessionParticipants(tx: SchedulingDb, input: z.output<type
  * @internal
  */
 export async function familySchedule(tx: SchedulingDb, input: z.output<typeof familyScheduleSchema>, actor: Actor) {
-  if (!isAdministrator(actor)) {
-    const action = 'see this family\u2019s schedule';
-    if (actor.kind !== 'parent') throw forbidden(actor, action, 'administrators_or_parent_only');
-    if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
-    if (actor.parentId !== input.parentId) throw forbidden(actor, action, 'not_this_parent', ['parentId']);
-  }
+  requireParentOrAdministrator(actor, input.parentId, 'see this family\u2019s schedule', ['parentId']);
   await requireExisting(tx, 'parent', [input.parentId], () => ['parentId']);
   const children = tx.select({ id: parentStudents.studentId }).from(parentStudents).where(eq(parentStudents.parentId, input.parentId));
   const inRange = and(gte(sessions.startTime, input.from), lt(sessions.startTime, input.until));

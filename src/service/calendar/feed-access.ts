@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
-import { facilities, instructors, locations, parents } from '../../schema/unqualified';
-import { forbidden, isAdministrator, requireAdministratorOrInstructor } from '../kernel/actor';
-import { requireActsForStudent } from '../kernel/family-access';
-import { notFound } from '../kernel/lookups';
+import { requireAdministratorOrInstructor } from '../kernel/actor';
+import { requireActsForStudent, requireParentOrAdministrator } from '../kernel/family-access';
+import { requireExisting } from '../kernel/lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from '../kernel/types';
 import type { FeedSubject } from './inputs';
@@ -22,9 +20,6 @@ import type { FeedSubject } from './inputs';
  * method does with its ids.
  */
 
-/** The row each public feed kind names, for the existence check. */
-const PLACE_TABLES = { location: locations, facility: facilities } as const;
-
 /**
  * Throws `NOT_FOUND` when the subject does not exist and `FORBIDDEN` when the actor may
  * not fetch its feed (the rules above). `path` is where the subject was given.
@@ -33,33 +28,13 @@ const PLACE_TABLES = { location: locations, facility: facilities } as const;
  */
 export async function requireMayFetchFeed(tx: SchedulingDb, actor: Actor, subject: FeedSubject, path: Array<string | number>): Promise<void> {
   const action = `fetch the ${subject.kind} calendar feed`;
-  switch (subject.kind) {
-    case 'student':
-      await requireActsForStudent(tx, actor, subject.id, action, path);
-      return;
-    case 'parent': {
-      const [row] = await tx.select({ id: parents.id }).from(parents).where(eq(parents.id, subject.id));
-      if (!row) throw notFound('parent', subject.id, path);
-      if (isAdministrator(actor)) return;
-      if (actor.kind !== 'parent') throw forbidden(actor, action, 'administrators_or_parent_only');
-      if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
-      if (actor.parentId !== subject.id) throw forbidden(actor, action, 'not_this_parent');
-      return;
-    }
-    case 'instructor': {
-      const [row] = await tx.select({ id: instructors.id }).from(instructors).where(eq(instructors.id, subject.id));
-      if (!row) throw notFound('instructor', subject.id, path);
-      requireAdministratorOrInstructor(actor, subject.id, action, 'not_their_records');
-      return;
-    }
-    case 'location':
-    case 'facility': {
-      const table = PLACE_TABLES[subject.kind];
-      const [row] = await tx.select({ id: table.id }).from(table).where(eq(table.id, subject.id));
-      if (!row) throw notFound(subject.kind, subject.id, path);
-      return;
-    }
+  if (subject.kind === 'student') {
+    await requireActsForStudent(tx, actor, subject.id, action, path);
+    return;
   }
+  await requireExisting(tx, subject.kind, [subject.id], () => path);
+  if (subject.kind === 'parent') requireParentOrAdministrator(actor, subject.id, action);
+  else if (subject.kind === 'instructor') requireAdministratorOrInstructor(actor, subject.id, action, 'not_their_records');
 }
 
 /** True for the feeds anyone may fetch: the timetable of a place. */

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { SchedulingError } from '../../errors';
 import { parentStudents, students } from '../../schema/unqualified';
-import { forbidden } from './actor';
+import { forbidden, isAdministrator } from './actor';
 import { notFound } from './lookups';
 import type { SchedulingDb } from '../../db/scheduling-db';
 import type { Actor } from './types';
@@ -98,4 +98,18 @@ export function refuseInstructors(action: string) {
   return (actor: Actor): void => {
     if (actor.kind === 'instructor') throw forbidden(actor, action, 'instructors_do_not_book');
   };
+}
+
+/**
+ * Refuses anyone but administrators and the parent `parentId` names (`FORBIDDEN`:
+ * `administrators_or_parent_only`, `actor_id_missing` or `not_this_parent`, the last at
+ * `path` when given). For what belongs to a whole family: its schedule, its calendar.
+ *
+ * @internal
+ */
+export function requireParentOrAdministrator(actor: Actor, parentId: string, action: string, path?: Array<string | number>): void {
+  if (isAdministrator(actor)) return;
+  if (actor.kind !== 'parent') throw forbidden(actor, action, 'administrators_or_parent_only');
+  if (!actor.parentId) throw forbidden(actor, action, 'actor_id_missing');
+  if (actor.parentId !== parentId) throw forbidden(actor, action, 'not_this_parent', path);
 }

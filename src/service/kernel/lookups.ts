@@ -15,7 +15,7 @@ export function notFound(what: string, id: string, path: Array<string | number>)
 }
 
 /** Tables a read may be keyed by, for {@link requireExisting}. */
-const KEYED = { session: sessions, instructor: instructors, course: courses, parent: parents, location: locations } as const;
+const KEYED = { session: sessions, instructor: instructors, course: courses, parent: parents, location: locations, facility: facilities } as const;
 
 /**
  * Refuses a read keyed by ids of rows that do not exist (in this academy: an id of
